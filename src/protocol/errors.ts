@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** Every error code the server can answer, over HTTP or in a socket acknowledgement. */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'INVALID_CREDENTIALS',
+  'UNAUTHENTICATED',
+  'FORBIDDEN_ORIGIN',
+  'NOT_FOUND',
+  'USERNAME_TAKEN',
+  'KDF_TOO_WEAK',
+  'RATE_LIMITED',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PAYLOAD_TOO_LARGE',
+  'INTERNAL',
+] as const;
+
+export const ErrorCode = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ErrorBody = z.object({
+  error: z.object({
+    code: ErrorCode,
+    message: z.string(),
+    retryAfterSeconds: z.number().int().nonnegative().optional(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;

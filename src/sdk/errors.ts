@@ -1,0 +1,16 @@
+import type { ErrorCode } from '../protocol/errors.js';
+
+export type SdkErrorCode = ErrorCode | 'WEAK_PASSWORD' | 'KDF_REFUSED' | 'NETWORK' | 'NOT_CONNECTED' | 'BAD_RESPONSE';
+
+/** Every failure the SDK reports: a code to branch on and a message to show. */
+export class ParleyError extends Error {
+  constructor(
+    readonly code: SdkErrorCode,
+    message: string,
+    readonly status?: number,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'ParleyError';
+  }
+}

@@ -1,0 +1,76 @@
+import type { z } from 'zod';
+import { SESSION_COOKIE } from '../protocol/auth.js';
+import { ErrorBody } from '../protocol/errors.js';
+import { ParleyError } from './errors.js';
+
+const inBrowser = typeof document !== 'undefined';
+
+/**
+ * JSON over fetch. In the browser the session cookie is the browser's (HttpOnly, never readable here); in Node the
+ * SDK keeps it itself and sends the Origin header a browser would send.
+ */
+export class HttpClient {
+  private sessionToken: string | undefined;
+  readonly origin: string;
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly fetchImpl: typeof fetch = (...args) => globalThis.fetch(...args),
+  ) {
+    this.origin = new URL(baseUrl).origin;
+  }
+
+  /** Cookie and Origin headers for a Node socket.io handshake (the browser sends its own). */
+  nodeHandshakeHeaders(): Record<string, string> | undefined {
+    if (inBrowser) return undefined;
+    return {
+      origin: this.origin,
+      ...(this.sessionToken ? { cookie: `${SESSION_COOKIE}=${this.sessionToken}` } : {}),
+    };
+  }
+
+  async request<R extends z.ZodType>(method: string, path: string, response: R, body?: unknown): Promise<z.infer<R>> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const hasBody = method !== 'GET' && method !== 'HEAD';
+    if (hasBody) headers['content-type'] = 'application/json';
+    if (!inBrowser) {
+      headers.origin = this.origin;
+      if (this.sessionToken) headers.cookie = `${SESSION_COOKIE}=${this.sessionToken}`;
+    }
+    let res: Response;
+    try {
+      res = await this.fetchImpl(new URL(path, this.baseUrl), {
+        method,
+        headers,
+        credentials: 'same-origin',
+        ...(hasBody ? { body: JSON.stringify(body ?? {}) } : {}),
+      });
+    } catch (err) {
+      throw new ParleyError('NETWORK', `Could not reach the server: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (!inBrowser) this.captureCookie(res);
+    const json: unknown = await res.json().catch(() => undefined);
+    if (!res.ok) {
+      const parsed = ErrorBody.safeParse(json);
+      if (parsed.success) {
+        const e = parsed.data.error;
+        throw new ParleyError(e.code, e.message, res.status, e.retryAfterSeconds);
+      }
+      throw new ParleyError('BAD_RESPONSE', `The server answered ${res.status}.`, res.status);
+    }
+    const parsed = response.safeParse(json);
+    if (!parsed.success) throw new ParleyError('BAD_RESPONSE', `Unexpected response from ${method} ${path}.`, res.status);
+    return parsed.data;
+  }
+
+  private captureCookie(res: Response): void {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = '', ...attrs] = line.split(';');
+      const eq = pair.indexOf('=');
+      if (pair.slice(0, eq).trim() !== SESSION_COOKIE) continue;
+      const value = pair.slice(eq + 1).trim();
+      const expired = attrs.some((a) => /^\s*max-age\s*=\s*0\s*$/i.test(a) || /^\s*expires\s*=.*1970/i.test(a));
+      this.sessionToken = value && !expired ? value : undefined;
+    }
+  }
+}

@@ -1,0 +1,159 @@
+import { isIP } from 'node:net';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Minimum client-side Argon2id parameters the server accepts (64 MiB, t=3, p=1). */
+export const PRODUCTION_MIN_KDF = { memoryKiB: 65_536, iterations: 3, parallelism: 1 } as const;
+/** Lowered minimum for tests only; a production start refuses it. */
+export const INSECURE_TEST_MIN_KDF = { memoryKiB: 256, iterations: 1, parallelism: 1 } as const;
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = z.coerce.number().int().positive();
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['production', 'development', 'test']).default('production'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(5000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// (leave it unset for the embedded SQLite file)')
+    .optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://').optional(),
+  PUBLIC_ORIGIN: z.string().optional(),
+  TLS_CERT: z.string().optional(),
+  TLS_KEY: z.string().optional(),
+  TRUST_PROXY: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_IDLE_HOURS: positiveInt.default(24 * 14),
+  SESSION_ABSOLUTE_DAYS: positiveInt.default(90),
+  LOGIN_FAILURES_PER_ACCOUNT: positiveInt.default(5),
+  LOGIN_FAILURES_PER_ADDRESS: positiveInt.default(50),
+  SIGNUPS_PER_ADDRESS_PER_HOUR: positiveInt.default(20),
+  PARLEY_INSECURE_TEST_KDF: bool.default(false),
+});
+
+export type TrustProxy = boolean | string[] | ((address: string, hop: number) => boolean);
+
+export interface Config {
+  env: 'production' | 'development' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  redisUrl: string | undefined;
+  /** Origins allowed to make state-changing requests and open sockets. */
+  allowedOrigins: string[];
+  tls: { certFile: string; keyFile: string } | undefined;
+  trustProxy: TrustProxy;
+  logLevel: string;
+  session: { idleMs: number; absoluteMs: number };
+  limits: { loginFailuresPerAccount: number; loginFailuresPerAddress: number; signupsPerAddressPerHour: number };
+  minKdf: { memoryKiB: number; iterations: number; parallelism: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  if (isIP(host) === 6) return host === '::1';
+  return false;
+}
+
+function parseTrustProxy(raw: string | undefined): TrustProxy {
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    return (_address: string, hop: number) => hop < hops;
+  }
+  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function parseOrigin(value: string, problems: string[]): string | undefined {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+    return url.origin;
+  } catch {
+    problems.push(`PUBLIC_ORIGIN: "${value}" is not an http(s) origin such as https://chat.example.com`);
+    return undefined;
+  }
+}
+
+/** Environment → typed configuration. The only reader of process.env in the server. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  if ((e.TLS_CERT === undefined) !== (e.TLS_KEY === undefined)) {
+    problems.push('TLS_CERT and TLS_KEY must be set together (run `npm run cert` for a local certificate)');
+  }
+  const tls = e.TLS_CERT && e.TLS_KEY ? { certFile: e.TLS_CERT, keyFile: e.TLS_KEY } : undefined;
+  const trustProxy = parseTrustProxy(e.TRUST_PROXY);
+
+  if (!isLoopbackHost(e.HOST) && !tls && trustProxy === false) {
+    problems.push(
+      `HOST=${e.HOST} is not a loopback address and neither TLS nor a proxy is configured: refusing to serve plain HTTP ` +
+        'to the network. Set TLS_CERT and TLS_KEY (see `npm run cert`), or set TRUST_PROXY when a TLS-terminating ' +
+        'reverse proxy sits in front, or use HOST=127.0.0.1.',
+    );
+  }
+  if (e.PARLEY_INSECURE_TEST_KDF && e.NODE_ENV !== 'test') {
+    problems.push('PARLEY_INSECURE_TEST_KDF lowers the password KDF minimum and is allowed only with NODE_ENV=test');
+  }
+
+  const scheme = tls ? 'https' : 'http';
+  let allowedOrigins: string[];
+  if (e.PUBLIC_ORIGIN) {
+    allowedOrigins = e.PUBLIC_ORIGIN.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((o) => parseOrigin(o, problems))
+      .filter((o): o is string => o !== undefined);
+  } else {
+    const portPart = (defaultPort: number) => (e.PORT === defaultPort ? '' : `:${e.PORT}`);
+    const p = portPart(scheme === 'https' ? 443 : 80);
+    const hosts = new Set(['localhost', '127.0.0.1']);
+    if (e.HOST !== '0.0.0.0' && e.HOST !== '::') hosts.add(isIP(e.HOST) === 6 ? `[${e.HOST}]` : e.HOST);
+    allowedOrigins = [...hosts].map((h) => `${scheme}://${h}${p}`);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL }
+      : { kind: 'sqlite', file: path.join(dataDir, 'parley.sqlite') },
+    redisUrl: e.REDIS_URL,
+    allowedOrigins,
+    tls,
+    trustProxy,
+    logLevel: e.LOG_LEVEL,
+    session: { idleMs: e.SESSION_IDLE_HOURS * 3_600_000, absoluteMs: e.SESSION_ABSOLUTE_DAYS * 86_400_000 },
+    limits: {
+      loginFailuresPerAccount: e.LOGIN_FAILURES_PER_ACCOUNT,
+      loginFailuresPerAddress: e.LOGIN_FAILURES_PER_ADDRESS,
+      signupsPerAddressPerHour: e.SIGNUPS_PER_ADDRESS_PER_HOUR,
+    },
+    minKdf: e.PARLEY_INSECURE_TEST_KDF ? { ...INSECURE_TEST_MIN_KDF } : { ...PRODUCTION_MIN_KDF },
+  };
+}

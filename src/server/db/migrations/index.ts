@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as accounts from './2026-11-24-accounts.js';
+
+/** Every migration, by name (dated, applied in name order). */
+export const migrations: Record<string, Migration> = {
+  '2026-11-24-accounts': accounts,
+};

@@ -1,0 +1,21 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Db } from './db/connect.js';
+import type { EventPublisher } from './events/domain-events.js';
+import type { RateLimiters } from './security/rate-limits.js';
+
+/** What commands need, built once at start. */
+export interface Deps {
+  config: Config;
+  db: Db;
+  log: Logger;
+  limiters: RateLimiters;
+  preloginSecret: Buffer;
+  events: EventPublisher;
+}
+
+/** Where a request came from, for rate limits and the sessions page. */
+export interface RequestMeta {
+  ip: string;
+  userAgent: string | undefined;
+}

@@ -1,0 +1,76 @@
+import type { DestinationStream } from 'pino';
+import { createClient, type RedisClientType } from 'redis';
+import type { Config } from './config.js';
+import { connectDatabase, migrateToLatest } from './db/connect.js';
+import { deleteExpiredSessions } from './db/repositories/sessions.js';
+import { getOrCreateSecret } from './db/repositories/secrets.js';
+import type { Deps } from './deps.js';
+import { buildApp } from './http/app.js';
+import { createLogger } from './logger.js';
+import { attachRealtime, realtimePublisher, type ParleyIo } from './realtime/io.js';
+import { createRateLimiters } from './security/rate-limits.js';
+
+export interface RunningServer {
+  url: string;
+  deps: Deps;
+  io: ParleyIo;
+  close(): Promise<void>;
+}
+
+/** config → database → migrations → app → listen. */
+export async function startServer(config: Config, logDestination?: DestinationStream): Promise<RunningServer> {
+  const log = createLogger(config.logLevel, logDestination);
+  const db = connectDatabase(config.database);
+  await migrateToLatest(db);
+
+  let redis: RedisClientType | undefined;
+  if (config.redisUrl) {
+    redis = createClient({ url: config.redisUrl });
+    redis.on('error', (err: unknown) => log.warn({ err }, 'redis error'));
+    await redis.connect();
+  }
+
+  const realtime: { io?: ParleyIo } = {};
+  const deps: Deps = {
+    config,
+    db,
+    log,
+    limiters: createRateLimiters(config, redis),
+    preloginSecret: await getOrCreateSecret(db, 'prelogin-salt'),
+    events: realtimePublisher(() => realtime.io),
+  };
+  const app = await buildApp(deps, log);
+  const io = attachRealtime(app.server, deps, redis);
+  realtime.io = io;
+
+  const sweep = setInterval(() => {
+    deleteExpiredSessions(db, Date.now(), config.session.idleMs).catch((err: unknown) =>
+      log.warn({ err }, 'session sweep failed'),
+    );
+  }, 3_600_000);
+  sweep.unref();
+
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `${config.tls ? 'https' : 'http'}://${host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    deps,
+    io,
+    close() {
+      closing ??= (async () => {
+        clearInterval(sweep);
+        io.disconnectSockets(true);
+        await io.close().catch(() => undefined);
+        await app.close().catch(() => undefined);
+        await db.destroy();
+        if (redis) await redis.quit().catch(() => undefined);
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vite';
+
+// The web UI: Preact via esbuild's automatic JSX runtime; output to dist/web, served by the server.
+export default defineConfig({
+  root: '.',
+  publicDir: false,
+  build: {
+    outDir: 'dist/web',
+    emptyOutDir: true,
+    sourcemap: true,
+    target: 'es2022',
+    modulePreload: { polyfill: false },
+  },
+  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  worker: { format: 'es' },
+});
