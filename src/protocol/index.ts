@@ -1,4 +1,7 @@
 export * from './errors.js';
 export * from './common.js';
 export * from './auth.js';
+export * from './contacts.js';
+export * from './conversations.js';
+export * from './messages.js';
 export * from './realtime.js';

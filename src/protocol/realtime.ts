@@ -1,26 +1,104 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors.js';
 import { UserDto } from './auth.js';
+import { ContactDto, ContactResponse, ContactsListRequest, ContactsListResponse, PresenceEvent, UsernameRequest } from './contacts.js';
+import {
+  ConversationDto,
+  ConversationIdRequest,
+  ConversationRemovedEvent,
+  ConversationResponse,
+  ConversationsListRequest,
+  ConversationsListResponse,
+  CreateGroupRequest,
+  MemberRequest,
+  OpenDirectRequest,
+  RenameRequest,
+  SetRoleRequest,
+  TypingEvent,
+  TypingRequest,
+} from './conversations.js';
+import {
+  AfterRequest,
+  DeleteMessageRequest,
+  EditMessageRequest,
+  HistoryRequest,
+  MessageDto,
+  MessageResponse,
+  MessagesResponse,
+  ReadEvent,
+  ReadRequest,
+  ReadResponse,
+  SendMessageRequest,
+} from './messages.js';
 
 /** Every socket acknowledgement is `{ data }` on success or `{ error: { code, message } }`. */
 export type Ack<T> = { data: T } | ErrorBody;
 export type AckFn<T> = (response: Ack<T>) => void;
 
-export const WhoamiRequest = z.strictObject({});
 export const WhoamiResponse = z.strictObject({ user: UserDto, sessionId: z.uuid() });
 export type WhoamiResponse = z.infer<typeof WhoamiResponse>;
+const Ok = z.strictObject({ ok: z.literal(true) });
 
-/** Client → server events: each takes one payload (parsed by its schema) and an acknowledgement. */
-export interface ClientToServerEvents {
-  whoami: (payload: unknown, ack: AckFn<WhoamiResponse>) => void;
-}
+/**
+ * Client → server requests: one payload schema and one answer schema per event. The server's adapter parses the
+ * payload with `request`; the SDK parses the answer with `response`. One truth for the wire.
+ */
+export const clientEvents = {
+  whoami: { request: z.strictObject({}), response: WhoamiResponse },
 
-/** Server → client events. */
-export interface ServerToClientEvents {
-  'session:revoked': (payload: { reason: 'logout' | 'revoked' | 'password-changed' }) => void;
-}
+  'contacts:list': { request: ContactsListRequest, response: ContactsListResponse },
+  'contacts:request': { request: UsernameRequest, response: ContactResponse },
+  'contacts:accept': { request: UsernameRequest, response: ContactResponse },
+  'contacts:decline': { request: UsernameRequest, response: ContactResponse },
+  'contacts:cancel': { request: UsernameRequest, response: ContactResponse },
+  'contacts:remove': { request: UsernameRequest, response: ContactResponse },
+  'contacts:block': { request: UsernameRequest, response: ContactResponse },
+  'contacts:unblock': { request: UsernameRequest, response: ContactResponse },
 
-/** Schemas of client → server event payloads, one per event: the realtime adapter parses with these. */
-export const clientEventSchemas = {
-  whoami: WhoamiRequest,
+  'conversations:list': { request: ConversationsListRequest, response: ConversationsListResponse },
+  'conversations:get': { request: ConversationIdRequest, response: ConversationResponse },
+  'conversations:openDirect': { request: OpenDirectRequest, response: ConversationResponse },
+  'conversations:createGroup': { request: CreateGroupRequest, response: ConversationResponse },
+  'conversations:addMember': { request: MemberRequest, response: ConversationResponse },
+  'conversations:removeMember': { request: MemberRequest, response: ConversationResponse },
+  'conversations:setRole': { request: SetRoleRequest, response: ConversationResponse },
+  'conversations:rename': { request: RenameRequest, response: ConversationResponse },
+  'conversations:leave': { request: ConversationIdRequest, response: Ok },
+
+  'messages:send': { request: SendMessageRequest, response: MessageResponse },
+  'messages:edit': { request: EditMessageRequest, response: MessageResponse },
+  'messages:delete': { request: DeleteMessageRequest, response: MessageResponse },
+  'messages:history': { request: HistoryRequest, response: MessagesResponse },
+  'messages:after': { request: AfterRequest, response: MessagesResponse },
+  'messages:read': { request: ReadRequest, response: ReadResponse },
+  typing: { request: TypingRequest, response: Ok },
 } as const;
+
+export type ClientEventName = keyof typeof clientEvents;
+export type ClientEventRequest<E extends ClientEventName> = z.input<(typeof clientEvents)[E]['request']>;
+export type ClientEventResponse<E extends ClientEventName> = z.infer<(typeof clientEvents)[E]['response']>;
+
+/** Client → server events, for socket.io's typing: each takes one payload and an acknowledgement. */
+export type ClientToServerEvents = {
+  [E in ClientEventName]: (payload: unknown, ack: AckFn<ClientEventResponse<E>>) => void;
+};
+
+/** Server → client events, with their payload schemas (the SDK parses every one). */
+export const serverEvents = {
+  /** Sent once the connection has joined its rooms: from here on no event for this user is missed. */
+  ready: z.strictObject({}),
+  'session:revoked': z.strictObject({ reason: z.enum(['logout', 'revoked', 'password-changed']) }),
+  contact: z.strictObject({ contact: ContactDto }),
+  presence: PresenceEvent,
+  conversation: z.strictObject({ conversation: ConversationDto }),
+  'conversation:removed': ConversationRemovedEvent,
+  message: z.strictObject({ message: MessageDto }),
+  'message:updated': z.strictObject({ message: MessageDto }),
+  typing: TypingEvent,
+  read: ReadEvent,
+} as const;
+
+export type ServerEventName = keyof typeof serverEvents;
+export type ServerToClientEvents = {
+  [E in ServerEventName]: (payload: z.infer<(typeof serverEvents)[E]>) => void;
+};

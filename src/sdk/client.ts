@@ -9,14 +9,20 @@ import {
   type SessionDto,
   type UserDto,
 } from '../protocol/auth.js';
-import { WhoamiResponse } from '../protocol/realtime.js';
+import type { ContactDto, PresenceEvent } from '../protocol/contacts.js';
+import type { ConversationDto, TypingEvent } from '../protocol/conversations.js';
+import type { ReadEvent } from '../protocol/messages.js';
+import { serverEvents, type ServerEventName } from '../protocol/realtime.js';
 import { base64UrlToBytes, bytesToBase64Url } from './encoding.js';
 import { Emitter } from './emitter.js';
 import { ParleyError } from './errors.js';
 import { HttpClient } from './http.js';
 import { DEFAULT_KDF, deriveKeys, kdfAtLeast, newSalt, type DeriveMaster } from './kdf.js';
 import { assertStrongPassword } from './password-strength.js';
-import { Realtime } from './realtime.js';
+import { MessageStream, toMessage, type Message } from './message-stream.js';
+import { Messages } from './messages.js';
+import { Realtime, type ParleySocket } from './realtime.js';
+import { Contacts, Conversations } from './social.js';
 
 export interface ParleyClientOptions {
   /** The server, e.g. http://localhost:5000. */
@@ -31,15 +37,34 @@ export interface ParleyClientOptions {
 }
 
 export type ClientEvents = {
+  /** A new message, exactly once and in order per conversation (live or caught up after a reconnect). */
+  message: (message: Message) => void;
+  /** A message was edited or deleted (a tombstone). */
+  messageUpdated: (message: Message) => void;
+  /** A contact request, acceptance or removal, as this user now sees that user. */
+  contact: (contact: ContactDto) => void;
+  presence: (presence: PresenceEvent) => void;
+  /** A conversation appeared or changed (members, roles, name). */
+  conversation: (conversation: ConversationDto) => void;
+  /** This user is no longer a member of the conversation. */
+  conversationRemoved: (conversationId: string) => void;
+  typing: (typing: TypingEvent) => void;
+  read: (receipt: ReadEvent) => void;
   /** The session ended elsewhere (log-out, revocation, password change): the client is signed out. */
   signedOut: (reason: string) => void;
   connectionChange: (connected: boolean) => void;
+  /** A background step (catch-up after a reconnect) failed. */
+  error: (error: unknown) => void;
 };
 
 /** The Parley client: same code in the browser and in Node 20. */
 export class ParleyClient extends Emitter<ClientEvents> {
   private readonly http: HttpClient;
   private readonly realtime: Realtime;
+  private readonly stream: MessageStream;
+  readonly contacts: Contacts;
+  readonly conversations: Conversations;
+  readonly messages: Messages;
   private readonly kdf: KdfParams;
   private readonly minKdf: Omit<KdfParams, 'algorithm'>;
   private readonly deriveMaster: DeriveMaster | undefined;
@@ -51,6 +76,14 @@ export class ParleyClient extends Emitter<ClientEvents> {
     super();
     this.http = new HttpClient(options.baseUrl, options.fetch);
     this.realtime = new Realtime(this.http);
+    this.stream = new MessageStream(
+      this.realtime,
+      (m) => this.emit('message', m),
+      (e) => this.emit('error', e),
+    );
+    this.contacts = new Contacts(this.realtime);
+    this.conversations = new Conversations(this.realtime);
+    this.messages = new Messages(this.realtime, this.stream);
     this.kdf = options.kdf ?? DEFAULT_KDF;
     this.minKdf = options.minKdf ?? DEFAULT_KDF;
     this.deriveMaster = options.deriveMaster;
@@ -124,32 +157,71 @@ export class ParleyClient extends Emitter<ClientEvents> {
     },
   };
 
-  /** Opens the realtime connection (after sign-up or log-in). */
-  connect(): Promise<void> {
-    return this.realtime.connect((socket) => {
-      socket.on('connect', () => this.emit('connectionChange', true));
-      socket.on('disconnect', () => this.emit('connectionChange', false));
-      socket.on('session:revoked', ({ reason }) => {
-        this.forget();
-        this.emit('signedOut', reason);
+  /**
+   * Opens the realtime connection (after sign-up or log-in) and resolves once caught up. socket.io reconnects on its
+   * own; after each reconnect the client fetches what it missed before delivering anything newer.
+   */
+  async connect(): Promise<void> {
+    let first = true;
+    await this.realtime.connect((socket) => {
+      this.listen(socket);
+      socket.on('ready', () => {
+        if (first) return;
+        this.stream.resync().catch((e: unknown) => this.emit('error', e));
       });
     });
+    first = false;
+    await this.stream.resync();
+  }
+
+  private listen(socket: ParleySocket): void {
+    // Every server event is parsed by its protocol schema; a malformed one is dropped and reported.
+    const on = <E extends ServerEventName>(event: E, handle: (payload: ReturnType<(typeof serverEvents)[E]['parse']>) => void) => {
+      (socket.on as (ev: string, fn: (p: unknown) => void) => void)(event, (payload) => {
+        const parsed = serverEvents[event].safeParse(payload);
+        if (parsed.success) handle(parsed.data as ReturnType<(typeof serverEvents)[E]['parse']>);
+        else this.emit('error', new ParleyError('BAD_RESPONSE', `Malformed ${event} event.`));
+      });
+    };
+    socket.on('connect', () => this.emit('connectionChange', true));
+    socket.on('disconnect', () => this.emit('connectionChange', false));
+    on('session:revoked', ({ reason }) => {
+      this.forget();
+      this.emit('signedOut', reason);
+    });
+    on('message', ({ message }) => this.stream.accept(message));
+    on('message:updated', ({ message }) => this.emit('messageUpdated', toMessage(message)));
+    on('contact', ({ contact }) => this.emit('contact', contact));
+    on('presence', (p) => this.emit('presence', p));
+    on('conversation', ({ conversation }) => {
+      this.stream.conversationSeen(conversation);
+      this.emit('conversation', conversation);
+    });
+    on('conversation:removed', ({ conversationId }) => {
+      this.stream.forget(conversationId);
+      this.emit('conversationRemoved', conversationId);
+    });
+    on('typing', (t) => this.emit('typing', t));
+    on('read', (r) => this.emit('read', r));
   }
 
   get connected(): boolean {
-    return this.realtime.socket?.connected ?? false;
+    return this.realtime.connected;
   }
 
   /** Asks the server who this connection is (a round trip over the socket). */
   whoami() {
-    return this.realtime.request('whoami', {}, WhoamiResponse);
+    return this.realtime.request('whoami', {});
   }
 
+  /** Closes the realtime connection; the session stays signed in. */
   close(): void {
+    this.stream.close();
     this.realtime.close();
   }
 
   private forget(): void {
+    this.stream.close();
     this.realtime.close();
     this.vaultKey?.fill(0);
     this.vaultKey = undefined;

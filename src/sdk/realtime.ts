@@ -1,37 +1,59 @@
 import { io, type Socket } from 'socket.io-client';
-import type { z } from 'zod';
+import { Decoder, Encoder } from 'socket.io-parser';
 import { ErrorBody } from '../protocol/errors.js';
-import type { ClientToServerEvents, ServerToClientEvents } from '../protocol/realtime.js';
+import {
+  clientEvents,
+  type ClientEventName,
+  type ClientEventRequest,
+  type ClientEventResponse,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '../protocol/realtime.js';
 import { ParleyError } from './errors.js';
 import type { HttpClient } from './http.js';
 
 export type ParleySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** The socket.io connection: authenticated by the session cookie; every request answered by an ack. */
+/** A page of messages carries one binary attachment per body: allow a full page (socket.io's default is 10). */
+class PageDecoder extends Decoder {
+  constructor() {
+    super({ maxAttachments: 512 });
+  }
+}
+const parser = { Encoder, Decoder: PageDecoder };
+
+/**
+ * The socket.io connection: authenticated by the session cookie; every request answered by an ack. socket.io
+ * reconnects by itself; each time the server has joined the connection to its rooms it sends `ready`.
+ */
 export class Realtime {
   socket: ParleySocket | undefined;
 
   constructor(private readonly http: HttpClient) {}
 
-  connect(onSocket: (socket: ParleySocket) => void): Promise<void> {
+  connect(setup: (socket: ParleySocket) => void): Promise<void> {
     this.close();
     const headers = this.http.nodeHandshakeHeaders();
     const socket: ParleySocket = io(this.http.baseUrl, {
       path: '/socket.io',
       transports: ['websocket', 'polling'],
       withCredentials: true,
+      parser,
       reconnection: true,
+      reconnectionDelay: 250,
+      reconnectionDelayMax: 2_000,
+      randomizationFactor: 0.3,
       ...(headers ? { extraHeaders: headers } : {}),
     });
     this.socket = socket;
-    onSocket(socket);
+    setup(socket);
     return new Promise<void>((resolve, reject) => {
-      const onConnect = () => {
+      const onReady = () => {
         socket.off('connect_error', onError);
         resolve();
       };
       const onError = (err: Error & { data?: unknown }) => {
-        socket.off('connect', onConnect);
+        socket.off('ready', onReady);
         socket.close();
         const body = ErrorBody.safeParse({ error: err.data });
         reject(
@@ -40,24 +62,48 @@ export class Realtime {
             : new ParleyError('NETWORK', `Realtime connection refused: ${err.message}`),
         );
       };
-      socket.once('connect', onConnect);
+      socket.once('ready', onReady);
       socket.once('connect_error', onError);
     });
   }
 
+  get connected(): boolean {
+    return this.socket?.connected ?? false;
+  }
+
   /** Emits an event and waits for its acknowledgement: `{ data }` resolves, `{ error }` throws a ParleyError. */
-  async request<R extends z.ZodType>(event: keyof ClientToServerEvents, payload: unknown, response: R, timeoutMs = 10_000): Promise<z.infer<R>> {
+  async request<E extends ClientEventName>(
+    event: E,
+    payload: ClientEventRequest<E>,
+    timeoutMs = 10_000,
+  ): Promise<ClientEventResponse<E>> {
     const socket = this.socket;
-    if (!socket?.connected) throw new ParleyError('NOT_CONNECTED', 'Not connected: call connect() first.');
-    const answer: unknown = await socket.timeout(timeoutMs).emitWithAck(event, payload).catch((err: unknown) => {
+    if (!socket) throw new ParleyError('NOT_CONNECTED', 'Not connected: call connect() first.');
+    // Reconnecting: wait for the connection to be back (and caught up) rather than fail at once.
+    if (!socket.connected) await this.waitForReady(socket, timeoutMs);
+    const timed = socket.timeout(timeoutMs) as unknown as { emitWithAck(ev: string, p: unknown): Promise<unknown> };
+    const answer: unknown = await timed.emitWithAck(event, payload).catch((err: unknown) => {
       throw new ParleyError('NETWORK', `No answer to ${event}: ${err instanceof Error ? err.message : String(err)}`);
     });
     const failure = ErrorBody.safeParse(answer);
     if (failure.success) throw new ParleyError(failure.data.error.code, failure.data.error.message);
-    const ok = (answer as { data?: unknown } | undefined)?.data;
-    const parsed = response.safeParse(ok);
+    const parsed = clientEvents[event].response.safeParse((answer as { data?: unknown } | undefined)?.data);
     if (!parsed.success) throw new ParleyError('BAD_RESPONSE', `Unexpected answer to ${event}.`);
-    return parsed.data;
+    return parsed.data as ClientEventResponse<E>;
+  }
+
+  private waitForReady(socket: ParleySocket, timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        socket.off('ready', onReady);
+        reject(new ParleyError('NOT_CONNECTED', 'Not connected to the server.'));
+      }, timeoutMs);
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      socket.once('ready', onReady);
+    });
   }
 
   close(): void {

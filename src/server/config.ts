@@ -33,6 +33,8 @@ const EnvSchema = z.object({
   LOGIN_FAILURES_PER_ACCOUNT: positiveInt.default(5),
   LOGIN_FAILURES_PER_ADDRESS: positiveInt.default(50),
   SIGNUPS_PER_ADDRESS_PER_HOUR: positiveInt.default(20),
+  MESSAGES_PER_CONNECTION_PER_10S: positiveInt.default(50),
+  EVENTS_PER_CONNECTION_PER_10S: positiveInt.default(300),
   PARLEY_INSECURE_TEST_KDF: bool.default(false),
 });
 
@@ -51,7 +53,13 @@ export interface Config {
   trustProxy: TrustProxy;
   logLevel: string;
   session: { idleMs: number; absoluteMs: number };
-  limits: { loginFailuresPerAccount: number; loginFailuresPerAddress: number; signupsPerAddressPerHour: number };
+  limits: {
+    loginFailuresPerAccount: number;
+    loginFailuresPerAddress: number;
+    signupsPerAddressPerHour: number;
+    messagesPerConnectionPer10s: number;
+    eventsPerConnectionPer10s: number;
+  };
   minKdf: { memoryKiB: number; iterations: number; parallelism: number };
 }
 
@@ -153,6 +161,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       loginFailuresPerAccount: e.LOGIN_FAILURES_PER_ACCOUNT,
       loginFailuresPerAddress: e.LOGIN_FAILURES_PER_ADDRESS,
       signupsPerAddressPerHour: e.SIGNUPS_PER_ADDRESS_PER_HOUR,
+      messagesPerConnectionPer10s: e.MESSAGES_PER_CONNECTION_PER_10S,
+      eventsPerConnectionPer10s: e.EVENTS_PER_CONNECTION_PER_10S,
     },
     minKdf: e.PARLEY_INSECURE_TEST_KDF ? { ...INSECURE_TEST_MIN_KDF } : { ...PRODUCTION_MIN_KDF },
   };

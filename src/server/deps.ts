@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
 import type { EventPublisher } from './events/domain-events.js';
+import type { Presence } from './realtime/presence.js';
 import type { RateLimiters } from './security/rate-limits.js';
 
 /** What commands need, built once at start. */
@@ -12,6 +13,7 @@ export interface Deps {
   limiters: RateLimiters;
   preloginSecret: Buffer;
   events: EventPublisher;
+  presence: Presence;
 }
 
 /** Where a request came from, for rate limits and the sessions page. */

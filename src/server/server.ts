@@ -7,7 +7,9 @@ import { getOrCreateSecret } from './db/repositories/secrets.js';
 import type { Deps } from './deps.js';
 import { buildApp } from './http/app.js';
 import { createLogger } from './logger.js';
-import { attachRealtime, realtimePublisher, type ParleyIo } from './realtime/io.js';
+import { realtimePublisher } from './realtime/fanout.js';
+import { attachRealtime, type ParleyIo } from './realtime/io.js';
+import { memoryPresence } from './realtime/presence.js';
 import { createRateLimiters } from './security/rate-limits.js';
 
 export interface RunningServer {
@@ -38,6 +40,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
     limiters: createRateLimiters(config, redis),
     preloginSecret: await getOrCreateSecret(db, 'prelogin-salt'),
     events: realtimePublisher(() => realtime.io),
+    presence: memoryPresence(),
   };
   const app = await buildApp(deps, log);
   const io = attachRealtime(app.server, deps, redis);
@@ -64,7 +67,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
     close() {
       closing ??= (async () => {
         clearInterval(sweep);
-        io.disconnectSockets(true);
+        // Closing the engine drops transports without a disconnect packet: clients reconnect to the next instance.
         await io.close().catch(() => undefined);
         await app.close().catch(() => undefined);
         await db.destroy();

@@ -6,18 +6,19 @@ import { AfterCommit } from '../events/domain-events.js';
 import { AppError } from '../errors.js';
 import type { Actor } from '../policies/actor.js';
 import { hashAuthKey, verifyAuthKey } from '../security/password-hash.js';
-import { assertNotExhausted, penalize } from '../security/rate-limits.js';
+import { consumeOrThrow } from '../security/rate-limits.js';
 import { assertKdfStrongEnough } from './kdf-policy.js';
 
 /** Needs the current key; stores the new salt, parameters and key; ends every other session of the user. */
 export async function changePassword(deps: Deps, actor: Actor, input: ChangePasswordRequest): Promise<void> {
   assertKdfStrongEnough(input.newKdf, deps.config.minKdf);
   const accountKey = actor.user.username_key;
-  await assertNotExhausted(deps.limiters.loginPerAccount, accountKey);
+  // The point is taken before the check (as at log-in), so parallel guesses cannot outrun the counter.
+  await consumeOrThrow(deps.limiters.loginPerAccount, accountKey);
   if (!(await verifyAuthKey(actor.user.auth_hash, input.currentAuthKey))) {
-    await penalize(deps.limiters.loginPerAccount, accountKey);
     throw new AppError('INVALID_CREDENTIALS', 'The current password is incorrect.');
   }
+  await deps.limiters.loginPerAccount.delete(accountKey).catch(() => undefined);
   const authHash = await hashAuthKey(input.newAuthKey);
   const afterCommit = new AfterCommit();
   await deps.db.transaction().execute(async (trx) => {

@@ -4,14 +4,16 @@ import type { SessionRow } from '../db/repositories/sessions.js';
 import type { Deps, RequestMeta } from '../deps.js';
 import { AppError } from '../errors.js';
 import { dummyHash, verifyAuthKey } from '../security/password-hash.js';
-import { assertNotExhausted, penalize } from '../security/rate-limits.js';
+import { consumeOrThrow } from '../security/rate-limits.js';
 import { createSession } from './create-session.js';
 
 const INVALID = () => new AppError('INVALID_CREDENTIALS', 'The user name or password is incorrect.');
 
 /**
- * Checks the authKey and opens a new session. Failures are counted per account and per address; once either is
- * exhausted the answer is 429 with Retry-After, whether or not the key is right.
+ * Checks the authKey and opens a new session. Attempts are counted per account and per address; once either is
+ * exhausted the answer is 429 with Retry-After, whether or not the key is right. Each attempt takes its point
+ * before the key is checked (atomically in the store), so parallel guesses cannot outrun the counter; a success
+ * clears the account's count and gives the address its point back.
  */
 export async function logIn(
   deps: Deps,
@@ -19,20 +21,17 @@ export async function logIn(
   meta: RequestMeta,
 ): Promise<{ user: UserRow; session: SessionRow; token: string }> {
   const accountKey = usernameKey(input.username);
-  await assertNotExhausted(deps.limiters.loginPerAccount, accountKey);
-  await assertNotExhausted(deps.limiters.loginPerAddress, meta.ip);
+  await consumeOrThrow(deps.limiters.loginPerAddress, meta.ip);
+  await consumeOrThrow(deps.limiters.loginPerAccount, accountKey);
 
   const user = await findUserByUsername(deps.db, input.username);
   const key = input.authKey;
   const ok = user ? await verifyAuthKey(user.auth_hash, key) : (await verifyAuthKey(await dummyHash(), key), false);
-  if (!user || !ok) {
-    await Promise.all([
-      penalize(deps.limiters.loginPerAccount, accountKey),
-      penalize(deps.limiters.loginPerAddress, meta.ip),
-    ]);
-    throw INVALID();
-  }
-  await deps.limiters.loginPerAccount.delete(accountKey).catch(() => undefined);
+  if (!user || !ok) throw INVALID();
+  await Promise.all([
+    deps.limiters.loginPerAccount.delete(accountKey).catch(() => undefined),
+    deps.limiters.loginPerAddress.reward(meta.ip, 1).catch(() => undefined),
+  ]);
   const { token, session } = await createSession(deps.db, deps.config, user.id, meta);
   return { user, session, token };
 }

@@ -1,7 +1,20 @@
+import type { ContactDto } from '../../protocol/contacts.js';
+import type { ConversationDto } from '../../protocol/conversations.js';
+import type { MessageDto, ReadEvent } from '../../protocol/messages.js';
+
 export type RevocationReason = 'logout' | 'revoked' | 'password-changed';
 
 /** Facts the commands publish after their transaction commits; realtime fans them out. */
-export type DomainEvent = { type: 'sessions.revoked'; sessionIds: string[]; reason: RevocationReason };
+export type DomainEvent =
+  | { type: 'sessions.revoked'; sessionIds: string[]; reason: RevocationReason }
+  /** `contact` is how `toUserId` now sees the other user. */
+  | { type: 'contact.changed'; toUserId: string; contact: ContactDto }
+  /** Each member gets their own view; `joinUserIds` have their sockets put into the conversation's room. */
+  | { type: 'conversation.changed'; views: { userId: string; conversation: ConversationDto }[]; joinUserIds: string[] }
+  | { type: 'conversation.removed'; conversationId: string; userId: string }
+  | { type: 'message.created'; message: MessageDto }
+  | { type: 'message.updated'; message: MessageDto }
+  | { type: 'read'; event: ReadEvent };
 
 export interface EventPublisher {
   publish(event: DomainEvent): void;

@@ -2,22 +2,21 @@ import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { RedisClientType } from 'redis';
 import { Server, type Socket } from 'socket.io';
-import { clientEventSchemas, type ClientToServerEvents, type ServerToClientEvents } from '../../protocol/realtime.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../protocol/realtime.js';
+import { listContactIds } from '../db/repositories/contacts.js';
+import { listConversationIdsOfUser } from '../db/repositories/conversations.js';
 import type { Deps } from '../deps.js';
-import type { DomainEvent, EventPublisher } from '../events/domain-events.js';
-import { presentUser } from '../presenters/user.js';
-import { onEvent, type SocketData } from './event-adapter.js';
+import type { SocketData } from './event-adapter.js';
+import { registerHandlers } from './handlers.js';
 import { allowRequestFor, authenticateHandshake } from './handshake.js';
+import { conversationRoom, sessionRoom, userRoom } from './rooms.js';
 
 export type ParleyIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-
-export const sessionRoom = (id: string) => `session:${id}`;
-export const userRoom = (id: string) => `user:${id}`;
 
 /** Socket.io on the HTTP server: Origin allowlist, session-authenticated handshake, 64 KiB frames. */
 export function attachRealtime(server: HttpServer, deps: Deps, redis: RedisClientType | undefined): ParleyIo {
   const io: ParleyIo = new Server(server, {
-    maxHttpBufferSize: 64 * 1024,
+    maxHttpBufferSize: 64 * 1024 + 1024,
     allowRequest: allowRequestFor(deps.config),
     serveClient: false,
     cors: { origin: deps.config.allowedOrigins, credentials: true },
@@ -44,27 +43,32 @@ export function attachRealtime(server: HttpServer, deps: Deps, redis: RedisClien
   });
 
   io.on('connection', (socket: Socket) => {
-    const { actor } = socket.data as SocketData;
-    void socket.join([sessionRoom(actor.session.id), userRoom(actor.user.id)]);
-    onEvent(socket, deps, 'whoami', clientEventSchemas.whoami, (a) =>
-      Promise.resolve({ user: presentUser(a.user), sessionId: a.session.id }),
-    );
+    // Handlers first, so no event is missed while the rooms are being joined.
+    registerHandlers(socket, deps);
+    void onConnected(io, socket, deps).catch((err: unknown) => {
+      deps.log.error({ err }, 'socket setup failed');
+      socket.disconnect(true);
+    });
   });
 
   return io;
 }
 
-/** After-commit fan-out of domain events to socket rooms (on every instance, through the adapter). */
-export function realtimePublisher(getIo: () => ParleyIo | undefined): EventPublisher {
-  return {
-    publish(event: DomainEvent) {
-      const io = getIo();
-      if (!io) return;
-      if (event.type === 'sessions.revoked' && event.sessionIds.length > 0) {
-        const rooms = event.sessionIds.map(sessionRoom);
-        io.in(rooms).emit('session:revoked', { reason: event.reason });
-        io.in(rooms).disconnectSockets(true);
-      }
-    },
-  };
+async function onConnected(io: ParleyIo, socket: Socket, deps: Deps): Promise<void> {
+  const { actor } = socket.data as SocketData;
+  const conversations = await listConversationIdsOfUser(deps.db, actor.user.id);
+  await socket.join([sessionRoom(actor.session.id), userRoom(actor.user.id), ...conversations.map(conversationRoom)]);
+  if (deps.presence.connected(actor.user.id)) await announcePresence(io, deps, actor.user.id, actor.user.username, true);
+  socket.on('disconnect', () => {
+    if (deps.presence.disconnected(actor.user.id)) {
+      void announcePresence(io, deps, actor.user.id, actor.user.username, false).catch(() => undefined);
+    }
+  });
+  socket.emit('ready', {});
+}
+
+/** Presence goes to contacts only (a blocked user is no longer a contact). */
+async function announcePresence(io: ParleyIo, deps: Deps, userId: string, username: string, online: boolean): Promise<void> {
+  const contacts = await listContactIds(deps.db, userId);
+  if (contacts.length > 0) io.to(contacts.map(userRoom)).emit('presence', { username, online });
 }

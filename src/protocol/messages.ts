@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { Id, Username } from './common.js';
+
+/** The largest message body, in bytes. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * An opaque message body: bytes the server stores and relays but never parses (UTF-8 text today, MLS ciphertext
+ * with end-to-end encryption). socket.io carries it as a binary attachment: a Buffer in Node, an ArrayBuffer in
+ * the browser.
+ */
+export const Body = z
+  .union([
+    z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'body must be bytes'),
+    z.custom<ArrayBuffer>((v) => v instanceof ArrayBuffer, 'body must be bytes'),
+  ])
+  .transform((b): Uint8Array => (b instanceof Uint8Array ? b : new Uint8Array(b)))
+  .refine((b) => b.byteLength <= MAX_BODY_BYTES, `body must be at most ${MAX_BODY_BYTES} bytes`);
+
+export const ContentType = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9.+/-]*$/, 'content type must look like text/plain');
+
+/** The client's idempotency key: a retried send with the same key never creates a second message. */
+export const ClientKey = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'client key must be 8–64 characters of A-Z a-z 0-9 _ -');
+
+export const MessageDto = z.strictObject({
+  id: Id,
+  conversationId: Id,
+  seq: z.number().int().positive(),
+  sender: Username,
+  contentType: z.string(),
+  body: Body,
+  sentAt: z.iso.datetime(),
+  editedAt: z.iso.datetime().nullable(),
+  /** A deleted message is a tombstone: its body is empty. */
+  deleted: z.boolean(),
+});
+export type MessageDto = z.infer<typeof MessageDto>;
+
+export const SendMessageRequest = z.strictObject({
+  conversationId: Id,
+  clientKey: ClientKey,
+  contentType: ContentType,
+  body: Body,
+});
+export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
+
+export const EditMessageRequest = z.strictObject({ messageId: Id, contentType: ContentType, body: Body });
+export const DeleteMessageRequest = z.strictObject({ messageId: Id });
+
+export const HistoryRequest = z.strictObject({
+  conversationId: Id,
+  /** Messages with a sequence number below this one (default: the newest). */
+  before: z.number().int().positive().optional(),
+  limit: z.number().int().min(1).max(100).default(50),
+});
+export const AfterRequest = z.strictObject({
+  conversationId: Id,
+  after: z.number().int().nonnegative(),
+  limit: z.number().int().min(1).max(500).default(200),
+});
+export const ReadRequest = z.strictObject({ conversationId: Id, seq: z.number().int().nonnegative() });
+
+export const MessageResponse = z.strictObject({ message: MessageDto });
+export type MessageResponse = z.infer<typeof MessageResponse>;
+export const MessagesResponse = z.strictObject({ messages: z.array(MessageDto), hasMore: z.boolean() });
+export type MessagesResponse = z.infer<typeof MessagesResponse>;
+export const ReadResponse = z.strictObject({ readSeq: z.number().int().nonnegative() });
+
+export const ReadEvent = z.strictObject({ conversationId: Id, username: Username, seq: z.number().int().nonnegative() });
+export type ReadEvent = z.infer<typeof ReadEvent>;

@@ -1,0 +1,183 @@
+import type { ConversationDto } from '../protocol/conversations.js';
+import type { MessageDto } from '../protocol/messages.js';
+import { bytesToBase64Url } from './encoding.js';
+import { ParleyError } from './errors.js';
+import type { Realtime } from './realtime.js';
+
+/** A message as an app sees it. */
+export interface Message {
+  id: string;
+  seq: number;
+  conversationId: string;
+  sender: string;
+  text: string;
+  sentAt: string;
+  editedAt: string | null;
+  deleted: boolean;
+  contentType: string;
+}
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+export function toMessage(dto: MessageDto): Message {
+  return {
+    id: dto.id,
+    seq: dto.seq,
+    conversationId: dto.conversationId,
+    sender: dto.sender,
+    text: dto.deleted ? '' : decoder.decode(dto.body),
+    sentAt: dto.sentAt,
+    editedAt: dto.editedAt,
+    deleted: dto.deleted,
+    contentType: dto.contentType,
+  };
+}
+
+interface ConversationState {
+  /** Every message up to this sequence number has been handed to the app. */
+  delivered: number;
+  /** Messages that arrived ahead of a gap, by sequence number. */
+  ahead: Map<number, MessageDto>;
+  filling: Promise<void> | undefined;
+}
+
+/**
+ * Exactly-once, in-order delivery on the client: live messages and resumed ones meet here, are deduplicated by
+ * sequence number, held back behind a gap until the gap is fetched, and handed to the app one by one, in order.
+ * Sends go through an outbox: an unacknowledged send is retried with the same idempotency key after a reconnect.
+ */
+export class MessageStream {
+  private readonly states = new Map<string, ConversationState>();
+  private synced = false;
+  private readonly early: MessageDto[] = [];
+  private readyWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly realtime: Realtime,
+    private readonly deliver: (message: Message) => void,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  /** Called at every `ready`: sets the baseline the first time, then fetches whatever was missed. */
+  async resync(): Promise<void> {
+    const { conversations } = await this.realtime.request('conversations:list', {});
+    const first = !this.synced;
+    for (const c of conversations) {
+      if (!this.states.has(c.id)) this.track(c.id, first ? c.lastSeq : c.joinedSeq);
+    }
+    this.synced = true;
+    for (const dto of this.early.splice(0)) this.accept(dto);
+    await Promise.all(conversations.filter((c) => c.lastSeq > this.stateOf(c.id).delivered).map((c) => this.fill(c.id)));
+    for (const w of this.readyWaiters.splice(0)) w();
+  }
+
+  /** A conversation that appeared while connected: deliver everything the user may read in it. */
+  conversationSeen(c: ConversationDto): void {
+    if (!this.synced || this.states.has(c.id)) return;
+    this.track(c.id, c.joinedSeq);
+    if (c.lastSeq > c.joinedSeq) void this.fill(c.id).catch(this.onError);
+  }
+
+  forget(conversationId: string): void {
+    this.states.delete(conversationId);
+  }
+
+  accept(dto: MessageDto): void {
+    if (!this.synced) {
+      this.early.push(dto);
+      return;
+    }
+    let state = this.states.get(dto.conversationId);
+    if (!state) {
+      // Unknown conversation (its event is still on the way): learn where the user joined, then deliver.
+      state = this.track(dto.conversationId, Number.MAX_SAFE_INTEGER);
+      state.ahead.set(dto.seq, dto);
+      void this.realtime
+        .request('conversations:get', { conversationId: dto.conversationId })
+        .then(({ conversation }) => {
+          const s = this.stateOf(conversation.id);
+          s.delivered = conversation.joinedSeq;
+          this.drain(s);
+          return this.fill(conversation.id);
+        })
+        .catch(this.onError);
+      return;
+    }
+    if (dto.seq <= state.delivered || state.ahead.has(dto.seq)) return;
+    state.ahead.set(dto.seq, dto);
+    this.drain(state);
+    if (state.ahead.size > 0) void this.fill(dto.conversationId).catch(this.onError);
+  }
+
+  /** Fetches everything after the last delivered message (one fetch at a time per conversation). */
+  fill(conversationId: string): Promise<void> {
+    const state = this.stateOf(conversationId);
+    state.filling ??= (async () => {
+      try {
+        for (;;) {
+          const { messages, hasMore } = await this.realtime.request('messages:after', {
+            conversationId,
+            after: state.delivered,
+            limit: 200,
+          });
+          for (const m of messages) if (m.seq > state.delivered) state.ahead.set(m.seq, m);
+          this.drain(state);
+          if (!hasMore || messages.length === 0) return;
+        }
+      } finally {
+        state.filling = undefined;
+      }
+    })();
+    return state.filling;
+  }
+
+  /** Sends with an idempotency key; resolves once the server has stored it, retrying across reconnects. */
+  async send(conversationId: string, text: string, contentType = 'text/plain'): Promise<Message> {
+    const clientKey = bytesToBase64Url(globalThis.crypto.getRandomValues(new Uint8Array(16)));
+    const body = encoder.encode(text);
+    for (;;) {
+      try {
+        const { message } = await this.realtime.request('messages:send', { conversationId, clientKey, contentType, body });
+        return toMessage(message);
+      } catch (err) {
+        if (!(err instanceof ParleyError) || (err.code !== 'NETWORK' && err.code !== 'NOT_CONNECTED')) throw err;
+        if (!this.realtime.socket) throw err;
+        // Timed out on a live connection: try again shortly; disconnected: wait until the connection is back.
+        if (this.realtime.connected) await new Promise((r) => setTimeout(r, 250));
+        else await this.nextReady();
+      }
+    }
+  }
+
+  private nextReady(): Promise<void> {
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  private track(conversationId: string, delivered: number): ConversationState {
+    const state: ConversationState = { delivered, ahead: new Map(), filling: undefined };
+    this.states.set(conversationId, state);
+    return state;
+  }
+
+  private stateOf(conversationId: string): ConversationState {
+    return this.states.get(conversationId) ?? this.track(conversationId, 0);
+  }
+
+  private drain(state: ConversationState): void {
+    for (const seq of [...state.ahead.keys()]) if (seq <= state.delivered) state.ahead.delete(seq);
+    for (let next = state.ahead.get(state.delivered + 1); next; next = state.ahead.get(state.delivered + 1)) {
+      state.ahead.delete(next.seq);
+      state.delivered = next.seq;
+      this.deliver(toMessage(next));
+    }
+  }
+
+  /** Drops pending waits when the client closes. */
+  close(): void {
+    for (const w of this.readyWaiters.splice(0)) w();
+    this.synced = false;
+    this.states.clear();
+    this.early.length = 0;
+  }
+}

@@ -1,0 +1,68 @@
+import type { ContactDto } from '../protocol/contacts.js';
+import type { ConversationDto } from '../protocol/conversations.js';
+import type { Realtime } from './realtime.js';
+
+/** Contacts: requests, acceptance, removal and blocks, by user name. */
+export class Contacts {
+  constructor(private readonly rt: Realtime) {}
+  async list(): Promise<ContactDto[]> {
+    return (await this.rt.request('contacts:list', {})).contacts;
+  }
+  async request(username: string): Promise<ContactDto> {
+    return (await this.rt.request('contacts:request', { username })).contact;
+  }
+  async accept(username: string): Promise<ContactDto> {
+    return (await this.rt.request('contacts:accept', { username })).contact;
+  }
+  async decline(username: string): Promise<ContactDto> {
+    return (await this.rt.request('contacts:decline', { username })).contact;
+  }
+  async cancel(username: string): Promise<ContactDto> {
+    return (await this.rt.request('contacts:cancel', { username })).contact;
+  }
+  async remove(username: string): Promise<ContactDto> {
+    return (await this.rt.request('contacts:remove', { username })).contact;
+  }
+  async block(username: string): Promise<ContactDto> {
+    return (await this.rt.request('contacts:block', { username })).contact;
+  }
+  async unblock(username: string): Promise<ContactDto> {
+    return (await this.rt.request('contacts:unblock', { username })).contact;
+  }
+}
+
+/** Conversations: direct ones with a contact, and groups with roles. */
+export class Conversations {
+  constructor(private readonly rt: Realtime) {}
+  async list(): Promise<ConversationDto[]> {
+    return (await this.rt.request('conversations:list', {})).conversations;
+  }
+  async get(id: string): Promise<ConversationDto> {
+    return (await this.rt.request('conversations:get', { conversationId: id })).conversation;
+  }
+  async openDirect(username: string): Promise<ConversationDto> {
+    return (await this.rt.request('conversations:openDirect', { username })).conversation;
+  }
+  async createGroup(name: string, usernames: string[]): Promise<ConversationDto> {
+    return (await this.rt.request('conversations:createGroup', { name, usernames })).conversation;
+  }
+  async addMember(id: string, username: string): Promise<ConversationDto> {
+    return (await this.rt.request('conversations:addMember', { conversationId: id, username })).conversation;
+  }
+  async removeMember(id: string, username: string): Promise<ConversationDto> {
+    return (await this.rt.request('conversations:removeMember', { conversationId: id, username })).conversation;
+  }
+  async setRole(id: string, username: string, role: 'admin' | 'member'): Promise<ConversationDto> {
+    return (await this.rt.request('conversations:setRole', { conversationId: id, username, role })).conversation;
+  }
+  async rename(id: string, name: string): Promise<ConversationDto> {
+    return (await this.rt.request('conversations:rename', { conversationId: id, name })).conversation;
+  }
+  async leave(id: string): Promise<void> {
+    await this.rt.request('conversations:leave', { conversationId: id });
+  }
+  /** Tells the other members you are typing (throttled by the server). */
+  async typing(id: string): Promise<void> {
+    await this.rt.request('typing', { conversationId: id });
+  }
+}

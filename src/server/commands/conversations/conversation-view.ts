@@ -1,0 +1,27 @@
+import type { ConversationDto } from '../../../protocol/conversations.js';
+import type { Db } from '../../db/connect.js';
+import { countUnread, listMembers, type ConversationRow, type MemberWithName } from '../../db/repositories/conversations.js';
+import type { DomainEvent } from '../../events/domain-events.js';
+import { presentConversation } from '../../presenters/conversation.js';
+
+/** One member's view of a conversation (their role, read position and unread count). */
+export async function viewFor(db: Db, conversation: ConversationRow, members: MemberWithName[], userId: string): Promise<ConversationDto> {
+  const me = members.find((m) => m.user_id === userId);
+  if (!me) throw new Error(`viewFor: ${userId} is not a member`);
+  const fromSeq = Math.max(me.read_seq, me.joined_seq);
+  const unread = fromSeq >= conversation.last_seq ? 0 : await countUnread(db, conversation.id, userId, fromSeq);
+  return presentConversation(conversation, me, members, unread);
+}
+
+/** The 'conversation.changed' event: every current member's own view; `joinUserIds` enter the room. */
+export async function conversationChanged(
+  db: Db,
+  conversation: ConversationRow,
+  joinUserIds: string[],
+): Promise<Extract<DomainEvent, { type: 'conversation.changed' }>> {
+  const members = await listMembers(db, conversation.id);
+  const views = await Promise.all(
+    members.map(async (m) => ({ userId: m.user_id, conversation: await viewFor(db, conversation, members, m.user_id) })),
+  );
+  return { type: 'conversation.changed', views, joinUserIds };
+}

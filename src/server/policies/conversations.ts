@@ -1,0 +1,73 @@
+import type { Db } from '../db/connect.js';
+import { findConversation, findMember, type ConversationRow, type MemberRow } from '../db/repositories/conversations.js';
+import { AppError, notFound } from '../errors.js';
+import type { Actor } from './actor.js';
+
+/** What a member may see of a conversation: the row and their membership. */
+export interface Access {
+  conversation: ConversationRow;
+  member: MemberRow;
+}
+
+const NOT_FOUND_MESSAGE = 'No such conversation.';
+
+/**
+ * The one decision for every conversation access. For a non-member a conversation does not exist: the answer is
+ * exactly the one for a random id.
+ */
+export async function accessConversation(db: Db, actor: Actor, conversationId: string): Promise<Access> {
+  const member = await findMember(db, conversationId, actor.user.id);
+  if (!member) throw notFound(NOT_FOUND_MESSAGE);
+  const conversation = await findConversation(db, conversationId);
+  if (!conversation) throw notFound(NOT_FOUND_MESSAGE);
+  return { conversation, member };
+}
+
+const isAdmin = (m: MemberRow) => m.role === 'owner' || m.role === 'admin';
+
+function requireGroup(access: Access): void {
+  if (access.conversation.kind !== 'group') {
+    throw new AppError('FORBIDDEN', 'A direct conversation has exactly two members and no roles.');
+  }
+}
+
+/** Admins and the owner add members, to groups only. */
+export function assertCanAddMembers(access: Access): void {
+  requireGroup(access);
+  if (!isAdmin(access.member)) throw new AppError('FORBIDDEN', 'Only admins can add members.');
+}
+
+/** Admins remove members; nobody but the owner removes an admin; nobody removes the owner. */
+export function assertCanRemoveMember(access: Access, target: MemberRow): void {
+  requireGroup(access);
+  if (!isAdmin(access.member)) throw new AppError('FORBIDDEN', 'Only admins can remove members.');
+  if (target.role === 'owner') throw new AppError('FORBIDDEN', 'The owner cannot be removed.');
+  if (target.role === 'admin' && access.member.role !== 'owner') {
+    throw new AppError('FORBIDDEN', 'Only the owner can remove an admin.');
+  }
+}
+
+export function assertCanSetRole(access: Access): void {
+  requireGroup(access);
+  if (access.member.role !== 'owner') throw new AppError('FORBIDDEN', 'Only the owner can change roles.');
+}
+
+export function assertCanRename(access: Access): void {
+  requireGroup(access);
+  if (!isAdmin(access.member)) throw new AppError('FORBIDDEN', 'Only admins can rename the group.');
+}
+
+export function assertCanLeave(access: Access): void {
+  requireGroup(access);
+}
+
+/** Only the sender edits or deletes a message, and not once it is deleted. */
+export function assertCanChangeMessage(actor: Actor, message: { sender_id: string; deleted_at: number | null }): void {
+  if (message.sender_id !== actor.user.id) throw new AppError('FORBIDDEN', 'You can change only your own messages.');
+  if (message.deleted_at !== null) throw new AppError('CONFLICT', 'That message was deleted.');
+}
+
+/** A member reads history only from the point they joined. */
+export function visibleFromSeq(access: Access): number {
+  return access.member.joined_seq;
+}

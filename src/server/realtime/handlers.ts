@@ -1,0 +1,70 @@
+import type { Socket } from 'socket.io';
+import { acceptContact, cancelContactRequest, declineContact } from '../commands/contacts/respond-to-request.js';
+import { blockUser, removeContact, unblockUser } from '../commands/contacts/remove-contact.js';
+import { listContacts } from '../commands/contacts/list-contacts.js';
+import { requestContact } from '../commands/contacts/request-contact.js';
+import { createGroup } from '../commands/conversations/create-group.js';
+import { addMember, leaveConversation, removeMember, setRole } from '../commands/conversations/manage-members.js';
+import { openDirect } from '../commands/conversations/open-direct.js';
+import { getConversation, listConversations, renameGroup } from '../commands/conversations/rename-and-list.js';
+import { deleteMessage, editMessage } from '../commands/messages/change-message.js';
+import { history, markRead, messagesSince } from '../commands/messages/read-messages.js';
+import { sendMessage } from '../commands/messages/send-message.js';
+import type { Deps } from '../deps.js';
+import { accessConversation } from '../policies/conversations.js';
+import { presentUser } from '../presenters/user.js';
+import { onEvent } from './event-adapter.js';
+import { conversationRoom } from './rooms.js';
+
+const TYPING_EVERY_MS = 2_000;
+
+/** Every client event → its command. Thin: validation, auth and acks live in onEvent. */
+export function registerHandlers(socket: Socket, deps: Deps): void {
+  const on = <E extends Parameters<typeof onEvent>[2]>(event: E, handler: Parameters<typeof onEvent<E>>[3]) =>
+    onEvent(socket, deps, event, handler);
+
+  on('whoami', (a) => Promise.resolve({ user: presentUser(a.user), sessionId: a.session.id }));
+
+  on('contacts:list', async (a) => ({ contacts: await listContacts(deps, a) }));
+  on('contacts:request', async (a, i) => ({ contact: await requestContact(deps, a, i.username) }));
+  on('contacts:accept', async (a, i) => ({ contact: await acceptContact(deps, a, i.username) }));
+  on('contacts:decline', async (a, i) => ({ contact: await declineContact(deps, a, i.username) }));
+  on('contacts:cancel', async (a, i) => ({ contact: await cancelContactRequest(deps, a, i.username) }));
+  on('contacts:remove', async (a, i) => ({ contact: await removeContact(deps, a, i.username) }));
+  on('contacts:block', async (a, i) => ({ contact: await blockUser(deps, a, i.username) }));
+  on('contacts:unblock', async (a, i) => ({ contact: await unblockUser(deps, a, i.username) }));
+
+  on('conversations:list', async (a) => ({ conversations: await listConversations(deps, a) }));
+  on('conversations:get', async (a, i) => ({ conversation: await getConversation(deps, a, i.conversationId) }));
+  on('conversations:openDirect', async (a, i) => ({ conversation: await openDirect(deps, a, i.username) }));
+  on('conversations:createGroup', async (a, i) => ({ conversation: await createGroup(deps, a, i.name, i.usernames) }));
+  on('conversations:addMember', async (a, i) => ({ conversation: await addMember(deps, a, i.conversationId, i.username) }));
+  on('conversations:removeMember', async (a, i) => ({
+    conversation: await removeMember(deps, a, i.conversationId, i.username),
+  }));
+  on('conversations:setRole', async (a, i) => ({ conversation: await setRole(deps, a, i.conversationId, i.username, i.role) }));
+  on('conversations:rename', async (a, i) => ({ conversation: await renameGroup(deps, a, i.conversationId, i.name) }));
+  on('conversations:leave', async (a, i) => {
+    await leaveConversation(deps, a, i.conversationId);
+    return { ok: true as const };
+  });
+
+  on('messages:send', async (a, i) => ({ message: await sendMessage(deps, a, i) }));
+  on('messages:edit', async (a, i) => ({ message: await editMessage(deps, a, i.messageId, i.contentType, i.body) }));
+  on('messages:delete', async (a, i) => ({ message: await deleteMessage(deps, a, i.messageId) }));
+  on('messages:history', (a, i) => history(deps, a, i.conversationId, i.before, i.limit));
+  on('messages:after', (a, i) => messagesSince(deps, a, i.conversationId, i.after, i.limit));
+  on('messages:read', (a, i) => markRead(deps, a, i.conversationId, i.seq));
+
+  // Typing is ephemeral: authorized, throttled per conversation, never stored.
+  const lastTyping = new Map<string, number>();
+  on('typing', async (a, i) => {
+    await accessConversation(deps.db, a, i.conversationId);
+    const now = Date.now();
+    if (now - (lastTyping.get(i.conversationId) ?? 0) >= TYPING_EVERY_MS) {
+      lastTyping.set(i.conversationId, now);
+      socket.to(conversationRoom(i.conversationId)).emit('typing', { conversationId: i.conversationId, username: a.user.username });
+    }
+    return { ok: true as const };
+  });
+}
