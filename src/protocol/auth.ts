@@ -10,6 +10,12 @@ export const KdfParams = z.strictObject({
 });
 export type KdfParams = z.infer<typeof KdfParams>;
 
+/**
+ * The password KDF every client uses by default and the server's minimum: Argon2id, 64 MiB, t=3, p=1. Prelogin for a
+ * missing account answers these, so they must equal what real accounts carry.
+ */
+export const DEFAULT_KDF: KdfParams = { algorithm: 'argon2id', memoryKiB: 65_536, iterations: 3, parallelism: 1 };
+
 export const Salt = base64UrlBytes(16);
 export const AuthKey = base64UrlBytes(32);
 

@@ -1,9 +1,8 @@
 import { argon2id } from 'hash-wasm';
-import type { KdfParams } from '../protocol/auth.js';
+import { DEFAULT_KDF, type KdfParams } from '../protocol/auth.js';
 import { bytesToBase64Url } from './encoding.js';
 
-/** Default client-side password KDF: Argon2id, 64 MiB, t=3, p=1. */
-export const DEFAULT_KDF: KdfParams = { algorithm: 'argon2id', memoryKiB: 65_536, iterations: 3, parallelism: 1 };
+export { DEFAULT_KDF };
 
 /** Computes master = Argon2id(password, salt). Browsers run it in a Web Worker (see src/web/kdf-worker.ts). */
 export type DeriveMaster = (password: string, salt: Uint8Array, params: KdfParams) => Promise<Uint8Array>;

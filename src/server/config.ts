@@ -1,9 +1,14 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_KDF } from '../protocol/auth.js';
 
 /** Minimum client-side Argon2id parameters the server accepts (64 MiB, t=3, p=1). */
-export const PRODUCTION_MIN_KDF = { memoryKiB: 65_536, iterations: 3, parallelism: 1 } as const;
+export const PRODUCTION_MIN_KDF = {
+  memoryKiB: DEFAULT_KDF.memoryKiB,
+  iterations: DEFAULT_KDF.iterations,
+  parallelism: DEFAULT_KDF.parallelism,
+} as const;
 /** Lowered minimum for tests only; a production start refuses it. */
 export const INSECURE_TEST_MIN_KDF = { memoryKiB: 256, iterations: 1, parallelism: 1 } as const;
 

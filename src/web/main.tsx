@@ -1,8 +1,7 @@
+// Must stay the first import: it configures zod before the protocol schemas are built.
+import './zod-config.js';
 import { render } from 'preact';
-
-function App() {
-  return <main><h1>Parley</h1></main>;
-}
+import { App } from './app.js';
 
 const root = document.getElementById('app');
 if (root) render(<App />, root);

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import cookie from '@fastify/cookie';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { Deps } from '../deps.js';
+import { AppError } from '../errors.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerRequestGuards } from './guards.js';
 import { registerAuthRoutes } from './routes/auth.js';
@@ -17,7 +18,11 @@ export async function buildApp(deps: Deps, logger: Logger): Promise<FastifyInsta
     loggerInstance: logger,
     bodyLimit: 64 * 1024,
     trustProxy: config.trustProxy,
-    disableRequestLogging: false,
+    // A URL the router cannot even parse still gets the documented error body.
+    frameworkErrors: (_err, _req, reply) => {
+      const body = JSON.stringify(new AppError('VALIDATION_FAILED', 'The request URL is not valid.').toBody());
+      void (reply as FastifyReply).code(400).type('application/json').send(body);
+    },
     ...(config.tls
       ? {
           https: {

@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { RedisClientType } from 'redis';
 import { Server, type Socket } from 'socket.io';
@@ -8,6 +8,7 @@ import { listConversationIdsOfUser } from '../db/repositories/conversations.js';
 import type { Deps } from '../deps.js';
 import type { SocketData } from './event-adapter.js';
 import { registerHandlers } from './handlers.js';
+import { isAllowedOrigin } from '../http/guards.js';
 import { allowRequestFor, authenticateHandshake } from './handshake.js';
 import { conversationRoom, sessionRoom, userRoom } from './rooms.js';
 
@@ -21,6 +22,12 @@ export function attachRealtime(server: HttpServer, deps: Deps, redis: RedisClien
     serveClient: false,
     cors: { origin: deps.config.allowedOrigins, credentials: true },
     ...(redis ? { adapter: createAdapter(redis) } : {}),
+  });
+
+  // allowRequest checks the handshake; this checks every later polling request and the WebSocket upgrade too.
+  io.engine.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    if (isAllowedOrigin(deps.config, req.headers.origin)) next();
+    else res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'FORBIDDEN_ORIGIN', message: 'Origin not allowed.' } }));
   });
 
   io.use((socket, next) => {

@@ -40,12 +40,6 @@ export function rateLimited(msBeforeNext: number): AppError {
   });
 }
 
-/** Throws RATE_LIMITED when `key` has already used all its points (does not consume). */
-export async function assertNotExhausted(limiter: RateLimiterAbstract, key: string): Promise<void> {
-  const res = await limiter.get(key);
-  if (res && res.consumedPoints >= limiter.points) throw rateLimited(res.msBeforeNext);
-}
-
 /** Consumes one point; throws RATE_LIMITED when none is left. */
 export async function consumeOrThrow(limiter: RateLimiterAbstract, key: string): Promise<void> {
   try {
@@ -53,14 +47,5 @@ export async function consumeOrThrow(limiter: RateLimiterAbstract, key: string):
   } catch (e) {
     if (e instanceof RateLimiterRes) throw rateLimited(e.msBeforeNext);
     throw e;
-  }
-}
-
-/** Records a failure without throwing (the caller answers its own error). */
-export async function penalize(limiter: RateLimiterAbstract, key: string): Promise<void> {
-  try {
-    await limiter.penalty(key, 1);
-  } catch {
-    // The store is down: the failure is not counted, the login still fails.
   }
 }

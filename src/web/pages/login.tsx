@@ -1,0 +1,72 @@
+import { useState } from 'preact/hooks';
+import { client } from '../client.js';
+import { Link } from '../components/link.js';
+import { ErrorAlert, StatusMessage } from '../components/messages.js';
+import { PageHeading } from '../components/page-heading.js';
+import { PasswordField } from '../components/password-field.js';
+import { PublicLayout } from '../components/public-layout.js';
+import { describeError } from '../errors.js';
+import { useSessionActions } from '../session.js';
+
+export function LoginPage({ notice }: { notice: string | undefined }) {
+  const { signedIn } = useSessionActions();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      signedIn(await client.login(username.trim(), password));
+    } catch (err) {
+      setError(
+        describeError(err, {
+          // One message whether the name or the password is wrong: it does not tell which accounts exist.
+          INVALID_CREDENTIALS: 'The user name or password is incorrect.',
+          VALIDATION_FAILED: 'The user name or password is incorrect.',
+        }),
+      );
+      setBusy(false);
+    }
+  };
+
+  return (
+    <PublicLayout>
+      <PageHeading title="Log in" />
+      <StatusMessage message={notice} />
+      <form class="form" onSubmit={(e) => void submit(e)} aria-busy={busy}>
+        <div class="field">
+          <label for="login-username">User name</label>
+          <input
+            id="login-username"
+            name="username"
+            value={username}
+            onInput={(e) => setUsername(e.currentTarget.value)}
+            autocomplete="username"
+            autoCapitalize="off"
+            spellcheck={false}
+            required
+          />
+        </div>
+        <PasswordField
+          id="login-password"
+          label="Password"
+          value={password}
+          onInput={setPassword}
+          autocomplete="current-password"
+        />
+        <ErrorAlert message={error} />
+        <button type="submit" class="button button-primary" disabled={busy}>
+          {busy ? 'Logging in…' : 'Log in'}
+        </button>
+      </form>
+      <p class="aside">
+        New to Parley? <Link href="/signup">Create an account</Link>.
+      </p>
+    </PublicLayout>
+  );
+}

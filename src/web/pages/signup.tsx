@@ -1,0 +1,97 @@
+import { useState } from 'preact/hooks';
+import { Username } from '../../protocol/common.js';
+import { client } from '../client.js';
+import { Link } from '../components/link.js';
+import { ErrorAlert } from '../components/messages.js';
+import { PageHeading } from '../components/page-heading.js';
+import { PasswordField } from '../components/password-field.js';
+import { PublicLayout } from '../components/public-layout.js';
+import { StrengthMeter, usePasswordStrength } from '../components/strength-meter.js';
+import { describeError } from '../errors.js';
+import { useSessionActions } from '../session.js';
+
+export function SignupPage() {
+  const { signedIn } = useSessionActions();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+
+  const name = username.trim();
+  const nameCheck = Username.safeParse(name);
+  const nameProblem = name && !nameCheck.success ? nameCheck.error.issues[0]?.message : undefined;
+  const strength = usePasswordStrength(password, name ? [name] : []);
+  const mismatch = confirm.length > 0 && confirm !== password;
+  const ready = nameCheck.success && strength.acceptable && confirm === password && !busy;
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (!ready) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      signedIn(await client.signup(name, password));
+    } catch (err) {
+      setError(describeError(err, { USERNAME_TAKEN: 'That user name is taken. Please choose another one.' }));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <PublicLayout>
+      <PageHeading title="Create your account" />
+      <form class="form" onSubmit={(e) => void submit(e)} aria-busy={busy}>
+        <div class="field">
+          <label for="signup-username">User name</label>
+          <input
+            id="signup-username"
+            name="username"
+            value={username}
+            onInput={(e) => setUsername(e.currentTarget.value)}
+            autocomplete="username"
+            autoCapitalize="off"
+            spellcheck={false}
+            required
+            aria-describedby="signup-username-hint"
+            aria-invalid={nameProblem ? 'true' : undefined}
+          />
+          <p id="signup-username-hint" class={nameProblem ? 'hint hint-error' : 'hint'}>
+            {nameProblem ? `The ${nameProblem}.` : '3 to 32 characters: letters, digits, “_”, “.” and “-”.'}
+          </p>
+        </div>
+        <PasswordField
+          id="signup-password"
+          label="Password"
+          value={password}
+          onInput={setPassword}
+          autocomplete="new-password"
+          describedBy="signup-strength"
+        />
+        <StrengthMeter id="signup-strength" strength={strength.strength} />
+        <PasswordField
+          id="signup-confirm"
+          label="Confirm password"
+          value={confirm}
+          onInput={setConfirm}
+          autocomplete="new-password"
+          describedBy="signup-confirm-hint"
+          invalid={mismatch}
+        />
+        <p id="signup-confirm-hint" class={mismatch ? 'hint hint-error' : 'hint'}>
+          {mismatch ? 'The passwords do not match.' : 'Type the same password again.'}
+        </p>
+        <ErrorAlert message={error} />
+        <p class="hint">
+          Your password never leaves this device: it is turned into keys here. Nobody, not even Parley, can reset it.
+        </p>
+        <button type="submit" class="button button-primary" disabled={!ready}>
+          {busy ? 'Creating account…' : 'Create account'}
+        </button>
+      </form>
+      <p class="aside">
+        Already have an account? <Link href="/login">Log in</Link>.
+      </p>
+    </PublicLayout>
+  );
+}
