@@ -49,7 +49,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     // Origins are those of the port actually bound, known only after listen: allow the loopback ones for any port.
     const server = await startServer({ ...config, allowedOrigins: [] }, logs);
     port = Number(new URL(server.url).port);
-    server.deps.config.allowedOrigins.push(`http://127.0.0.1:${port}`, `http://localhost:${port}`);
+    const scheme = new URL(server.url).protocol; // 'http:' or 'https:'
+    server.deps.config.allowedOrigins.push(`${scheme}//127.0.0.1:${port}`, `${scheme}//localhost:${port}`);
     return server;
   };
   let server = await boot();
