@@ -1,5 +1,5 @@
 import type { ConversationDto } from '../protocol/conversations.js';
-import type { MessageDto } from '../protocol/messages.js';
+import { MAX_BODY_BYTES, type MessageDto } from '../protocol/messages.js';
 import { bytesToBase64Url } from './encoding.js';
 import { ParleyError } from './errors.js';
 import type { Realtime } from './realtime.js';
@@ -136,6 +136,9 @@ export class MessageStream {
   async send(conversationId: string, text: string, contentType = 'text/plain'): Promise<Message> {
     const clientKey = bytesToBase64Url(globalThis.crypto.getRandomValues(new Uint8Array(16)));
     const body = encoder.encode(text);
+    if (body.byteLength > MAX_BODY_BYTES) {
+      throw new ParleyError('PAYLOAD_TOO_LARGE', `A message holds at most ${MAX_BODY_BYTES} bytes; this one has ${body.byteLength}.`);
+    }
     for (;;) {
       try {
         const { message } = await this.realtime.request('messages:send', { conversationId, clientKey, contentType, body });
