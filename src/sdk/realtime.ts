@@ -86,7 +86,10 @@ export class Realtime {
       throw new ParleyError('NETWORK', `No answer to ${event}: ${err instanceof Error ? err.message : String(err)}`);
     });
     const failure = ErrorBody.safeParse(answer);
-    if (failure.success) throw new ParleyError(failure.data.error.code, failure.data.error.message);
+    if (failure.success) {
+      const e = failure.data.error;
+      throw new ParleyError(e.code, e.message, undefined, e.retryAfterSeconds);
+    }
     const parsed = clientEvents[event].response.safeParse((answer as { data?: unknown } | undefined)?.data);
     if (!parsed.success) throw new ParleyError('BAD_RESPONSE', `Unexpected answer to ${event}.`);
     return parsed.data as ClientEventResponse<E>;
