@@ -209,6 +209,11 @@ export class ParleyClient extends Emitter<ClientEvents> {
     return this.realtime.connected;
   }
 
+  /** Fetches anything missed right now (the client also does this after every reconnect). */
+  sync(): Promise<void> {
+    return this.stream.resync();
+  }
+
   /** Asks the server who this connection is (a round trip over the socket). */
   whoami() {
     return this.realtime.request('whoami', {});

@@ -139,12 +139,15 @@ export class MessageStream {
     if (body.byteLength > MAX_BODY_BYTES) {
       throw new ParleyError('PAYLOAD_TOO_LARGE', `A message holds at most ${MAX_BODY_BYTES} bytes; this one has ${body.byteLength}.`);
     }
+    let serverFailures = 0;
     for (;;) {
       try {
         const { message } = await this.realtime.request('messages:send', { conversationId, clientKey, contentType, body });
         return toMessage(message);
       } catch (err) {
-        if (!(err instanceof ParleyError) || (err.code !== 'NETWORK' && err.code !== 'NOT_CONNECTED')) throw err;
+        // Safe to retry with the same key: the server stores a key's message at most once.
+        const retryable = err instanceof ParleyError && ['NETWORK', 'NOT_CONNECTED', 'INTERNAL'].includes(err.code);
+        if (!retryable || (err.code === 'INTERNAL' && ++serverFailures > 20)) throw err;
         if (!this.realtime.socket) throw err;
         // Timed out on a live connection: try again shortly; disconnected: wait until the connection is back.
         if (this.realtime.connected) await new Promise((r) => setTimeout(r, 250));

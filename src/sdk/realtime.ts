@@ -47,6 +47,13 @@ export class Realtime {
     });
     this.socket = socket;
     setup(socket);
+    // socket.io does not retry a connection its server refused; retry unless the refusal was about the session.
+    socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+      if (socket.active || err.data?.code === 'UNAUTHENTICATED' || err.data?.code === 'FORBIDDEN_ORIGIN') return;
+      setTimeout(() => {
+        if (this.socket === socket && !socket.connected) socket.connect();
+      }, 1_000);
+    });
     return new Promise<void>((resolve, reject) => {
       const onReady = () => {
         socket.off('connect_error', onError);

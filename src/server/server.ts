@@ -22,7 +22,7 @@ export interface RunningServer {
 /** config → database → migrations → app → listen. */
 export async function startServer(config: Config, logDestination?: DestinationStream): Promise<RunningServer> {
   const log = createLogger(config.logLevel, logDestination);
-  const db = connectDatabase(config.database);
+  const db = connectDatabase(config.database, (err) => log.warn({ err }, 'database connection lost'));
   await migrateToLatest(db);
 
   let redis: RedisClientType | undefined;

@@ -13,9 +13,11 @@ pg.types.setTypeParser(20, (value: string) => Number(value));
 export type Db = Kysely<Database>;
 
 /** One code path for both dialects: SQLite (embedded file, WAL) or PostgreSQL. */
-export function connectDatabase(database: Config['database']): Db {
+export function connectDatabase(database: Config['database'], onPoolError: (err: Error) => void = () => undefined): Db {
   if (database.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+    // An idle client whose server went away (a PostgreSQL restart) must not crash the process: the pool replaces it.
+    pool.on('error', onPoolError);
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   fs.mkdirSync(path.dirname(database.file), { recursive: true, mode: 0o700 });

@@ -44,7 +44,9 @@ export function attachRealtime(server: HttpServer, deps: Deps, redis: RedisClien
       },
       (err: unknown) => {
         deps.log.error({ err }, 'socket handshake failed');
-        next(new Error('INTERNAL'));
+        const e = new Error('INTERNAL') as Error & { data?: unknown };
+        e.data = { code: 'INTERNAL', message: 'The server could not check the session; try again.' };
+        next(e);
       },
     );
   });

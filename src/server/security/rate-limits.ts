@@ -22,7 +22,13 @@ type LimiterOptions = { keyPrefix: string; points: number; duration: number; blo
 export function createRateLimiters(config: Config, redis: RedisClientType | undefined): RateLimiters {
   const make = (opts: LimiterOptions): RateLimiterAbstract =>
     redis
-      ? new RateLimiterRedis({ ...opts, storeClient: redis, useRedisPackage: true })
+      ? new RateLimiterRedis({
+          ...opts,
+          storeClient: redis,
+          useRedisPackage: true,
+          // While Redis is unreachable, count in memory on this instance instead of failing the request.
+          insuranceLimiter: new RateLimiterMemory(opts),
+        })
       : new RateLimiterMemory(opts);
   return {
     loginPerAccount: make({ keyPrefix: 'rl:login:acct', points: config.limits.loginFailuresPerAccount, duration: 15 * 60 }),
