@@ -36,7 +36,9 @@ export class Realtime {
     const headers = this.http.nodeHandshakeHeaders();
     const socket: ParleySocket = io(this.http.baseUrl, {
       path: '/socket.io',
-      transports: ['websocket', 'polling'],
+      // WebSocket only: binary bodies go as raw frames (polling would base64 them past the 64 KiB frame limit),
+      // and several server instances need no sticky sessions.
+      transports: ['websocket'],
       withCredentials: true,
       parser,
       reconnection: true,

@@ -41,6 +41,8 @@ const EnvSchema = z.object({
   MESSAGES_PER_CONNECTION_PER_10S: positiveInt.default(50),
   EVENTS_PER_CONNECTION_PER_10S: positiveInt.default(300),
   PARLEY_INSECURE_TEST_KDF: bool.default(false),
+  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  SOCKET_TRANSPORTS: z.enum(['websocket', 'polling,websocket', 'websocket,polling']).optional(),
 });
 
 export type TrustProxy = boolean | string[] | ((address: string, hop: number) => boolean);
@@ -66,6 +68,10 @@ export interface Config {
     eventsPerConnectionPer10s: number;
   };
   minKdf: { memoryKiB: number; iterations: number; parallelism: number };
+  /** Worker processes on this machine (`WORKERS=N npm start`); more than one needs REDIS_URL. */
+  workers: number;
+  /** socket.io transports: WebSocket only when several instances serve (no sticky sessions needed). */
+  transports: ('websocket' | 'polling')[];
 }
 
 export class ConfigError extends Error {
@@ -145,6 +151,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedOrigins = [...hosts].map((h) => `${scheme}://${h}${p}`);
   }
 
+  if (e.WORKERS > 1 && !e.REDIS_URL) {
+    problems.push(`WORKERS=${e.WORKERS} needs REDIS_URL: workers share rooms, presence and rate limits through Redis`);
+  }
+  if (e.WORKERS > 1 && !e.DATABASE_URL) {
+    problems.push(`WORKERS=${e.WORKERS} needs DATABASE_URL (PostgreSQL): several processes should not share one SQLite file`);
+  }
+  const multiInstance = e.WORKERS > 1 || e.REDIS_URL !== undefined;
+  const transports = (e.SOCKET_TRANSPORTS ?? (multiInstance ? 'websocket' : 'polling,websocket')).split(',') as (
+    | 'websocket'
+    | 'polling'
+  )[];
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.DATA_DIR);
@@ -170,5 +188,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       eventsPerConnectionPer10s: e.EVENTS_PER_CONNECTION_PER_10S,
     },
     minKdf: e.PARLEY_INSECURE_TEST_KDF ? { ...INSECURE_TEST_MIN_KDF } : { ...PRODUCTION_MIN_KDF },
+    workers: e.WORKERS,
+    transports,
   };
 }

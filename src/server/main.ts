@@ -1,11 +1,10 @@
-import { ConfigError, loadConfig } from './config.js';
+import cluster from 'node:cluster';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { startServer } from './server.js';
 
-/** Entry: config → start; graceful shutdown on SIGTERM/SIGINT. */
-async function main(): Promise<void> {
-  let config;
+function readConfig(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -13,8 +12,33 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+}
+
+/** `WORKERS=N`: the primary forks N workers sharing the port; a worker that dies is replaced. */
+function runPrimary(config: Config): void {
+  let stopping = false;
+  for (let i = 0; i < config.workers; i++) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    process.stderr.write(`worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`);
+    cluster.fork();
+  });
+  const stop = () => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.kill('SIGTERM');
+    setTimeout(() => process.exit(0), 5_000).unref();
+    cluster.on('exit', () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    });
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+/** Entry: config → start; graceful shutdown on SIGTERM/SIGINT. */
+async function runServer(config: Config): Promise<void> {
   const server = await startServer(config);
-  server.deps.log.info({ url: server.url, database: config.database.kind }, `Parley is serving ${server.url}`);
+  server.deps.log.info({ url: server.url, database: config.database.kind, pid: process.pid }, `Parley is serving ${server.url}`);
   const stop = (signal: string) => {
     server.deps.log.info({ signal }, 'shutting down');
     server.close().then(
@@ -26,7 +50,12 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`Parley failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+const config = readConfig();
+if (config.workers > 1 && cluster.isPrimary) {
+  runPrimary(config);
+} else {
+  runServer(config).catch((err: unknown) => {
+    process.stderr.write(`Parley failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

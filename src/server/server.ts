@@ -9,7 +9,7 @@ import { buildApp } from './http/app.js';
 import { createLogger } from './logger.js';
 import { realtimePublisher } from './realtime/fanout.js';
 import { attachRealtime, type ParleyIo } from './realtime/io.js';
-import { memoryPresence } from './realtime/presence.js';
+import { memoryPresence, redisPresence } from './realtime/presence.js';
 import { createRateLimiters } from './security/rate-limits.js';
 
 export interface RunningServer {
@@ -40,7 +40,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
     limiters: createRateLimiters(config, redis),
     preloginSecret: await getOrCreateSecret(db, 'prelogin-salt'),
     events: realtimePublisher(() => realtime.io),
-    presence: memoryPresence(),
+    presence: redis ? redisPresence(redis) : memoryPresence(),
   };
   const app = await buildApp(deps, log);
   const io = attachRealtime(app.server, deps, redis);
@@ -67,6 +67,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
     close() {
       closing ??= (async () => {
         clearInterval(sweep);
+        await deps.presence.close();
         // Closing the engine drops transports without a disconnect packet: clients reconnect to the next instance.
         await io.close().catch(() => undefined);
         await app.close().catch(() => undefined);

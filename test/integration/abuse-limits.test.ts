@@ -29,18 +29,36 @@ describe(`abuse limits on the socket (${dialect})`, () => {
     await t.close();
   });
 
-  it('refuses a body over 64 KiB with an ack, stores nothing, and keeps the connection usable', async () => {
-    const emit = rawEmit(alice);
-    const tooBig = await emit('messages:send', {
+  it('refuses bodies over 64 KiB: the SDK before sending, the transport by closing only that frame\'s connection', async () => {
+    await expect(alice.messages.send(conversationId, 'x'.repeat(MAX_BODY_BYTES + 1))).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    const exact = await alice.messages.send(conversationId, 'y'.repeat(MAX_BODY_BYTES));
+    expect(exact.text).toHaveLength(MAX_BODY_BYTES);
+    expect((await alice.whoami()).user.username).toBe('alice');
+
+    // A raw client that ignores the limit loses its connection (64 KiB frames) and stores nothing; others are unaffected.
+    const before = (await alice.messages.history(conversationId, { limit: 100 })).length;
+    const mallory = await signedIn(t, 'mallory');
+    const reply = await rawEmit(mallory)('messages:send', {
       conversationId,
       clientKey: 'too-big-00001',
       contentType: 'text/plain',
       body: Buffer.alloc(MAX_BODY_BYTES + 1, 0x61),
+    }).catch((err: unknown) => err);
+    expect(reply).toBeInstanceOf(Error);
+    mallory.close();
+    expect((await alice.messages.history(conversationId, { limit: 100 })).length).toBe(before);
+    expect((await alice.whoami()).user.username).toBe('alice');
+  });
+
+  it('answers other oversized or out-of-range inputs with a VALIDATION_FAILED ack on a usable connection', async () => {
+    const emit = rawEmit(alice);
+    expect(await emit('messages:history', { conversationId, limit: 101 })).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect(await emit('conversations:createGroup', { name: 'n'.repeat(65), usernames: [] })).toMatchObject({
+      error: { code: 'VALIDATION_FAILED' },
     });
-    expect(tooBig).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
-    await expect(alice.messages.send(conversationId, 'x'.repeat(MAX_BODY_BYTES + 1))).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
-    const exact = await alice.messages.send(conversationId, 'y'.repeat(MAX_BODY_BYTES));
-    expect(exact.text).toHaveLength(MAX_BODY_BYTES);
+    expect(await emit('messages:send', { conversationId, clientKey: 'k', contentType: 'text/plain', body: 'not bytes' })).toMatchObject({
+      error: { code: 'VALIDATION_FAILED' },
+    });
     expect((await alice.whoami()).user.username).toBe('alice');
   });
 

@@ -20,6 +20,11 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** An SDK client with the test KDF for a server (or a proxy in front of servers) at `baseUrl`. */
+export function clientFor(baseUrl: string): ParleyClient {
+  return new ParleyClient({ baseUrl, kdf: { ...TEST_KDF }, minKdf: TEST_KDF });
+}
+
 /** The real server in its own process (`src/server/main.ts`), so a test can SIGKILL it and start it again. */
 export class ServerProcess {
   private child: ChildProcess | undefined;
@@ -41,7 +46,7 @@ export class ServerProcess {
   }
 
   client(): ParleyClient {
-    return new ParleyClient({ baseUrl: this.url, kdf: { ...TEST_KDF }, minKdf: TEST_KDF });
+    return clientFor(this.url);
   }
 
   async boot(): Promise<void> {
@@ -81,7 +86,7 @@ export class ServerProcess {
   /** SIGKILL: no shutdown, no flush — whatever was not committed is gone. */
   async kill(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await exited;

@@ -17,7 +17,9 @@ export type ParleyIo = Server<ClientToServerEvents, ServerToClientEvents, Record
 /** Socket.io on the HTTP server: Origin allowlist, session-authenticated handshake, 64 KiB frames. */
 export function attachRealtime(server: HttpServer, deps: Deps, redis: RedisClientType | undefined): ParleyIo {
   const io: ParleyIo = new Server(server, {
-    maxHttpBufferSize: 64 * 1024 + 1024,
+    // A body (≤ 64 KiB) travels as its own binary WebSocket frame, so 64 KiB frames carry the largest message.
+    maxHttpBufferSize: 64 * 1024,
+    transports: deps.config.transports,
     allowRequest: allowRequestFor(deps.config),
     serveClient: false,
     cors: { origin: deps.config.allowedOrigins, credentials: true },
@@ -27,7 +29,10 @@ export function attachRealtime(server: HttpServer, deps: Deps, redis: RedisClien
   // allowRequest checks the handshake; this checks every later polling request and the WebSocket upgrade too.
   io.engine.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
     if (isAllowedOrigin(deps.config, req.headers.origin)) next();
-    else res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'FORBIDDEN_ORIGIN', message: 'Origin not allowed.' } }));
+    else {
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'FORBIDDEN_ORIGIN', message: 'Origin not allowed.' } }));
+    }
   });
 
   io.use((socket, next) => {
@@ -67,12 +72,13 @@ async function onConnected(io: ParleyIo, socket: Socket, deps: Deps): Promise<vo
   const { actor } = socket.data as SocketData;
   const conversations = await listConversationIdsOfUser(deps.db, actor.user.id);
   await socket.join([sessionRoom(actor.session.id), userRoom(actor.user.id), ...conversations.map(conversationRoom)]);
-  if (deps.presence.connected(actor.user.id)) await announcePresence(io, deps, actor.user.id, actor.user.username, true);
   socket.on('disconnect', () => {
-    if (deps.presence.disconnected(actor.user.id)) {
-      void announcePresence(io, deps, actor.user.id, actor.user.username, false).catch(() => undefined);
-    }
+    deps.presence
+      .disconnected(actor.user.id)
+      .then((offline) => (offline ? announcePresence(io, deps, actor.user.id, actor.user.username, false) : undefined))
+      .catch((err: unknown) => deps.log.warn({ err }, 'presence update failed'));
   });
+  if (await deps.presence.connected(actor.user.id)) await announcePresence(io, deps, actor.user.id, actor.user.username, true);
   socket.emit('ready', {});
 }
 

@@ -3,10 +3,11 @@ import type { Db } from '../../db/connect.js';
 import { getRelationship } from '../../db/repositories/contacts.js';
 import type { Deps } from '../../deps.js';
 import { presentContact } from '../../presenters/contact.js';
+import { isOnline } from '../../realtime/presence.js';
 
 /** How `viewerId` sees `other` right now (presence only for accepted contacts). */
 export async function contactView(deps: Deps, db: Db, viewerId: string, other: { id: string; username: string }): Promise<ContactDto> {
   const rel = await getRelationship(db, viewerId, other.id);
   const state = rel.iBlocked ? 'blocked' : rel.contact ? 'accepted' : rel.outgoing ? 'outgoing' : rel.incoming ? 'incoming' : 'none';
-  return presentContact(other.username, state, Date.now(), state === 'accepted' ? deps.presence.isOnline(other.id) : undefined);
+  return presentContact(other.username, state, Date.now(), state === 'accepted' ? await isOnline(deps.presence, other.id) : undefined);
 }
