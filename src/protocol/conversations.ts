@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { Id, Username } from './common.js';
 
+/** The most members a group holds (its creator included). */
+export const MAX_GROUP_MEMBERS = 256;
+
 export const Role = z.enum(['owner', 'admin', 'member']);
 export type Role = z.infer<typeof Role>;
 
@@ -35,7 +38,7 @@ export const ConversationIdRequest = z.strictObject({ conversationId: Id });
 export const OpenDirectRequest = z.strictObject({ username: Username });
 export const CreateGroupRequest = z.strictObject({
   name: GroupName,
-  usernames: z.array(Username).max(255, 'a group holds at most 256 members'),
+  usernames: z.array(Username).max(MAX_GROUP_MEMBERS - 1, `a group holds at most ${MAX_GROUP_MEMBERS} members`),
 });
 export const MemberRequest = z.strictObject({ conversationId: Id, username: Username });
 export const SetRoleRequest = z.strictObject({ conversationId: Id, username: Username, role: z.enum(['admin', 'member']) });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ParleyError } from '../../src/sdk/index.js';
+import { ParleyClient, ParleyError } from '../../src/sdk/index.js';
 import { dialect } from '../support/env.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -90,6 +90,27 @@ describe(`accounts through the SDK (${dialect})`, () => {
     await laptop.sessions.revoke(phoneSession);
     await expect(phone.me()).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     await expect(laptop.me()).resolves.toBeDefined();
+  });
+
+  it('ends a session after its idle time and after its absolute lifetime', async () => {
+    const idle = t.client();
+    await idle.login('alice', ALICE_PASSWORD);
+    const absolute = t.client();
+    await absolute.login('alice', ALICE_PASSWORD);
+    const db = t.server.deps.db;
+    const { idleMs } = t.server.deps.config.session;
+    const idleId = (await idle.me()).session.id;
+    const absoluteId = (await absolute.me()).session.id;
+    await db.updateTable('sessions').set({ last_seen_at: Date.now() - idleMs - 1_000 }).where('id', '=', idleId).execute();
+    await db.updateTable('sessions').set({ expires_at: Date.now() - 1_000 }).where('id', '=', absoluteId).execute();
+    await expect(idle.me()).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(absolute.me()).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(await db.selectFrom('sessions').select('id').where('id', 'in', [idleId, absoluteId]).execute()).toEqual([]);
+  });
+
+  it('refuses, in the client, KDF parameters weaker than it accepts (a hostile server cannot cheapen the vault key)', async () => {
+    const strict = new ParleyClient({ baseUrl: t.url }); // default minimum: 64 MiB, t=3
+    await expect(strict.login('alice', ALICE_PASSWORD)).rejects.toMatchObject({ code: 'KDF_REFUSED' });
   });
 
   it('keeps accounts across a server restart', async () => {

@@ -131,6 +131,9 @@ describe(`blocks and presence (${dialect})`, () => {
     await expect(alice.messages.send(direct.id, 'are you there?')).rejects.toMatchObject({ code: 'BLOCKED' });
     await expect(alice.conversations.openDirect('bob')).rejects.toMatchObject({ code: 'BLOCKED' });
     expect((await alice.contacts.request('bob')).state).toBe('outgoing');
+    await bob.contacts.unblock('alice');
+    await expect(bob.messages.send(direct.id, 'unblocked but not contacts')).rejects.toMatchObject({ code: 'NOT_A_CONTACT' });
+    await bob.contacts.block('alice');
     expect((await bob.contacts.list()).map((c) => `${c.username}:${c.state}`)).toEqual(['alice:blocked']);
 
     alicePresence.length = 0;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { Duplex } from 'node:stream';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
@@ -10,6 +11,25 @@ import { registerAuthRoutes } from './routes/auth.js';
 import { registerSessionRoutes } from './routes/sessions.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerStaticFiles } from './static-files.js';
+
+/** Answers a request the HTTP parser refused, in the error shape of every other refusal, and closes the connection. */
+function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, error] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', new AppError('PAYLOAD_TOO_LARGE', 'The request line or headers are too large.')]
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', new AppError('VALIDATION_FAILED', 'The request did not arrive in time.')]
+        : [400, 'Bad Request', new AppError('VALIDATION_FAILED', 'The request is not valid HTTP.')];
+  const body = JSON.stringify(error.toBody());
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
 
 /** The HTTP application: headers → guards (Origin, JSON) → routes; one error handler. */
 export async function buildApp(deps: Deps, logger: Logger): Promise<FastifyInstance> {
@@ -23,6 +43,9 @@ export async function buildApp(deps: Deps, logger: Logger): Promise<FastifyInsta
       const body = JSON.stringify(new AppError('VALIDATION_FAILED', 'The request URL is not valid.').toBody());
       void (reply as FastifyReply).code(400).type('application/json').send(body);
     },
+    // A request Node's HTTP parser refuses (headers over 16 KiB, malformed HTTP) never reaches the router: it gets
+    // the documented error body too, instead of fastify's own `{ error, message, statusCode }`.
+    clientErrorHandler: answerClientError,
     ...(config.tls
       ? {
           https: {

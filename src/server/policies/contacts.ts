@@ -8,9 +8,3 @@ export async function assertContacts(db: Db, me: string, other: string, username
   if (rel.iBlocked || rel.blockedMe) throw new AppError('BLOCKED', `You cannot talk with ${username}.`);
   if (!rel.contact) throw new AppError('NOT_A_CONTACT', `${username} is not one of your contacts.`);
 }
-
-/** In a direct conversation, a block by either side stops messages. */
-export async function assertNotBlockedBetween(db: Db, a: string, b: string): Promise<void> {
-  const rel = await getRelationship(db, a, b);
-  if (rel.iBlocked || rel.blockedMe) throw new AppError('BLOCKED', 'Messages to this conversation are blocked.');
-}

@@ -9,7 +9,7 @@ import { contactView } from './contact-view.js';
 
 /**
  * Asks another user to be a contact. A request both ways becomes a contact at once. A request to someone who blocked
- * you looks sent but reaches nobody (the block stays private).
+ * you looks sent but reaches nobody (messaging them still answers BLOCKED).
  */
 export async function requestContact(deps: Deps, actor: Actor, username: string): Promise<ContactDto> {
   const other = await resolveOtherUser(deps.db, actor, username);

@@ -2,12 +2,16 @@ import type { ConversationDto } from '../../../protocol/conversations.js';
 import type { Db } from '../../db/connect.js';
 import { countUnread, listMembers, type ConversationRow, type MemberWithName } from '../../db/repositories/conversations.js';
 import type { DomainEvent } from '../../events/domain-events.js';
+import { notFound } from '../../errors.js';
 import { presentConversation } from '../../presenters/conversation.js';
 
-/** One member's view of a conversation (their role, read position and unread count). */
+/**
+ * One member's view of a conversation (their role, read position and unread count). A user who is not (or no longer:
+ * a concurrent leave or removal) a member gets NOT_FOUND, as for any conversation they may not see.
+ */
 export async function viewFor(db: Db, conversation: ConversationRow, members: MemberWithName[], userId: string): Promise<ConversationDto> {
   const me = members.find((m) => m.user_id === userId);
-  if (!me) throw new Error(`viewFor: ${userId} is not a member`);
+  if (!me) throw notFound('No such conversation.');
   const fromSeq = Math.max(me.read_seq, me.joined_seq);
   const unread = fromSeq >= conversation.last_seq ? 0 : await countUnread(db, conversation.id, userId, fromSeq);
   return presentConversation(conversation, me, members, unread);

@@ -1,4 +1,4 @@
-import type { ConversationDto } from '../../../protocol/conversations.js';
+import { MAX_GROUP_MEMBERS, type ConversationDto } from '../../../protocol/conversations.js';
 import { deleteMember, findConversation, findMember, insertMembers, listMembers, updateRole } from '../../db/repositories/conversations.js';
 import type { Deps } from '../../deps.js';
 import { AfterCommit } from '../../events/domain-events.js';
@@ -21,6 +21,9 @@ export async function addMember(deps: Deps, actor: Actor, conversationId: string
   assertCanAddMembers(access);
   const user = await resolveOtherUser(deps.db, actor, username);
   if (await findMember(deps.db, conversationId, user.id)) throw new AppError('CONFLICT', `${user.username} is already a member.`);
+  if ((await listMembers(deps.db, conversationId)).length >= MAX_GROUP_MEMBERS) {
+    throw new AppError('CONFLICT', `A group holds at most ${MAX_GROUP_MEMBERS} members.`);
+  }
   await assertContacts(deps.db, actor.user.id, user.id, user.username);
   const after = new AfterCommit();
   await deps.db.transaction().execute(async (trx) => {

@@ -21,8 +21,14 @@ export async function getConversation(deps: Deps, actor: Actor, conversationId: 
   return viewFor(deps.db, conversation, await listMembers(deps.db, conversationId), actor.user.id);
 }
 
-/** The user's conversations, most recently active first. */
+/** The user's conversations, most recently active first (one the user leaves while it is being listed is left out). */
 export async function listConversations(deps: Deps, actor: Actor): Promise<ConversationDto[]> {
   const rows = await listMembershipsOfUser(deps.db, actor.user.id);
-  return Promise.all(rows.map(async (row) => viewFor(deps.db, row, await listMembers(deps.db, row.id), actor.user.id)));
+  const views = await Promise.all(
+    rows.map(async (row) => {
+      const members = await listMembers(deps.db, row.id);
+      return members.some((m) => m.user_id === actor.user.id) ? viewFor(deps.db, row, members, actor.user.id) : undefined;
+    }),
+  );
+  return views.filter((v): v is ConversationDto => v !== undefined);
 }

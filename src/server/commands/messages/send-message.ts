@@ -4,7 +4,7 @@ import { findBySenderKey, insertMessage } from '../../db/repositories/messages.j
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import type { Actor } from '../../policies/actor.js';
-import { assertNotBlockedBetween } from '../../policies/contacts.js';
+import { assertContacts } from '../../policies/contacts.js';
 import { accessConversation } from '../../policies/conversations.js';
 import { presentMessage } from '../../presenters/message.js';
 
@@ -17,8 +17,9 @@ export async function sendMessage(deps: Deps, actor: Actor, input: SendMessageRe
   const replay = await findExisting(deps, actor, input);
   if (replay) return replay;
   if (access.conversation.kind === 'direct') {
+    // A direct conversation carries messages only while the two are contacts (a removal or a block ends it).
     const other = (await listMembers(deps.db, input.conversationId)).find((m) => m.user_id !== actor.user.id);
-    if (other) await assertNotBlockedBetween(deps.db, actor.user.id, other.user_id);
+    if (other) await assertContacts(deps.db, actor.user.id, other.user_id, other.username);
   }
   const now = Date.now();
   const id = crypto.randomUUID();
