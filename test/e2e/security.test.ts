@@ -141,11 +141,13 @@ describeBrowser(`web UI in Chromium: secrets and CSP (${dialect})`, () => {
 
   it('uses the production KDF parameters unless the test override is set', async () => {
     const { context, page } = await openPage(browser, { testKdf: false });
-    const signup = page.waitForRequest((r) => r.url().endsWith('/api/auth/signup'));
+    page.setDefaultTimeout(90_000);
+    // 64 MiB Argon2id (t=3) in WebAssembly: seconds on an idle machine, much longer on a loaded one.
+    const signup = page.waitForRequest((r) => r.url().endsWith('/api/auth/signup'), { timeout: 90_000 });
     await signUpInUi(page, origin, 'bob', 'quartz-meadow-circuit-58');
     const body = JSON.parse((await signup).postData() ?? '{}') as { kdf?: unknown };
     expect(body.kdf).toEqual(DEFAULT_KDF);
     expect(body.kdf).not.toEqual(TEST_KDF);
     await context.close();
-  });
+  }, 120_000);
 });
