@@ -78,9 +78,10 @@ describeBrowser(`web UI in Chromium: secrets and CSP (${dialect})`, () => {
     await expectHeading(page, 'Private conversations, end to end');
     await logInInUi(page, origin, 'alice', PASSWORD);
     await goToSessions(page);
+    // Read every request's headers while the context is still open, then close it.
+    const sent = await Promise.all(pending);
     await context.close();
 
-    const sent = await Promise.all(pending);
     const posts = sent.filter((s) => s.url.includes('/api/auth/'));
     // The check is not vacuous: sign-up and log-in went out, carrying the derived key instead.
     expect(posts.some((s) => s.url.endsWith('/api/auth/signup') && s.body.includes('"authKey"'))).toBe(true);
