@@ -5,6 +5,7 @@ import { PageHeading } from './components/page-heading.js';
 import { PublicLayout } from './components/public-layout.js';
 import { Shell } from './components/shell.js';
 import { describeError, isUnauthenticated } from './errors.js';
+import { ChatProvider } from './chat/chat-context.js';
 import { HomePage } from './pages/home.js';
 import { LandingPage } from './pages/landing.js';
 import { LoginPage } from './pages/login.js';
@@ -115,20 +116,34 @@ function renderPage(path: string, auth: Auth, notice: string | undefined, retry:
       if (path === '/') return <LandingPage />;
       if (path === '/signup') return <SignupPage />;
       if (path === '/login') return <LoginPage notice={notice} />;
-      if (path === '/sessions') return <Redirect to="/login" />;
+      if (path === '/sessions' || path.startsWith('/c/')) return <Redirect to="/login" />;
       return (
         <PublicLayout>
           <NotFoundContent />
         </PublicLayout>
       );
     case 'user':
-      if (path === '/') return <HomePage user={auth.user} />;
-      if (path === '/sessions') return <SessionsPage user={auth.user} />;
-      if (path === '/signup' || path === '/login') return <Redirect to="/" />;
+      // One chat store for the whole signed-in visit, whichever page is shown.
       return (
-        <Shell user={auth.user}>
-          <NotFoundContent />
-        </Shell>
+        <ChatProvider key={auth.user.id} username={auth.user.username}>
+          {userPage(path, auth.user)}
+        </ChatProvider>
       );
   }
+}
+
+/** A conversation's address: /c/<id>. */
+const CONVERSATION_PATH = /^\/c\/([0-9a-f-]{36})$/i;
+
+function userPage(path: string, user: UserDto) {
+  if (path === '/') return <HomePage user={user} />;
+  const conversation = CONVERSATION_PATH.exec(path)?.[1];
+  if (conversation) return <HomePage user={user} conversationId={conversation.toLowerCase()} />;
+  if (path === '/sessions') return <SessionsPage user={user} />;
+  if (path === '/signup' || path === '/login') return <Redirect to="/" />;
+  return (
+    <Shell user={user}>
+      <NotFoundContent />
+    </Shell>
+  );
 }

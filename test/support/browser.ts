@@ -124,3 +124,125 @@ export async function goToSessions(page: Page): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sessions' }).click();
   await expectHeading(page, 'Sessions and security');
 }
+
+/* ---- Chat helpers (the signed-in home is the chat app) ---- */
+
+/** Records console errors, page errors and CSP violations of a context; read `problems` at the end. */
+export async function watchProblems(context: BrowserContext): Promise<string[]> {
+  const problems: string[] = [];
+  context.on('console', (m) => {
+    if (/status of 401/.test(m.text())) return;
+    if (m.type() === 'error' || m.text().includes('Content Security Policy')) problems.push(`console: ${m.text()}`);
+  });
+  context.on('weberror', (e) => problems.push(`error: ${e.error().message}`));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  return problems;
+}
+
+/** Shows the Chats or Contacts tab of the sidebar. */
+export async function showTab(page: Page, tab: 'Chats' | 'Contacts'): Promise<void> {
+  const button = page.getByRole('tab', { name: new RegExp(`^${tab}`) });
+  if ((await button.getAttribute('aria-selected')) !== 'true') await button.click();
+}
+
+/** Sends a contact request from the Contacts tab and waits for the confirmation. */
+export async function requestContactInUi(page: Page, username: string): Promise<void> {
+  await showTab(page, 'Contacts');
+  await page.getByLabel('Add a contact').fill(username);
+  await page.getByRole('button', { name: 'Send request' }).click();
+  await page.getByRole('status').filter({ hasText: `Request sent to ${username}` }).waitFor();
+}
+
+/** Opens a conversation by its title from the Chats tab; waits for its log. */
+export async function openConversationInUi(page: Page, title: string): Promise<void> {
+  await showTab(page, 'Chats');
+  await page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(`^${escapeRegExp(title)}(\\s|$)`) }).click();
+  await page.getByRole('heading', { level: 2, name: title, exact: true }).waitFor();
+  await page.getByRole('log', { name: `Messages with ${title}` }).waitFor();
+}
+
+/** Types a message in the open conversation, presses Enter, and waits until the server acknowledged it. */
+export async function sendInUi(page: Page, text: string): Promise<void> {
+  const composer = page.locator('#composer-input');
+  await composer.fill(text);
+  await composer.press('Enter');
+  await page.locator('.is-pending').waitFor({ state: 'detached' });
+}
+
+/** The texts of the messages in the open conversation's log, in order (acknowledged ones only). */
+export function messageTexts(page: Page): Promise<string[]> {
+  return page.$$eval('[role="log"] .message-group:not(.is-pending) .message-text', (els) => els.map((e) => e.textContent ?? ''));
+}
+
+/** Waits until the open conversation shows exactly these texts, in order. */
+export async function expectMessages(page: Page, texts: string[], timeout = 5_000): Promise<void> {
+  try {
+    await page.waitForFunction(
+      (expected) => {
+        const got = [...document.querySelectorAll('[role="log"] .message-group:not(.is-pending) .message-text')].map((e) => e.textContent);
+        return JSON.stringify(got) === JSON.stringify(expected);
+      },
+      texts,
+      { timeout },
+    );
+  } catch (err) {
+    throw new Error(`expected messages ${JSON.stringify(texts)}, saw ${JSON.stringify(await messageTexts(page))}`, { cause: err });
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A signed-up user in their own browser context, with its console and CSP problems recorded. */
+export interface ChatUser {
+  name: string;
+  context: BrowserContext;
+  page: Page;
+  problems: string[];
+}
+
+/**
+ * A user signed up through the SDK (quicker than the sign-up page, which other tests cover) and logged in through the
+ * UI in a fresh context. The password is derived from the name.
+ */
+export async function chatUser(browser: Browser, t: TestServer, name: string, options: OpenPageOptions = {}): Promise<ChatUser> {
+  const [{ context, page }] = await Promise.all([openPage(browser, options), t.client().signup(name, chatPassword(name))]);
+  const problems = await watchProblems(context);
+  await logInInUi(page, browserOrigin(t), name, chatPassword(name));
+  return { name, context, page, problems };
+}
+
+/** The password chatUser() signs up with. */
+export function chatPassword(name: string): string {
+  return `${name}-violet-harbor-lantern-93`;
+}
+
+/** `from` sends a contact request to each of `to`, and each accepts it in their own page. */
+export async function befriendInUi(from: ChatUser, ...to: ChatUser[]): Promise<void> {
+  for (const other of to) await requestContactInUi(from.page, other.name);
+  await Promise.all(
+    to.map(async (other) => {
+      await showTab(other.page, 'Contacts');
+      await other.page.getByRole('button', { name: `Accept ${from.name}`, exact: true }).click();
+      await other.page.getByRole('button', { name: `Message ${from.name}`, exact: true }).waitFor();
+    }),
+  );
+  for (const other of to) await from.page.getByRole('button', { name: `Message ${other.name}`, exact: true }).waitFor();
+}
+
+/** Creates a group from the New group dialog and waits for its conversation to open. */
+export async function createGroupInUi(page: Page, name: string, members: string[]): Promise<void> {
+  await showTab(page, 'Chats');
+  await page.getByRole('button', { name: 'New group' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New group' });
+  await dialog.getByLabel('Group name').fill(name);
+  for (const member of members) await dialog.getByRole('checkbox', { name: member, exact: true }).check();
+  await dialog.getByRole('button', { name: 'Create group' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await page.getByRole('heading', { level: 2, name, exact: true }).waitFor();
+}

@@ -6,8 +6,11 @@ import { usePath } from '../router.js';
 import { useSessionActions } from '../session.js';
 import { Link } from './link.js';
 
-/** The signed-in frame: brand, main navigation, the user's name and Log out. */
-export function Shell({ user, children }: { user: UserDto; children: ComponentChildren }) {
+/**
+ * The signed-in frame: brand, main navigation, the user's name and Log out. `layout="app"` gives the page the full
+ * width and the height of the window (the chat app); the default is a centred, scrolling page.
+ */
+export function Shell({ user, children, layout = 'page' }: { user: UserDto; children: ComponentChildren; layout?: 'page' | 'app' }) {
   const path = usePath();
   const { signedOut } = useSessionActions();
   const [busy, setBusy] = useState(false);
@@ -24,7 +27,7 @@ export function Shell({ user, children }: { user: UserDto; children: ComponentCh
       <a class="skip-link" href="#main">
         Skip to main content
       </a>
-      <header class="topbar">
+      <header class={layout === 'app' ? 'topbar topbar-wide' : 'topbar'}>
         <div class="topbar-inner">
           <Link href="/" class="brand">
             Parley
@@ -32,7 +35,7 @@ export function Shell({ user, children }: { user: UserDto; children: ComponentCh
           <nav aria-label="Main" class="main-nav">
             <ul>
               <li>
-                <Link href="/" current={path === '/'}>
+                <Link href="/" current={path === '/' || path.startsWith('/c/')}>
                   Conversations
                 </Link>
               </li>
@@ -54,7 +57,7 @@ export function Shell({ user, children }: { user: UserDto; children: ComponentCh
           </div>
         </div>
       </header>
-      <main id="main" tabIndex={-1} class="page">
+      <main id="main" tabIndex={-1} class={layout === 'app' ? 'page-app' : 'page'}>
         {children}
       </main>
     </>

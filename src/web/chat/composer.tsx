@@ -1,0 +1,81 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useChat, useStore } from './chat-context.js';
+
+const MAX_BYTES = 64 * 1024;
+const encoder = new TextEncoder();
+
+/** The message field: Enter sends, Shift+Enter starts a new line; disabled while the connection is down. */
+export function Composer({ conversationId, title, autoFocus }: { conversationId: string; title: string; autoFocus: boolean }) {
+  const store = useStore();
+  const connected = useChat((s) => s.connected);
+  const drafts = store.drafts;
+  const [text, setText] = useState(() => drafts.get(conversationId) ?? '');
+  const [error, setError] = useState<string>();
+  const field = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    if (autoFocus) field.current?.focus();
+  }, [autoFocus]);
+  // Disabling the field while disconnected drops its focus: give it back, unless the user has moved on.
+  useEffect(() => {
+    if (autoFocus && connected && document.activeElement === document.body) field.current?.focus();
+  }, [autoFocus, connected]);
+
+  const change = (value: string) => {
+    setText(value);
+    setError(undefined);
+    if (value) drafts.set(conversationId, value);
+    else drafts.delete(conversationId);
+    if (value.trim()) store.messages.typing(conversationId);
+  };
+
+  const send = () => {
+    const body = text.trim();
+    if (!body || !connected) return;
+    if (encoder.encode(body).byteLength > MAX_BYTES) {
+      setError('This message is too long: a message holds at most 64 KiB of text.');
+      return;
+    }
+    store.messages.send(conversationId, body);
+    change('');
+    field.current?.focus();
+  };
+
+  const hintId = `composer-hint-${conversationId}`;
+  return (
+    <form
+      class="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        send();
+      }}
+    >
+      <label for="composer-input" class="visually-hidden">
+        Message {title}
+      </label>
+      <textarea
+        id="composer-input"
+        ref={field}
+        class="composer-input"
+        rows={1}
+        value={text}
+        placeholder={connected ? 'Write a message…' : 'Connecting…'}
+        disabled={!connected}
+        aria-describedby={hintId}
+        onInput={(e) => change(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+            e.preventDefault();
+            send();
+          }
+        }}
+      />
+      <button type="submit" class="button button-primary composer-send" disabled={!connected || text.trim() === ''}>
+        Send
+      </button>
+      <p id={hintId} class={error ? 'composer-hint is-error' : 'composer-hint'} role={error ? 'alert' : undefined}>
+        {error ?? (connected ? 'Enter to send, Shift+Enter for a new line.' : 'Not connected: reconnecting to the server…')}
+      </p>
+    </form>
+  );
+}
