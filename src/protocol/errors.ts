@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'NOT_A_CONTACT',
   'BLOCKED',
   'CONFLICT',
+  /** An MLS commit or application message for an epoch the group has left: catch up from the log and retry. */
+  'STALE_EPOCH',
   'USERNAME_TAKEN',
   'KDF_TOO_WEAK',
   'RATE_LIMITED',

@@ -4,4 +4,5 @@ export * from './auth.js';
 export * from './contacts.js';
 export * from './conversations.js';
 export * from './messages.js';
+export * from './e2e.js';
 export * from './realtime.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Username } from './common.js';
+import { MLS_COMMIT, MLS_CONTENT_PREFIX, MLS_PRIVATE } from './e2e.js';
 
 /** The largest message body, in bytes. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -44,15 +45,42 @@ export const MessageDto = z.strictObject({
 });
 export type MessageDto = z.infer<typeof MessageDto>;
 
-export const SendMessageRequest = z.strictObject({
-  conversationId: Id,
-  clientKey: ClientKey,
-  contentType: ContentType,
-  body: Body,
-});
+/**
+ * A send. With content type `application/mls-commit` (an MLS commit) the request also carries the new epoch's
+ * `groupInfo` and, when the commit adds devices, their `welcome`; no other content type may carry either. The other
+ * `application/mls-*` types are reserved (only `application/mls-private` may be sent).
+ */
+export const SendMessageRequest = z
+  .strictObject({
+    conversationId: Id,
+    clientKey: ClientKey,
+    contentType: ContentType,
+    body: Body,
+    welcome: Body.optional(),
+    groupInfo: Body.optional(),
+  })
+  .superRefine((req, ctx) => {
+    const commit = req.contentType === MLS_COMMIT;
+    if (req.contentType.startsWith(MLS_CONTENT_PREFIX) && !commit && req.contentType !== MLS_PRIVATE) {
+      ctx.addIssue({ code: 'custom', path: ['contentType'], message: `only ${MLS_COMMIT} and ${MLS_PRIVATE} may be sent` });
+    }
+    if (commit && req.groupInfo === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['groupInfo'], message: 'a commit needs the GroupInfo of its new epoch' });
+    }
+    for (const field of ['welcome', 'groupInfo'] as const) {
+      if (!commit && req[field] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [field], message: `only a ${MLS_COMMIT} message carries a ${field}` });
+      }
+    }
+  });
 export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
 
-export const EditMessageRequest = z.strictObject({ messageId: Id, contentType: ContentType, body: Body });
+/** An edit keeps the message's place in the log: MLS messages (commits, ciphertext of an epoch) cannot be edited. */
+export const EditMessageRequest = z.strictObject({
+  messageId: Id,
+  contentType: ContentType.refine((t) => !t.startsWith(MLS_CONTENT_PREFIX), 'an MLS message cannot be edited in place'),
+  body: Body,
+});
 export const DeleteMessageRequest = z.strictObject({ messageId: Id });
 
 export const HistoryRequest = z.strictObject({

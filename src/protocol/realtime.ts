@@ -18,6 +18,30 @@ import {
   TypingRequest,
 } from './conversations.js';
 import {
+  AckWelcomesRequest,
+  ClaimKeyPackagesRequest,
+  ClaimKeyPackagesResponse,
+  DeviceIdRequest,
+  DeviceResponse,
+  DevicesResponse,
+  DirectoryEntry,
+  DirectoryLookupRequest,
+  GetIdentityResponse,
+  GroupInfoRequest,
+  GroupInfoResponse,
+  GroupStateResponse,
+  IdentityResponse,
+  ListDevicesRequest,
+  MlsInitRequest,
+  PublishIdentityRequest,
+  PublishKeyPackagesRequest,
+  PublishKeyPackagesResponse,
+  RegisterDeviceRequest,
+  WelcomeEvent,
+  WelcomesRequest,
+  WelcomesResponse,
+} from './e2e.js';
+import {
   AfterRequest,
   DeleteMessageRequest,
   EditMessageRequest,
@@ -72,6 +96,20 @@ export const clientEvents = {
   'messages:after': { request: AfterRequest, response: MessagesResponse },
   'messages:read': { request: ReadRequest, response: ReadResponse },
   typing: { request: TypingRequest, response: Ok },
+
+  // End-to-end encryption: the directory and the MLS delivery service (commits and ciphertext go through messages:send).
+  'identity:publish': { request: PublishIdentityRequest, response: IdentityResponse },
+  'identity:get': { request: z.strictObject({}), response: GetIdentityResponse },
+  'devices:register': { request: RegisterDeviceRequest, response: DeviceResponse },
+  'devices:list': { request: ListDevicesRequest, response: DevicesResponse },
+  'devices:remove': { request: DeviceIdRequest, response: DeviceResponse },
+  'directory:lookup': { request: DirectoryLookupRequest, response: DirectoryEntry },
+  'keyPackages:publish': { request: PublishKeyPackagesRequest, response: PublishKeyPackagesResponse },
+  'keyPackages:claim': { request: ClaimKeyPackagesRequest, response: ClaimKeyPackagesResponse },
+  'mls:init': { request: MlsInitRequest, response: GroupStateResponse },
+  'mls:groupInfo': { request: GroupInfoRequest, response: GroupInfoResponse },
+  'mls:welcomes': { request: WelcomesRequest, response: WelcomesResponse },
+  'mls:ackWelcomes': { request: AckWelcomesRequest, response: Ok },
 } as const;
 
 export type ClientEventName = keyof typeof clientEvents;
@@ -96,6 +134,8 @@ export const serverEvents = {
   'message:updated': z.strictObject({ message: MessageDto }),
   typing: TypingEvent,
   read: ReadEvent,
+  /** An MLS Welcome for one of the user's devices (its `deviceId` says which), after its commit was accepted. */
+  welcome: WelcomeEvent,
 } as const;
 
 export type ServerEventName = keyof typeof serverEvents;

@@ -1,48 +1,12 @@
 /** Helpers over ts-mls group state: members, epoch pruning, error mapping, and the stored-state envelope. */
-import {
-  decodeGroupState,
-  encodeGroupState,
-  zeroOutUint8Array,
-  type ClientConfig,
-  type ClientState,
-  type Credential,
-  type RatchetTree,
-} from 'ts-mls';
+import { decodeGroupState, encodeGroupState, zeroOutUint8Array, type ClientConfig, type ClientState } from 'ts-mls';
 import { CryptoVerificationError, MlsError, ValidationError } from 'ts-mls/mlsError.js';
 import { ByteReader, ByteWriter, bytesEqual, toHex } from './bytes.js';
 import { MlsCryptoError, type MlsErrorCode } from './errors.js';
-import { decodeDeviceName, type DeviceName } from './identity.js';
+import type { DeviceName } from './identity.js';
+import type { Member } from '../../mls/tree.js';
 
-export interface Member extends DeviceName {
-  leafIndex: number;
-  signaturePublicKey: Uint8Array;
-}
-
-export interface Leaf {
-  leafIndex: number;
-  credential: Credential;
-  signaturePublicKey: Uint8Array;
-}
-
-export function leaves(tree: RatchetTree): Leaf[] {
-  const out: Leaf[] = [];
-  tree.forEach((node, nodeIndex) => {
-    if (node?.nodeType === 'leaf') {
-      out.push({ leafIndex: nodeIndex / 2, credential: node.leaf.credential, signaturePublicKey: node.leaf.signaturePublicKey });
-    }
-  });
-  return out;
-}
-
-/** Members of a tree whose every leaf the AS has already accepted; a foreign credential type is a bug, so it throws. */
-export function members(tree: RatchetTree): Member[] {
-  return leaves(tree).map(({ leafIndex, credential, signaturePublicKey }) => {
-    if (credential.credentialType !== 'basic') {
-      throw new MlsCryptoError('CREDENTIAL_REJECTED', 'members', 'not a basic credential');
-    }
-    return { leafIndex, signaturePublicKey, ...decodeDeviceName(credential.identity) };
-  });
-}
+export { leaves, members, type Leaf, type Member } from '../../mls/tree.js';
 
 export function memberKey(m: { signaturePublicKey: Uint8Array }): string {
   return toHex(m.signaturePublicKey);

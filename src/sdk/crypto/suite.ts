@@ -1,30 +1,18 @@
-/** The one ciphersuite Parley speaks, and the ts-mls configuration every group operation uses. */
+/** The ts-mls configuration every group operation uses (the ciphersuite itself is in src/mls/suite.ts). */
 import {
   defaultKeyPackageEqualityConfig,
   defaultLifetimeConfig,
   defaultPaddingConfig,
-  getCiphersuiteFromName,
-  getCiphersuiteImpl,
   type AuthenticationService,
   type Capabilities,
-  type CiphersuiteImpl,
   type ClientConfig,
   type Lifetime,
 } from 'ts-mls';
+import { CIPHERSUITE, LAST_RESORT_EXTENSION } from '../../mls/suite.js';
 
-export const CIPHERSUITE = 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519' as const;
-/** draft-ietf-mls-extensions "last_resort" KeyPackage extension (0x000A): a KeyPackage the server may hand out twice. */
-export const LAST_RESORT_EXTENSION = 0x000a;
+export { CIPHERSUITE, LAST_RESORT_EXTENSION, ciphersuite } from '../../mls/suite.js';
 /** KeyPackages expire after 90 days; an expired one is refused when someone tries to add it. */
 export const KEY_PACKAGE_LIFETIME_SECONDS = 90 * 24 * 3600;
-
-let suite: Promise<CiphersuiteImpl> | undefined;
-
-/** ts-mls's default provider: WebCrypto (AES-GCM, HKDF, X25519 via @hpke/core, Ed25519) with @noble fallbacks. */
-export function ciphersuite(): Promise<CiphersuiteImpl> {
-  suite ??= getCiphersuiteImpl(getCiphersuiteFromName(CIPHERSUITE));
-  return suite;
-}
 
 export function parleyCapabilities(): Capabilities {
   return {

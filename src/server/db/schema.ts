@@ -79,6 +79,66 @@ export interface MessagesTable {
   deleted_at: number | null;
 }
 
+export interface IdentitiesTable {
+  user_id: string;
+  identity_public_key: Uint8Array;
+  wrapped_identity_key: Uint8Array;
+  key_version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IdentityKeyHistoryTable {
+  user_id: string;
+  key_version: number;
+  identity_public_key: Uint8Array;
+  created_at: number;
+}
+
+export interface DevicesTable {
+  user_id: string;
+  device_id: string;
+  certificate: Uint8Array;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface KeyPackagesTable {
+  /** base64url KeyPackageRef */
+  ref: string;
+  user_id: string;
+  device_id: string;
+  body: Uint8Array;
+  /** 1 for the last-resort KeyPackage, 0 for a one-time one (integers: SQLite has no booleans). */
+  last_resort: number;
+  created_at: number;
+  expires_at: number;
+  /** One-time: when it was handed out. Last-resort: when a newer one replaced it. */
+  taken_at: number | null;
+}
+
+export interface MlsGroupsTable {
+  conversation_id: string;
+  epoch: number;
+  group_info: Uint8Array;
+  epoch_seq: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WelcomesTable {
+  id: string;
+  user_id: string;
+  device_id: string;
+  key_package_ref: string;
+  conversation_id: string;
+  epoch: number;
+  commit_seq: number;
+  body: Uint8Array;
+  created_at: number;
+  delivered_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -89,6 +149,12 @@ export interface Database {
   conversations: ConversationsTable;
   conversation_members: ConversationMembersTable;
   messages: MessagesTable;
+  identities: IdentitiesTable;
+  identity_key_history: IdentityKeyHistoryTable;
+  devices: DevicesTable;
+  key_packages: KeyPackagesTable;
+  mls_groups: MlsGroupsTable;
+  welcomes: WelcomesTable;
 }
 
 /** Kept so later tables can use auto-increment ids without touching this import. */

@@ -1,5 +1,6 @@
 import type { ContactDto } from '../../protocol/contacts.js';
 import type { ConversationDto } from '../../protocol/conversations.js';
+import type { WelcomeDto } from '../../protocol/e2e.js';
 import type { MessageDto, ReadEvent } from '../../protocol/messages.js';
 
 export type RevocationReason = 'logout' | 'revoked' | 'password-changed';
@@ -14,7 +15,9 @@ export type DomainEvent =
   | { type: 'conversation.removed'; conversationId: string; userId: string }
   | { type: 'message.created'; message: MessageDto }
   | { type: 'message.updated'; message: MessageDto }
-  | { type: 'read'; event: ReadEvent };
+  | { type: 'read'; event: ReadEvent }
+  /** An MLS Welcome for one device of `userId`, after the commit that made it was stored. */
+  | { type: 'welcome.created'; userId: string; welcome: WelcomeDto };
 
 export interface EventPublisher {
   publish(event: DomainEvent): void;

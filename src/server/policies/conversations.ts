@@ -1,3 +1,4 @@
+import { MLS_COMMIT, MLS_CONTENT_PREFIX } from '../../protocol/e2e.js';
 import type { Db } from '../db/connect.js';
 import { findConversation, findMember, type ConversationRow, type MemberRow } from '../db/repositories/conversations.js';
 import { AppError, notFound } from '../errors.js';
@@ -61,10 +62,22 @@ export function assertCanLeave(access: Access): void {
   requireGroup(access);
 }
 
-/** Only the sender edits or deletes a message, and not once it is deleted. */
-export function assertCanChangeMessage(actor: Actor, message: { sender_id: string; deleted_at: number | null }): void {
+/**
+ * Only the sender edits or deletes a message, and not once it is deleted. An MLS commit is part of the group's
+ * history and never changes; an MLS application message may be deleted but not edited (its ciphertext belongs to
+ * its epoch).
+ */
+export function assertCanChangeMessage(
+  actor: Actor,
+  message: { sender_id: string; deleted_at: number | null; content_type: string },
+  change: 'edit' | 'delete',
+): void {
   if (message.sender_id !== actor.user.id) throw new AppError('FORBIDDEN', 'You can change only your own messages.');
   if (message.deleted_at !== null) throw new AppError('CONFLICT', 'That message was deleted.');
+  if (message.content_type === MLS_COMMIT) throw new AppError('FORBIDDEN', 'A commit is part of the group\'s history: it cannot be changed.');
+  if (change === 'edit' && message.content_type.startsWith(MLS_CONTENT_PREFIX)) {
+    throw new AppError('FORBIDDEN', 'An encrypted message cannot be edited in place.');
+  }
 }
 
 /** A member reads history only from the point they joined. */

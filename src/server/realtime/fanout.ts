@@ -41,6 +41,9 @@ export function realtimePublisher(getIo: () => ParleyIo | undefined): EventPubli
         case 'read':
           io.to(conversationRoom(event.event.conversationId)).emit('read', event.event);
           return;
+        case 'welcome.created':
+          io.to(userRoom(event.userId)).emit('welcome', { welcome: event.welcome });
+          return;
       }
     },
   };

@@ -7,6 +7,10 @@ import { createGroup } from '../commands/conversations/create-group.js';
 import { addMember, leaveConversation, removeMember, setRole } from '../commands/conversations/manage-members.js';
 import { openDirect } from '../commands/conversations/open-direct.js';
 import { getConversation, listConversations, renameGroup } from '../commands/conversations/rename-and-list.js';
+import { lookupDirectory, listDevices, registerDevice, removeDevice } from '../commands/e2e/devices.js';
+import { getIdentity, publishIdentity } from '../commands/e2e/identity.js';
+import { claimKeyPackages, publishKeyPackages } from '../commands/e2e/key-packages.js';
+import { ackWelcomes, getGroupInfo, initGroup, listWelcomes } from '../commands/e2e/mls-groups.js';
 import { deleteMessage, editMessage } from '../commands/messages/change-message.js';
 import { history, markRead, messagesSince } from '../commands/messages/read-messages.js';
 import { sendMessage } from '../commands/messages/send-message.js';
@@ -55,6 +59,23 @@ export function registerHandlers(socket: Socket, deps: Deps): void {
   on('messages:history', (a, i) => history(deps, a, i.conversationId, i.before, i.limit));
   on('messages:after', (a, i) => messagesSince(deps, a, i.conversationId, i.after, i.limit));
   on('messages:read', (a, i) => markRead(deps, a, i.conversationId, i.seq));
+
+  // End-to-end encryption: directory and MLS delivery service. Commits and ciphertext travel through messages:send.
+  on('identity:publish', async (a, i) => ({ identity: await publishIdentity(deps, a, i) }));
+  on('identity:get', (a) => getIdentity(deps, a));
+  on('devices:register', async (a, i) => ({ device: await registerDevice(deps, a, i) }));
+  on('devices:list', (a, i) => listDevices(deps, a, i.username));
+  on('devices:remove', async (a, i) => ({ device: await removeDevice(deps, a, i.deviceId) }));
+  on('directory:lookup', (a, i) => lookupDirectory(deps, a, i.username));
+  on('keyPackages:publish', (a, i) => publishKeyPackages(deps, a, i));
+  on('keyPackages:claim', (a, i) => claimKeyPackages(deps, a, i.usernames));
+  on('mls:init', (a, i) => initGroup(deps, a, i.conversationId, i.groupInfo));
+  on('mls:groupInfo', (a, i) => getGroupInfo(deps, a, i.conversationId));
+  on('mls:welcomes', async (a, i) => ({ welcomes: await listWelcomes(deps, a, i.deviceId) }));
+  on('mls:ackWelcomes', async (a, i) => {
+    await ackWelcomes(deps, a, i.deviceId, i.ids);
+    return { ok: true as const };
+  });
 
   // Typing is ephemeral: authorized, throttled per conversation, never stored.
   const lastTyping = new Map<string, number>();

@@ -6,26 +6,26 @@ import type { Actor } from '../../policies/actor.js';
 import { accessConversation, assertCanChangeMessage } from '../../policies/conversations.js';
 import { presentMessage } from '../../presenters/message.js';
 
-async function loadOwn(deps: Deps, actor: Actor, messageId: string) {
+async function loadOwn(deps: Deps, actor: Actor, messageId: string, change: 'edit' | 'delete') {
   const message = await findMessage(deps.db, messageId);
   if (!message) throw notFound('No such message.');
   const access = await accessConversation(deps.db, actor, message.conversation_id).catch(() => {
     throw notFound('No such message.');
   });
   if (message.seq <= access.member.joined_seq) throw notFound('No such message.');
-  assertCanChangeMessage(actor, message);
+  assertCanChangeMessage(actor, message, change);
   return message;
 }
 
 export async function editMessage(deps: Deps, actor: Actor, messageId: string, contentType: string, body: Uint8Array): Promise<MessageDto> {
-  await loadOwn(deps, actor, messageId);
+  await loadOwn(deps, actor, messageId, 'edit');
   await updateMessageBody(deps.db, messageId, contentType, body, Date.now());
   return published(deps, messageId);
 }
 
 /** Deleting leaves a tombstone every member sees; the body is erased. */
 export async function deleteMessage(deps: Deps, actor: Actor, messageId: string): Promise<MessageDto> {
-  await loadOwn(deps, actor, messageId);
+  await loadOwn(deps, actor, messageId, 'delete');
   await tombstoneMessage(deps.db, messageId, Date.now());
   return published(deps, messageId);
 }

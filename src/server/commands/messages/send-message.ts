@@ -3,6 +3,8 @@ import { listMembers, setReadSeq, takeNextSeq } from '../../db/repositories/conv
 import { findBySenderKey, insertMessage } from '../../db/repositories/messages.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
+import type { DomainEvent } from '../../events/domain-events.js';
+import { prepareMlsSend } from '../e2e/mls-log.js';
 import type { Actor } from '../../policies/actor.js';
 import { assertContacts } from '../../policies/contacts.js';
 import { accessConversation } from '../../policies/conversations.js';
@@ -10,7 +12,9 @@ import { presentMessage } from '../../presenters/message.js';
 
 /**
  * Stores a message and only then answers: the acknowledgement means durably stored. The client's key makes a retry
- * return the stored message instead of a second one. Fan-out happens after commit.
+ * return the stored message instead of a second one. Fan-out happens after commit. An MLS commit or application
+ * message is also checked against the conversation's MLS group, and a commit moves the group to its next epoch in the
+ * same transaction as its insert (commands/e2e/mls-log.ts).
  */
 export async function sendMessage(deps: Deps, actor: Actor, input: SendMessageRequest): Promise<MessageDto> {
   const access = await accessConversation(deps.db, actor, input.conversationId);
@@ -21,12 +25,15 @@ export async function sendMessage(deps: Deps, actor: Actor, input: SendMessageRe
     const other = (await listMembers(deps.db, input.conversationId)).find((m) => m.user_id !== actor.user.id);
     if (other) await assertContacts(deps.db, actor.user.id, other.user_id, other.username);
   }
+  const mls = await prepareMlsSend(deps, actor, access, input);
   const now = Date.now();
   const id = crypto.randomUUID();
   let seq: number;
+  let mlsEvents: DomainEvent[] = [];
   try {
     seq = await deps.db.transaction().execute(async (trx) => {
       const next = await takeNextSeq(trx, input.conversationId, now);
+      if (mls) mlsEvents = await mls(trx, next, now);
       await insertMessage(trx, {
         id,
         conversation_id: input.conversationId,
@@ -62,6 +69,7 @@ export async function sendMessage(deps: Deps, actor: Actor, input: SendMessageRe
     deleted_at: null,
   });
   deps.events.publish({ type: 'message.created', message });
+  for (const event of mlsEvents) deps.events.publish(event);
   return message;
 }
 

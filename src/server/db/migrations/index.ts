@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import * as accounts from './2026-11-24-accounts.js';
 import * as messaging from './2026-11-24-messaging.js';
+import * as mlsDelivery from './2026-11-24-mls-delivery.js';
 
 /** Every migration, by name (dated, applied in name order). */
 export const migrations: Record<string, Migration> = {
   '2026-11-24-accounts': accounts,
   '2026-11-24-messaging': messaging,
+  '2026-11-24-mls-delivery': mlsDelivery,
 };

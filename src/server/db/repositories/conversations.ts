@@ -79,3 +79,11 @@ export async function countUnread(db: Db, conversationId: string, userId: string
     .where('sender_id', '!=', userId).where('deleted_at', 'is', null).executeTakeFirst();
   return Number(row?.n ?? 0);
 }
+
+/** Whether two users are members of at least one common conversation. */
+export async function shareConversation(db: Db, a: string, b: string): Promise<boolean> {
+  const row = await db.selectFrom('conversation_members as x')
+    .innerJoin('conversation_members as y', 'y.conversation_id', 'x.conversation_id')
+    .select('x.conversation_id').where('x.user_id', '=', a).where('y.user_id', '=', b).limit(1).executeTakeFirst();
+  return row !== undefined;
+}

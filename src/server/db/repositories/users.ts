@@ -24,3 +24,9 @@ export async function updateUserCredentials(
 ): Promise<void> {
   await db.updateTable('users').set(values).where('id', '=', id).execute();
 }
+
+/** The users with these names (any letter case); names without an account are simply absent. */
+export function findUsersByUsernames(db: Db, usernames: string[]): Promise<UserRow[]> {
+  if (usernames.length === 0) return Promise.resolve([]);
+  return db.selectFrom('users').selectAll().where('username_key', 'in', [...new Set(usernames.map(usernameKey))]).execute();
+}

@@ -1,0 +1,71 @@
+import { inspectMlsMessage } from '../../../mls/index.js';
+import { MLS_COMMIT, MLS_PRIVATE } from '../../../protocol/e2e.js';
+import type { SendMessageRequest } from '../../../protocol/messages.js';
+import type { Db } from '../../db/connect.js';
+import { advanceEpoch, currentEpoch, findMlsGroup, insertWelcomes } from '../../db/repositories/mls-groups.js';
+import type { Deps } from '../../deps.js';
+import type { DomainEvent } from '../../events/domain-events.js';
+import { invalidMls, mlsCheck } from './mls-input.js';
+import { checkCommit, staleEpoch } from './commit-check.js';
+import { noMlsGroup } from './mls-groups.js';
+import type { Actor } from '../../policies/actor.js';
+import type { Access } from '../../policies/conversations.js';
+import { presentWelcome } from '../../presenters/e2e.js';
+
+/**
+ * The MLS part of a send, run inside the send's transaction right after the message took its sequence number (on
+ * PostgreSQL that UPDATE holds the conversation's row lock, so every send and commit of the conversation is
+ * serialised here; SQLite runs one transaction at a time). Returns the events to publish after commit.
+ */
+export type MlsStep = (trx: Db, seq: number, now: number) => Promise<DomainEvent[]>;
+
+/**
+ * The group's ordered log is the conversation's message log. A commit (`application/mls-commit`) is checked before
+ * the transaction (checkCommit) and takes its epoch inside it: only if the group is still at the commit's epoch does
+ * the epoch advance, the new GroupInfo replace the old, and its Welcomes get stored, all with the message itself. An
+ * application message (`application/mls-private`) is accepted only for the group's current epoch. Any other content
+ * type is not MLS (undefined: stored as before).
+ */
+export async function prepareMlsSend(deps: Deps, actor: Actor, access: Access, input: SendMessageRequest): Promise<MlsStep | undefined> {
+  if (input.contentType !== MLS_COMMIT && input.contentType !== MLS_PRIVATE) return undefined;
+  const conversationId = access.conversation.id;
+  const group = await findMlsGroup(deps.db, conversationId);
+  if (!group) throw noMlsGroup();
+
+  if (input.contentType === MLS_PRIVATE) {
+    const framing = await mlsCheck('message', () => inspectMlsMessage(input.body));
+    if (framing.type !== 'application' || framing.conversationId !== conversationId) {
+      throw invalidMls('message', 'it is not an MLS application message of this conversation');
+    }
+    return async (trx) => {
+      const epoch = BigInt((await currentEpoch(trx, conversationId)) ?? 0);
+      if (framing.epoch < epoch) throw staleEpoch(Number(epoch));
+      if (framing.epoch > epoch) throw invalidMls('message', `the group is at epoch ${epoch}`);
+      return [];
+    };
+  }
+
+  if (input.groupInfo === undefined) throw invalidMls('commit', 'it needs the GroupInfo of its new epoch');
+  const plan = await checkCommit(deps, actor, access, group, { body: input.body, welcome: input.welcome, groupInfo: input.groupInfo });
+  return async (trx, seq, now) => {
+    if (!(await advanceEpoch(trx, conversationId, plan.fromEpoch, plan.groupInfo, seq, now))) {
+      throw staleEpoch((await currentEpoch(trx, conversationId)) ?? plan.fromEpoch + 1);
+    }
+    const welcome = plan.welcome;
+    if (!welcome) return [];
+    const rows = welcome.recipients.map((r) => ({
+      id: crypto.randomUUID(),
+      user_id: r.userId,
+      device_id: r.deviceId,
+      key_package_ref: r.ref,
+      conversation_id: conversationId,
+      epoch: plan.fromEpoch + 1,
+      commit_seq: seq,
+      body: welcome.body,
+      created_at: now,
+      delivered_at: null,
+    }));
+    await insertWelcomes(trx, rows);
+    return rows.map((row): DomainEvent => ({ type: 'welcome.created', userId: row.user_id, welcome: presentWelcome(row) }));
+  };
+}
