@@ -30,7 +30,7 @@ interface TlsAttempt {
 }
 
 /** One TLS handshake pinned to exactly `version`, trusting only our CA. */
-function handshake(port: number, ca: Buffer, version: tls.SecureVersion): Promise<TlsAttempt> {
+function handshake(port: number, ca: Buffer, version: tls.SecureVersion, ciphers = 'DEFAULT@SECLEVEL=0'): Promise<TlsAttempt> {
   return new Promise((resolve) => {
     const socket = tls.connect({
       host: '127.0.0.1',
@@ -41,7 +41,7 @@ function handshake(port: number, ca: Buffer, version: tls.SecureVersion): Promis
       maxVersion: version,
       // OpenSSL 3 will not even offer TLS 1.0/1.1 at its default security level: level 0 makes the client offer them,
       // so a refusal below is the server's.
-      ciphers: 'DEFAULT@SECLEVEL=0',
+      ciphers,
     });
     socket.once('secureConnect', () => {
       resolve({ ok: true, protocol: socket.getProtocol(), authorized: socket.authorized });
@@ -196,6 +196,15 @@ describe(`HTTPS with the local CA (${dialect})`, () => {
       expect(control.protocol).toBe(version);
       // The server answered the offer with a protocol_version alert (70).
       expect(attempt.code).toBe('ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION');
+    }
+  });
+
+  it('offers only forward-secret AEAD suites on TLS 1.2', async () => {
+    for (const legacy of ['AES128-SHA', 'AES256-SHA256', 'ECDHE-RSA-AES128-SHA', 'ECDHE-RSA-AES256-SHA384']) {
+      expect((await handshake(port, ca, 'TLSv1.2', `${legacy}@SECLEVEL=0`)).ok, legacy).toBe(false);
+    }
+    for (const modern of ['ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-RSA-CHACHA20-POLY1305']) {
+      expect(await handshake(port, ca, 'TLSv1.2', modern), modern).toMatchObject({ ok: true, protocol: 'TLSv1.2' });
     }
   });
 
