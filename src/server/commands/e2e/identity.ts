@@ -19,13 +19,35 @@ export async function publishIdentity(
 ): Promise<IdentityDto> {
   const publicKey = fromBase64Url(input.identityKey);
   const now = Date.now();
+  // Two publishes of one user at once (two devices, or a retry) would both read the same version, and on PostgreSQL the
+  // second insert of that version would hit the unique key (INTERNAL). The transaction locks the identity row first,
+  // so publishes of one user run one after the other; two first publishes still race on the insert: the loser runs
+  // again, and then finds the row and waits for the lock like the others.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await publishOnce(deps, actor, publicKey, input.wrappedKey, now);
+    } catch (err) {
+      if (attempt >= 3 || !isUniqueViolation(err)) throw err;
+    }
+  }
+}
+
+/** PostgreSQL's unique_violation (23505) or SQLite's constraint error on a primary key or unique index. */
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+async function publishOnce(deps: Deps, actor: Actor, publicKey: Uint8Array, wrappedKey: Uint8Array, now: number): Promise<IdentityDto> {
   const { row, replaced } = await deps.db.transaction().execute(async (trx) => {
+    // A write that changes nothing takes the row lock (PostgreSQL) until commit; SQLite runs one writer at a time anyway.
+    await trx.updateTable('identities').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('user_id', '=', actor.user.id).execute();
     const current = await findIdentity(trx, actor.user.id);
     if (!current) {
       const created = {
         user_id: actor.user.id,
         identity_public_key: publicKey,
-        wrapped_identity_key: input.wrappedKey,
+        wrapped_identity_key: wrappedKey,
         key_version: 1,
         created_at: now,
         updated_at: now,
@@ -37,7 +59,7 @@ export async function publishIdentity(
     const next = {
       ...current,
       identity_public_key: publicKey,
-      wrapped_identity_key: input.wrappedKey,
+      wrapped_identity_key: wrappedKey,
       key_version: current.key_version + (newKey ? 1 : 0),
       updated_at: now,
     };
