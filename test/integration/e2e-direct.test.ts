@@ -1,11 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MLS_PRIVATE } from '../../src/protocol/e2e.js';
 import { MemoryDirectory, MlsDevice, decodeDeviceCertificate } from '../../src/sdk/crypto/index.js';
 import { dialect } from '../support/env.js';
 import { addDevice, b64, e2eUser, LogReader, newClientKey, sendCommit, type E2eUser } from '../support/mls.js';
+import { databaseBytes as readDatabase } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { befriend, eventually } from '../support/users.js';
 
@@ -23,28 +21,7 @@ describe(`end-to-end encrypted direct conversation (${dialect})`, () => {
   let aliceLog: LogReader;
   let bobLog: LogReader;
 
-  /** Everything the database holds: the SQLite files' bytes, or every PostgreSQL row as text (bytea as hex). */
-  async function databaseBytes(): Promise<Buffer> {
-    if (t.db.postgresUrl) {
-      const c = new pg.Client({ connectionString: t.db.postgresUrl });
-      await c.connect();
-      try {
-        const tables = await c.query<{ table_name: string }>(
-          "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
-        );
-        const parts: string[] = [];
-        for (const { table_name } of tables.rows) {
-          const rows = await c.query<{ row: string }>(`SELECT (x.*)::text AS row FROM "${table_name}" x`);
-          parts.push(...rows.rows.map((r) => r.row));
-        }
-        return Buffer.from(parts.join('\n'));
-      } finally {
-        await c.end();
-      }
-    }
-    const dir = t.db.dataDir;
-    return Buffer.concat(fs.readdirSync(dir).map((f) => path.join(dir, f)).filter((f) => fs.statSync(f).isFile()).map((f) => fs.readFileSync(f)));
-  }
+  const databaseBytes = () => readDatabase(t.db);
 
   beforeAll(async () => {
     t = await startTestServer({ env: { LOG_LEVEL: 'trace' } });

@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/protocol/auth.js';
 import { ParleyClient, deriveKeys } from '../../src/sdk/index.js';
 import { dialect } from '../support/env.js';
+import { databaseBytes as readDatabase } from '../support/database.js';
 import { startTestServer, TEST_KDF, type TestServer } from '../support/server.js';
 
 const PASSWORD = 'Zebra-Quokka-Nebula-7741!';
@@ -59,33 +57,7 @@ describe(`no secret at rest or in logs (${dialect})`, () => {
     return deriveKeys(password, Buffer.from(salt, 'base64url'), { ...TEST_KDF });
   }
 
-  /** Everything the database holds: the SQLite files' bytes, or every PostgreSQL row as text. */
-  async function databaseBytes(): Promise<Buffer> {
-    if (t.db.postgresUrl) {
-      const c = new pg.Client({ connectionString: t.db.postgresUrl });
-      await c.connect();
-      try {
-        const tables = await c.query<{ table_name: string }>(
-          "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
-        );
-        expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['users', 'sessions']));
-        const parts: string[] = [];
-        for (const { table_name } of tables.rows) {
-          const rows = await c.query<{ row: string }>(`SELECT (x.*)::text AS row FROM "${table_name}" x`);
-          parts.push(...rows.rows.map((r) => r.row));
-        }
-        return Buffer.from(parts.join('\n'));
-      } finally {
-        await c.end();
-      }
-    }
-    const file = t.db.sqliteFile ?? '';
-    const files = [file, `${file}-wal`, `${file}-journal`].filter((f) => fs.existsSync(f));
-    expect(files).toContain(file);
-    // Anything else the server wrote into its data directory counts too.
-    const others = fs.readdirSync(t.db.dataDir).map((f) => path.join(t.db.dataDir, f)).filter((f) => !files.includes(f) && fs.statSync(f).isFile());
-    return Buffer.concat([...files, ...others].map((f) => fs.readFileSync(f)));
-  }
+  const databaseBytes = () => readDatabase(t.db);
 
   beforeAll(async () => {
     t = await startTestServer({ env: { LOG_LEVEL: 'trace' } });

@@ -47,3 +47,32 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/**
+ * Everything a test database holds, to search for secrets: every file in the server's data directory (the SQLite
+ * file with its -wal and -journal), or every PostgreSQL row of every table as text (bytea as hex).
+ */
+export async function databaseBytes(db: TestDatabase): Promise<Buffer> {
+  if (db.postgresUrl) {
+    const c = new pg.Client({ connectionString: db.postgresUrl });
+    await c.connect();
+    try {
+      const tables = await c.query<{ table_name: string }>(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+      );
+      const parts: string[] = [];
+      for (const { table_name } of tables.rows) {
+        const rows = await c.query<{ row: string }>(`SELECT (x.*)::text AS row FROM "${table_name}" x`);
+        parts.push(...rows.rows.map((r) => r.row));
+      }
+      return Buffer.from(parts.join('\n'));
+    } finally {
+      await c.end();
+    }
+  }
+  const files = fs
+    .readdirSync(db.dataDir)
+    .map((f) => path.join(db.dataDir, f))
+    .filter((f) => fs.statSync(f).isFile());
+  return Buffer.concat(files.map((f) => fs.readFileSync(f)));
+}
