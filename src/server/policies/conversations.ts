@@ -1,7 +1,8 @@
 import { MLS_COMMIT, MLS_CONTENT_PREFIX } from '../../protocol/e2e.js';
 import type { Db } from '../db/connect.js';
-import { findConversation, findMember, type ConversationRow, type MemberRow } from '../db/repositories/conversations.js';
+import { findConversation, findMember, listMembers, type ConversationRow, type MemberRow } from '../db/repositories/conversations.js';
 import { AppError, notFound } from '../errors.js';
+import { assertContacts } from './contacts.js';
 import type { Actor } from './actor.js';
 
 /** What a member may see of a conversation: the row and their membership. */
@@ -83,4 +84,11 @@ export function assertCanChangeMessage(
 /** A member reads history only from the point they joined. */
 export function visibleFromSeq(access: Access): number {
   return access.member.joined_seq;
+}
+
+/** A direct conversation carries messages only while the two are contacts (a removal or a block ends it). */
+export async function assertCanSendTo(db: Db, actor: Actor, access: Access): Promise<void> {
+  if (access.conversation.kind !== 'direct') return;
+  const other = (await listMembers(db, access.conversation.id)).find((m) => m.user_id !== actor.user.id);
+  if (other) await assertContacts(db, actor.user.id, other.user_id, other.username);
 }
