@@ -110,7 +110,14 @@ export const PublishKeyPackagesResponse = z.strictObject({
   /** Whether the device has a last-resort KeyPackage on the server. */
   lastResort: z.boolean(),
 });
-export const ClaimKeyPackagesRequest = z.strictObject({ usernames: z.array(Username).min(1).max(MAX_CLAIM_USERS) });
+export const ClaimKeyPackagesRequest = z.strictObject({
+  usernames: z.array(Username).min(1).max(MAX_CLAIM_USERS),
+  /** Only these devices of those users (e.g. the ones missing from a group); default: every device. */
+  devices: z
+    .array(z.strictObject({ username: Username, deviceId: DeviceId }))
+    .max(MAX_CLAIM_USERS * MAX_DEVICES_PER_USER)
+    .optional(),
+});
 export const ClaimedKeyPackage = z.strictObject({
   username: Username,
   deviceId: DeviceId,

@@ -23,6 +23,8 @@ import { MessageStream, toMessage, type Message } from './message-stream.js';
 import { Messages } from './messages.js';
 import { Realtime, type ParleySocket } from './realtime.js';
 import { Contacts, Conversations } from './social.js';
+import { E2ee } from './e2ee/engine.js';
+import { MemoryStore, type SecretStore } from './e2ee/store.js';
 
 export interface ParleyClientOptions {
   /** The server, e.g. http://localhost:5000. */
@@ -34,6 +36,13 @@ export interface ParleyClientOptions {
   /** The weakest parameters this client accepts from the server at log-in (default: DEFAULT_KDF). */
   minKdf?: Omit<KdfParams, 'algorithm'>;
   fetch?: typeof fetch;
+  /**
+   * 'mls' (the default): every conversation is end-to-end encrypted; the server stores and relays ciphertext only.
+   * 'none' sends plain text the server can read — for tools and load tests, never for people.
+   */
+  encryption?: 'mls' | 'none';
+  /** Where this device's keys, MLS state and read messages are kept (default: memory, i.e. a new device per run). */
+  secretStore?: SecretStore;
 }
 
 export type ClientEvents = {
@@ -68,6 +77,9 @@ export class ParleyClient extends Emitter<ClientEvents> {
   private readonly kdf: KdfParams;
   private readonly minKdf: Omit<KdfParams, 'algorithm'>;
   private readonly deriveMaster: DeriveMaster | undefined;
+  private readonly encryptionMode: 'mls' | 'none';
+  private readonly secretStore: SecretStore;
+  private e2ee: E2ee | undefined;
   /** Derived from the password at sign-up/log-in; never sent anywhere. Used by end-to-end encryption. */
   private vaultKey: Uint8Array | undefined;
   user: UserDto | undefined;
@@ -82,8 +94,12 @@ export class ParleyClient extends Emitter<ClientEvents> {
       (e) => this.emit('error', e),
     );
     this.contacts = new Contacts(this.realtime);
-    this.conversations = new Conversations(this.realtime);
-    this.messages = new Messages(this.realtime, this.stream);
+    this.conversations = new Conversations(this.realtime, async (id) => {
+      await this.e2ee?.reconcile(id);
+    });
+    this.messages = new Messages(this.realtime, this.stream, () => this.e2ee);
+    this.encryptionMode = options.encryption ?? 'mls';
+    this.secretStore = options.secretStore ?? new MemoryStore();
     this.kdf = options.kdf ?? DEFAULT_KDF;
     this.minKdf = options.minKdf ?? DEFAULT_KDF;
     this.deriveMaster = options.deriveMaster;
@@ -148,6 +164,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
       newAuthKey: next.authKey,
     });
     this.vaultKey = next.vaultKey;
+    await this.e2ee?.passwordChanged(current.vaultKey, next.vaultKey);
   }
 
   readonly sessions = {
@@ -171,7 +188,30 @@ export class ParleyClient extends Emitter<ClientEvents> {
       });
     });
     first = false;
+    if (this.encryptionMode === 'mls' && !this.e2ee) {
+      const username = this.user?.username ?? (await this.me()).user.username;
+      const e2ee = await E2ee.open(this.realtime, this.stream, this.secretStore, this.vaultKey, username);
+      this.e2ee = e2ee;
+      e2ee.onUpdate = (m) => this.emit('messageUpdated', m);
+      this.stream.decode = e2ee.decode;
+      this.stream.seen = (c) => e2ee.conversationSeen(c);
+    }
     await this.stream.resync();
+  }
+
+  /** End-to-end encryption on this device (available once connected with encryption on). */
+  readonly encryption = {
+    /** This client's device id, or undefined before connect() or with encryption off. */
+    deviceId: (): string | undefined => this.e2ee?.deviceId,
+    /** Epoch, devices and epoch authenticator of a conversation's group as this device sees it. */
+    state: (conversationId: string) => this.requireE2ee().state(conversationId),
+    /** Commits fresh keys for the conversation (post-compromise security). */
+    updateKeys: (conversationId: string) => this.requireE2ee().updateKeys(conversationId),
+  };
+
+  private requireE2ee(): E2ee {
+    if (!this.e2ee) throw new ParleyError('NOT_CONNECTED', 'Connect with encryption on first.');
+    return this.e2ee;
   }
 
   private listen(socket: ParleySocket): void {
@@ -190,7 +230,15 @@ export class ParleyClient extends Emitter<ClientEvents> {
       this.emit('signedOut', reason);
     });
     on('message', ({ message }) => this.stream.accept(message));
-    on('message:updated', ({ message }) => this.emit('messageUpdated', toMessage(message)));
+    on('message:updated', ({ message }) => {
+      const e2ee = this.e2ee;
+      if (!e2ee) return this.emit('messageUpdated', toMessage(message));
+      // In order with the conversation's messages: an edit decoded just before must not be overtaken.
+      this.stream.after(message.conversationId, async () => {
+        const m = await e2ee.updated(message);
+        if (m) this.emit('messageUpdated', m);
+      });
+    });
     on('contact', ({ contact }) => this.emit('contact', contact));
     on('presence', (p) => this.emit('presence', p));
     on('conversation', ({ conversation }) => {
@@ -199,7 +247,11 @@ export class ParleyClient extends Emitter<ClientEvents> {
     });
     on('conversation:removed', ({ conversationId }) => {
       this.stream.forget(conversationId);
+      this.e2ee?.conversationRemoved(conversationId).catch((e: unknown) => this.emit('error', e));
       this.emit('conversationRemoved', conversationId);
+    });
+    on('welcome', ({ welcome }) => {
+      this.e2ee?.welcomed(welcome).catch((e: unknown) => this.emit('error', e));
     });
     on('typing', (t) => this.emit('typing', t));
     on('read', (r) => this.emit('read', r));
@@ -226,6 +278,10 @@ export class ParleyClient extends Emitter<ClientEvents> {
   }
 
   private forget(): void {
+    this.e2ee?.close();
+    this.e2ee = undefined;
+    this.stream.decode = (dto) => Promise.resolve(toMessage(dto));
+    this.stream.seen = undefined;
     this.stream.close();
     this.realtime.close();
     this.vaultKey?.fill(0);

@@ -7,3 +7,5 @@ export type { Message } from './message-stream.js';
 export type { ContactDto, ContactState, PresenceEvent } from '../protocol/contacts.js';
 export type { ConversationDto, MemberDto, Role, TypingEvent } from '../protocol/conversations.js';
 export type { ReadEvent } from '../protocol/messages.js';
+export { MemoryStore, type SecretStore } from './e2ee/store.js';
+export { MAX_ENCRYPTED_CONTENT_BYTES, UNDECRYPTABLE, type GroupView } from './e2ee/engine.js';

@@ -15,6 +15,10 @@ export interface Message {
   editedAt: string | null;
   deleted: boolean;
   contentType: string;
+  /** End-to-end encrypted (MLS): only the conversation's devices could read it. */
+  encrypted: boolean;
+  /** Why this device could not read the message (then `text` is empty), or null. Never shown as someone's text. */
+  decryptionError: string | null;
 }
 
 const decoder = new TextDecoder();
@@ -31,7 +35,26 @@ export function toMessage(dto: MessageDto): Message {
     editedAt: dto.editedAt,
     deleted: dto.deleted,
     contentType: dto.contentType,
+    encrypted: false,
+    decryptionError: null,
   };
+}
+
+/** Turns a stored message into what the app sees (decrypting it), or undefined for log entries apps do not show. */
+export type Decode = (dto: MessageDto) => Promise<Message | undefined>;
+const plain: Decode = (dto) => Promise.resolve(toMessage(dto));
+
+/** What a send puts on the wire (its idempotency key is added by the stream). */
+export interface SendPayload {
+  contentType: string;
+  body: Uint8Array;
+  groupInfo?: Uint8Array;
+  welcome?: Uint8Array;
+}
+
+export interface SendOptions {
+  /** Called again after STALE_EPOCH (the group moved on): catch up first, then build the payload anew. */
+  rebuildWhenStale?: () => Promise<SendPayload>;
 }
 
 interface ConversationState {
@@ -40,6 +63,8 @@ interface ConversationState {
   /** Messages that arrived ahead of a gap, by sequence number. */
   ahead: Map<number, MessageDto>;
   filling: Promise<void> | undefined;
+  /** Decoding runs one message at a time per conversation, in order. */
+  chain: Promise<void>;
 }
 
 /**
@@ -57,13 +82,18 @@ export class MessageStream {
     private readonly realtime: Realtime,
     private readonly deliver: (message: Message) => void,
     private readonly onError: (err: unknown) => void,
+    public decode: Decode = plain,
   ) {}
+
+  /** Told of every conversation the stream learns about (at each resync and as they appear). */
+  seen: ((conversation: ConversationDto) => void) | undefined;
 
   /** Called at every `ready`: sets the baseline the first time, then fetches whatever was missed. */
   async resync(): Promise<void> {
     const { conversations } = await this.realtime.request('conversations:list', {});
     const first = !this.synced;
     for (const c of conversations) {
+      this.seen?.(c);
       if (!this.states.has(c.id)) this.track(c.id, first ? c.lastSeq : c.joinedSeq);
     }
     this.synced = true;
@@ -74,6 +104,7 @@ export class MessageStream {
 
   /** A conversation that appeared while connected: deliver everything the user may read in it. */
   conversationSeen(c: ConversationDto): void {
+    this.seen?.(c);
     if (!this.synced || this.states.has(c.id)) return;
     this.track(c.id, c.joinedSeq);
     if (c.lastSeq > c.joinedSeq) void this.fill(c.id).catch(this.onError);
@@ -132,19 +163,33 @@ export class MessageStream {
     return state.filling;
   }
 
-  /** Sends with an idempotency key; resolves once the server has stored it, retrying across reconnects. */
+  /** Sends text with an idempotency key; resolves once the server has stored it, retrying across reconnects. */
   async send(conversationId: string, text: string, contentType = 'text/plain'): Promise<Message> {
-    const clientKey = bytesToBase64Url(globalThis.crypto.getRandomValues(new Uint8Array(16)));
     const body = encoder.encode(text);
-    if (body.byteLength > MAX_BODY_BYTES) {
-      throw new ParleyError('PAYLOAD_TOO_LARGE', `A message holds at most ${MAX_BODY_BYTES} bytes; this one has ${body.byteLength}.`);
+    const dto = await this.sendPayload(conversationId, { contentType, body });
+    return toMessage(dto);
+  }
+
+  /**
+   * Sends a payload with one idempotency key for every attempt: retried after a network failure or reconnect (the
+   * server stores a key's message at most once), rebuilt after STALE_EPOCH if `rebuildWhenStale` is given.
+   */
+  async sendPayload(conversationId: string, payload: SendPayload, options: SendOptions = {}): Promise<MessageDto> {
+    const clientKey = bytesToBase64Url(globalThis.crypto.getRandomValues(new Uint8Array(16)));
+    if (payload.body.byteLength > MAX_BODY_BYTES) {
+      throw new ParleyError('PAYLOAD_TOO_LARGE', `A message holds at most ${MAX_BODY_BYTES} bytes; this one has ${payload.body.byteLength}.`);
     }
     let serverFailures = 0;
+    let stale = 0;
     for (;;) {
       try {
-        const { message } = await this.realtime.request('messages:send', { conversationId, clientKey, contentType, body });
-        return toMessage(message);
+        const { message } = await this.realtime.request('messages:send', { conversationId, clientKey, ...payload });
+        return message;
       } catch (err) {
+        if (err instanceof ParleyError && err.code === 'STALE_EPOCH' && options.rebuildWhenStale && ++stale <= 20) {
+          payload = await options.rebuildWhenStale();
+          continue;
+        }
         // Safe to retry with the same key: the server stores a key's message at most once.
         const retryable = err instanceof ParleyError && ['NETWORK', 'NOT_CONNECTED', 'INTERNAL'].includes(err.code);
         if (!retryable || (err.code === 'INTERNAL' && ++serverFailures > 20)) throw err;
@@ -156,12 +201,36 @@ export class MessageStream {
     }
   }
 
+  /** Runs `task` after every message of the conversation handed to decoding so far (e.g. an edit or delete event). */
+  after(conversationId: string, task: () => Promise<void>): void {
+    const state = this.states.get(conversationId);
+    if (!state) return void task().catch(this.onError);
+    state.chain = state.chain.then(task).catch(this.onError);
+  }
+
+  /** Resolves once everything stored in the conversation so far has been fetched and decoded. */
+  async settle(conversationId: string): Promise<void> {
+    let state = this.states.get(conversationId);
+    if (!state) {
+      // Not followed yet (e.g. a Welcome came before the conversation's event): follow it from where we joined.
+      const { conversation } = await this.realtime.request('conversations:get', { conversationId });
+      state = this.states.get(conversationId) ?? this.track(conversationId, conversation.joinedSeq);
+    }
+    // A fetch already under way may have started before the newest message was stored: fetch once more after it.
+    await state.filling;
+    await this.fill(conversationId);
+    for (let chain = state.chain; ; chain = state.chain) {
+      await chain;
+      if (chain === state.chain) return;
+    }
+  }
+
   private nextReady(): Promise<void> {
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
   private track(conversationId: string, delivered: number): ConversationState {
-    const state: ConversationState = { delivered, ahead: new Map(), filling: undefined };
+    const state: ConversationState = { delivered, ahead: new Map(), filling: undefined, chain: Promise.resolve() };
     this.states.set(conversationId, state);
     return state;
   }
@@ -175,7 +244,15 @@ export class MessageStream {
     for (let next = state.ahead.get(state.delivered + 1); next; next = state.ahead.get(state.delivered + 1)) {
       state.ahead.delete(next.seq);
       state.delivered = next.seq;
-      this.deliver(toMessage(next));
+      const dto = next;
+      state.chain = state.chain.then(async () => {
+        try {
+          const message = await this.decode(dto);
+          if (message) this.deliver(message);
+        } catch (err) {
+          this.onError(err);
+        }
+      });
     }
   }
 

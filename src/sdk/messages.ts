@@ -1,3 +1,6 @@
+import type { Content } from './e2ee/content.js';
+import type { E2ee } from './e2ee/engine.js';
+import { ParleyError } from './errors.js';
 import { toMessage, type Message, type MessageStream } from './message-stream.js';
 import type { Realtime } from './realtime.js';
 
@@ -8,11 +11,23 @@ export class Messages {
   constructor(
     private readonly rt: Realtime,
     private readonly stream: MessageStream,
+    private readonly e2ee: () => E2ee | undefined,
   ) {}
 
-  /** Resolves with the stored message once the server acknowledges it (retried across reconnects). */
-  send(conversationId: string, text: string): Promise<Message> {
-    return this.stream.send(conversationId, text);
+  /**
+   * Resolves with the stored message once the server acknowledges it (retried across reconnects). With encryption on,
+   * the text is encrypted for the conversation's devices first (and again if the group moved on meanwhile).
+   */
+  async send(conversationId: string, text: string): Promise<Message> {
+    const e2ee = this.e2ee();
+    if (!e2ee) return this.stream.send(conversationId, text);
+    return this.sendEncrypted(e2ee, conversationId, { v: 1, type: 'text', text });
+  }
+
+  private async sendEncrypted(e2ee: E2ee, conversationId: string, content: Content): Promise<Message> {
+    const payload = await e2ee.encrypt(conversationId, content);
+    const dto = await this.stream.sendPayload(conversationId, payload, { rebuildWhenStale: () => e2ee.encrypt(conversationId, content) });
+    return e2ee.sent(dto, content);
   }
 
   /** Older messages, oldest first: up to `limit` (≤ 100) before sequence number `before` (default: newest). */
@@ -27,16 +42,28 @@ export class Messages {
       ...(options.before !== undefined ? { before: options.before } : {}),
       limit: options.limit ?? 50,
     });
-    return { messages: res.messages.map(toMessage), hasMore: res.hasMore };
+    const e2ee = this.e2ee();
+    if (!e2ee) return { messages: res.messages.map(toMessage), hasMore: res.hasMore };
+    // What this device has not processed yet is decoded first (in log order), so history shows it as read.
+    return { messages: await e2ee.historyPage(conversationId, res.messages), hasMore: res.hasMore };
   }
 
+  /** Edits one of your messages. An encrypted one is edited by an encrypted edit that every reader applies. */
   async edit(messageId: string, text: string): Promise<Message> {
+    const e2ee = this.e2ee();
+    const at = e2ee?.located(messageId);
+    if (e2ee && at) {
+      const target = await e2ee.storedText(at.conversationId, at.seq);
+      if (target?.sender !== e2ee.username) throw new ParleyError('FORBIDDEN', 'You can only edit your own messages.');
+      return this.sendEncrypted(e2ee, at.conversationId, { v: 1, type: 'edit', target: { id: messageId, seq: at.seq }, text });
+    }
     const { message } = await this.rt.request('messages:edit', { messageId, contentType: 'text/plain', body: encoder.encode(text) });
     return toMessage(message);
   }
 
   async delete(messageId: string): Promise<Message> {
-    return toMessage((await this.rt.request('messages:delete', { messageId })).message);
+    const { message } = await this.rt.request('messages:delete', { messageId });
+    return (await this.e2ee()?.updated(message)) ?? toMessage(message);
   }
 
   /** Marks everything up to `seq` as read; the other members get a receipt. */

@@ -33,7 +33,11 @@ export class Contacts {
 
 /** Conversations: direct ones with a contact, and groups with roles. */
 export class Conversations {
-  constructor(private readonly rt: Realtime) {}
+  /** `membersChanged` runs after a change of members (end-to-end encryption commits it) before the call resolves. */
+  constructor(
+    private readonly rt: Realtime,
+    private readonly membersChanged: (conversationId: string) => Promise<void> = () => Promise.resolve(),
+  ) {}
   async list(): Promise<ConversationDto[]> {
     return (await this.rt.request('conversations:list', {})).conversations;
   }
@@ -47,10 +51,15 @@ export class Conversations {
     return (await this.rt.request('conversations:createGroup', { name, usernames })).conversation;
   }
   async addMember(id: string, username: string): Promise<ConversationDto> {
-    return (await this.rt.request('conversations:addMember', { conversationId: id, username })).conversation;
+    const { conversation } = await this.rt.request('conversations:addMember', { conversationId: id, username });
+    await this.membersChanged(id);
+    return conversation;
   }
+  /** Once this resolves, the removed user's devices can no longer read new messages (with encryption on). */
   async removeMember(id: string, username: string): Promise<ConversationDto> {
-    return (await this.rt.request('conversations:removeMember', { conversationId: id, username })).conversation;
+    const { conversation } = await this.rt.request('conversations:removeMember', { conversationId: id, username });
+    await this.membersChanged(id);
+    return conversation;
   }
   async setRole(id: string, username: string, role: 'admin' | 'member'): Promise<ConversationDto> {
     return (await this.rt.request('conversations:setRole', { conversationId: id, username, role })).conversation;

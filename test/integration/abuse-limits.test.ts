@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ParleyClient } from '../../src/sdk/index.js';
+import { MAX_ENCRYPTED_CONTENT_BYTES, type ParleyClient } from '../../src/sdk/index.js';
 import { MAX_BODY_BYTES } from '../../src/protocol/messages.js';
 import { dialect } from '../support/env.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -30,9 +30,13 @@ describe(`abuse limits on the socket (${dialect})`, () => {
   });
 
   it('refuses bodies over 64 KiB: the SDK before sending, the transport by closing only that frame\'s connection', async () => {
-    await expect(alice.messages.send(conversationId, 'x'.repeat(MAX_BODY_BYTES + 1))).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
-    const exact = await alice.messages.send(conversationId, 'y'.repeat(MAX_BODY_BYTES));
-    expect(exact.text).toHaveLength(MAX_BODY_BYTES);
+    // Encrypted: the text's JSON content must leave room for MLS framing within the 64 KiB body.
+    const envelope = JSON.stringify({ v: 1, type: 'text', text: '' }).length;
+    const fits = MAX_ENCRYPTED_CONTENT_BYTES - envelope;
+    await expect(alice.messages.send(conversationId, 'x'.repeat(fits + 1))).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    const exact = await alice.messages.send(conversationId, 'y'.repeat(fits));
+    expect(exact.text).toHaveLength(fits);
+    expect(exact.encrypted).toBe(true);
     expect((await alice.whoami()).user.username).toBe('alice');
 
     // A raw client that ignores the limit loses its connection (64 KiB frames) and stores nothing; others are unaffected.

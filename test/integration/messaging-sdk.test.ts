@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ParleyClient } from '../../src/sdk/index.js';
+import { MemoryStore, type ParleyClient } from '../../src/sdk/index.js';
 import { dialect } from '../support/env.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { befriend, eventually, inbox, signedIn } from '../support/users.js';
@@ -10,10 +10,16 @@ describe(`messaging through the SDK (${dialect})`, () => {
   let bob: ParleyClient;
   let carol: ParleyClient;
   let direct: string;
+  const aliceStore = new MemoryStore();
+  const bobStore = new MemoryStore();
 
   beforeAll(async () => {
     t = await startTestServer();
-    [alice, bob, carol] = await Promise.all([signedIn(t, 'alice'), signedIn(t, 'bob'), signedIn(t, 'carol')]);
+    [alice, bob, carol] = await Promise.all([
+      signedIn(t, 'alice', { secretStore: aliceStore }),
+      signedIn(t, 'bob', { secretStore: bobStore }),
+      signedIn(t, 'carol'),
+    ]);
   });
   afterAll(async () => {
     for (const c of [alice, bob, carol]) c.close();
@@ -42,14 +48,15 @@ describe(`messaging through the SDK (${dialect})`, () => {
 
     const sentAt = Date.now();
     const sent = await alice.messages.send(direct, 'hello');
-    expect(sent).toMatchObject({ seq: 1, conversationId: direct, sender: 'alice', text: 'hello' });
+    // With end-to-end encryption the group's set-up commits come first in the log: the message's seq is theirs + 1.
+    expect(sent).toMatchObject({ conversationId: direct, sender: 'alice', text: 'hello', encrypted: true, decryptionError: null });
     await eventually(() => bobInbox.length > 0, 1_000, "bob's message handler");
     expect(Date.now() - sentAt).toBeLessThan(1_000);
-    expect(bobInbox).toEqual([expect.objectContaining({ id: sent.id, seq: 1, sender: 'alice', text: 'hello' })]);
+    expect(bobInbox).toEqual([expect.objectContaining({ id: sent.id, seq: sent.seq, sender: 'alice', text: 'hello', decryptionError: null })]);
 
     for (const client of [alice, bob]) {
       const history = await client.messages.history(direct);
-      expect(history.map((m) => [m.seq, m.sender, m.text])).toEqual([[1, 'alice', 'hello']]);
+      expect(history.map((m) => [m.seq, m.sender, m.text])).toEqual([[sent.seq, 'alice', 'hello']]);
     }
   });
 
@@ -77,10 +84,14 @@ describe(`messaging through the SDK (${dialect})`, () => {
   it('pages history backwards with before and limit, oldest first', async () => {
     for (let i = 0; i < 12; i++) await bob.messages.send(direct, `n${i}`);
     const last = await alice.messages.page(direct, { limit: 5 });
-    expect(last.messages.map((m) => m.text)).toEqual(['n7', 'n8', 'n9', 'n10', 'n11']);
+    expect(last.messages.map((m) => m.decryptionError ?? m.text)).toEqual(['n7', 'n8', 'n9', 'n10', 'n11']);
     expect(last.hasMore).toBe(true);
     const before = await alice.messages.history(direct, { before: last.messages[0]?.seq ?? 0, limit: 100 });
-    expect(before.map((m) => m.seq)).toEqual(Array.from({ length: (last.messages[0]?.seq ?? 1) - 1 }, (_, i) => i + 1));
+    // Oldest first, all before the newer page (the log's encryption commits are not shown).
+    const seqs = before.map((m) => m.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(seqs.every((seq) => seq < (last.messages[0]?.seq ?? 0))).toBe(true);
+    expect([...before, ...last.messages].filter((m) => /^n\d+$/.test(m.text)).map((m) => m.text)).toEqual(Array.from({ length: 12 }, (_, i) => `n${i}`));
   });
 
   it('edits and deletes own messages only; a delete leaves a tombstone for all', async () => {
@@ -120,17 +131,18 @@ describe(`messaging through the SDK (${dialect})`, () => {
   });
 
   it('keeps the history unchanged across a server restart', async () => {
+    // The same browsers after the restart: each device and what it read are in its store.
     const before = (await alice.messages.history(direct, { limit: 100 })).map((m) => [m.id, m.seq, m.text, m.deleted]);
     alice.close();
     bob.close();
     await t.stop();
     await t.restart();
-    alice = t.client();
+    alice = t.client({ secretStore: aliceStore });
     await alice.login('alice', 'violet-harbor-lantern-93');
     await alice.connect();
     const after = (await alice.messages.history(direct, { limit: 100 })).map((m) => [m.id, m.seq, m.text, m.deleted]);
     expect(after).toEqual(before);
-    bob = t.client();
+    bob = t.client({ secretStore: bobStore });
     await bob.login('bob', 'quartz-meadow-circuit-58');
     await bob.connect();
     expect((await bob.messages.history(direct, { limit: 100 })).length).toBe(before.length);

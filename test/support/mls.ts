@@ -77,7 +77,8 @@ export interface E2eUser {
 
 /** Signs up, connects, and publishes an identity key (wrapped under a test vault key). */
 export async function e2eUser(t: TestServer, username: string): Promise<E2eUser> {
-  const client = await signedIn(t, username);
+  // These tests drive the MLS core by hand: the SDK's own encryption stays off.
+  const client = await signedIn(t, username, { encryption: 'none' });
   const ask = request(client);
   const identity = generateIdentityKeyPair();
   const vaultKey = new Uint8Array(randomBytes(32));

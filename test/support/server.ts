@@ -1,6 +1,6 @@
 import { loadConfig } from '../../src/server/config.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
-import { ParleyClient } from '../../src/sdk/index.js';
+import { ParleyClient, type ParleyClientOptions } from '../../src/sdk/index.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { testEnv } from './env.js';
 import { LogCapture } from './logs.js';
@@ -13,8 +13,8 @@ export interface TestServer {
   server: RunningServer;
   db: TestDatabase;
   logs: LogCapture;
-  /** A new SDK client for this server, with the test KDF. */
-  client(): ParleyClient;
+  /** A new SDK client for this server, with the test KDF (end-to-end encryption on unless told otherwise). */
+  client(options?: Partial<ParleyClientOptions>): ParleyClient;
   /** Stops the server and keeps the database (to restart on it). */
   stop(): Promise<void>;
   /** Starts again on the same database and port. */
@@ -63,7 +63,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     db,
     logs,
-    client: () => new ParleyClient({ baseUrl: server.url, kdf: { ...TEST_KDF }, minKdf: TEST_KDF }),
+    client: (options = {}) => new ParleyClient({ baseUrl: server.url, kdf: { ...TEST_KDF }, minKdf: TEST_KDF, ...options }),
     stop: () => server.close(),
     async restart() {
       server = await boot();

@@ -1,4 +1,4 @@
-import type { ParleyClient, Message } from '../../src/sdk/index.js';
+import type { ParleyClient, ParleyClientOptions, Message } from '../../src/sdk/index.js';
 import type { TestServer } from './server.js';
 
 export const PASSWORDS: Record<string, string> = {
@@ -8,8 +8,8 @@ export const PASSWORDS: Record<string, string> = {
 };
 
 /** A signed-up, connected client for `username` (alice, bob, carol, or any name with a derived password). */
-export async function signedIn(t: TestServer, username: string): Promise<ParleyClient> {
-  const client = t.client();
+export async function signedIn(t: TestServer, username: string, options?: Partial<ParleyClientOptions>): Promise<ParleyClient> {
+  const client = t.client(options);
   await client.signup(username, PASSWORDS[username] ?? `${username}-harbor-lantern-93`);
   await client.connect();
   return client;

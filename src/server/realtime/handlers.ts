@@ -68,7 +68,7 @@ export function registerHandlers(socket: Socket, deps: Deps): void {
   on('devices:remove', async (a, i) => ({ device: await removeDevice(deps, a, i.deviceId) }));
   on('directory:lookup', (a, i) => lookupDirectory(deps, a, i.username));
   on('keyPackages:publish', (a, i) => publishKeyPackages(deps, a, i));
-  on('keyPackages:claim', (a, i) => claimKeyPackages(deps, a, i.usernames));
+  on('keyPackages:claim', (a, i) => claimKeyPackages(deps, a, i.usernames, i.devices));
   on('mls:init', (a, i) => initGroup(deps, a, i.conversationId, i.groupInfo));
   on('mls:groupInfo', (a, i) => getGroupInfo(deps, a, i.conversationId));
   on('mls:welcomes', async (a, i) => ({ welcomes: await listWelcomes(deps, a, i.deviceId) }));

@@ -15,6 +15,8 @@ function msg(seq: number, sender = 'bob', minutes = seq, text = `m${seq}`): Mess
     editedAt: null,
     deleted: false,
     contentType: 'text/plain',
+    encrypted: false,
+    decryptionError: null,
   };
 }
 

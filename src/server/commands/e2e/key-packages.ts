@@ -63,7 +63,7 @@ export async function publishKeyPackages(deps: Deps, actor: Actor, input: Publis
 }
 
 /**
- * One KeyPackage for every current device of each named user (contacts and co-members only: anyone else answers
+ * One KeyPackage for every current device of each named user (or only the listed devices) (contacts and co-members only: anyone else answers
  * NOT_FOUND, like a name without an account). A one-time KeyPackage is taken atomically, so concurrent claims never
  * receive the same one; when a device has none left, its last-resort KeyPackage is handed out (again).
  */
@@ -71,6 +71,7 @@ export async function claimKeyPackages(
   deps: Deps,
   actor: Actor,
   usernames: string[],
+  only?: { username: string; deviceId: string }[],
 ): Promise<{ keyPackages: ClaimedKeyPackage[]; missing: { username: string; deviceId: string }[] }> {
   const unique = [...new Map(usernames.map((u) => [usernameKey(u), u])).values()];
   const users = [];
@@ -80,6 +81,8 @@ export async function claimKeyPackages(
   const missing: { username: string; deviceId: string }[] = [];
   for (const user of users) {
     for (const device of await listDevices(deps.db, user.id, false)) {
+      const wanted = only?.some((d) => usernameKey(d.username) === usernameKey(user.username) && d.deviceId === device.device_id);
+      if (only !== undefined && !wanted) continue;
       const kp =
         (await takeOneTimeKeyPackage(deps.db, user.id, device.device_id, now)) ??
         (await findLastResort(deps.db, user.id, device.device_id, now));

@@ -1,0 +1,436 @@
+/**
+ * End-to-end encryption for a signed-in client: every conversation is an MLS group of its members' devices.
+ * - Incoming log entries are decoded here, in order: commits move the group's epoch, application messages are
+ *   decrypted once and their text kept in the store; anything that fails is reported as undecryptable, never as text.
+ * - Outgoing text is encrypted for the current epoch; STALE_EPOCH means catch up and encrypt again.
+ * - A device without a group joins by Welcome (if one waits for it) or by external commit; the first sender in a
+ *   conversation with no group creates it. Membership (reconcile.ts) follows the server's member list.
+ */
+import { MLS_COMMIT, MLS_PRIVATE, type WelcomeDto } from '../../protocol/e2e.js';
+import type { ConversationDto } from '../../protocol/conversations.js';
+import { MAX_BODY_BYTES, type MessageDto } from '../../protocol/messages.js';
+import { ParleyError } from '../errors.js';
+import { bytesToBase64Url } from '../encoding.js';
+import { toMessage, type Message, type MessageStream, type SendPayload } from '../message-stream.js';
+import type { Realtime } from '../realtime.js';
+import { isMlsCryptoError, type MlsDevice } from '../crypto/index.js';
+import { KEY_PACKAGE_STOCK, createDevice, loadIdentity, publishKeyPackages, restoreDevice, rewrapIdentity } from './account.js';
+import { decodeContent, encodeContent, type Content, type StoredText } from './content.js';
+import { ServerDirectory } from './directory.js';
+import { GroupStore, type Group } from './groups.js';
+import { NamedLocks } from './lock.js';
+import { Membership } from './reconcile.js';
+import type { SecretStore } from './store.js';
+
+export const UNDECRYPTABLE = {
+  notJoined: 'This device was not yet in the conversation when the message was sent.',
+  failed: 'The message could not be decrypted: it was altered, or it was not encrypted for this device.',
+  unreadable: 'The message decrypted, but its content is not one this app understands.',
+  impostor: 'The server named another sender than the one who signed the message.',
+} as const;
+
+/** What fits in one encrypted message (its JSON content): the body limit less room for MLS framing and padding. */
+export const MAX_ENCRYPTED_CONTENT_BYTES = MAX_BODY_BYTES - 1024;
+
+export interface GroupView {
+  epoch: number;
+  /** The log position this device's state reflects. */
+  seq: number;
+  devices: { username: string; deviceId: string }[];
+  /** Equal on every device at the same epoch: a different value means a forked group. */
+  authenticator: string;
+}
+
+const isMls = (contentType: string) => contentType === MLS_COMMIT || contentType === MLS_PRIVATE;
+const codeOf = (err: unknown) => (err instanceof ParleyError ? err.code : undefined);
+
+export class E2ee {
+  readonly groups: GroupStore;
+  private readonly locks: NamedLocks;
+  /** Plaintext of our own ciphertexts until their copy comes back in the log (MLS cannot decrypt our own). */
+  private readonly ownBodies = new Map<string, string>();
+  private readonly index = new Map<string, { conversationId: string; seq: number }>();
+  /** An earlier message changed (an edit arrived). */
+  onUpdate: (message: Message) => void = () => undefined;
+  private readonly membership: Membership;
+  private closed = false;
+
+  private constructor(
+    private readonly rt: Realtime,
+    private readonly stream: MessageStream,
+    private readonly store: SecretStore,
+    readonly username: string,
+    readonly device: MlsDevice,
+    readonly directory: ServerDirectory,
+  ) {
+    this.locks = new NamedLocks(`parley-mls/${username}/${device.name.deviceId}`);
+    this.groups = new GroupStore(store, username, () => this.device);
+    this.membership = new Membership(rt, directory, username, device.name.deviceId);
+  }
+
+  /**
+   * This client's device, restored from the store; or a new one, certified by the identity key (opened with the
+   * vaultKey, or made the first time). Without the vaultKey (a reload) only a stored device will do.
+   */
+  static async open(
+    rt: Realtime,
+    stream: MessageStream,
+    store: SecretStore,
+    vaultKey: Uint8Array | undefined,
+    username: string,
+  ): Promise<E2ee> {
+    const directory = new ServerDirectory(rt);
+    const restored = await restoreDevice(rt, store, username, directory);
+    if (restored) {
+      const e2ee = new E2ee(rt, stream, store, username, restored, directory);
+      void e2ee.topUp().catch(() => undefined);
+      return e2ee;
+    }
+    if (!vaultKey) throw new ParleyError('UNAUTHENTICATED', 'Log in with your password to set up encryption on this device.');
+    const identity = await loadIdentity(rt, vaultKey, username);
+    const device = await createDevice(rt, store, identity, username, directory);
+    return new E2ee(rt, stream, store, username, device, directory);
+  }
+
+  get deviceId(): string {
+    return this.device.name.deviceId;
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Wraps the identity key under the new password's vaultKey (it was wrapped under the old one). */
+  async passwordChanged(oldVaultKey: Uint8Array, newVaultKey: Uint8Array): Promise<void> {
+    const identity = await loadIdentity(this.rt, oldVaultKey, this.username);
+    await rewrapIdentity(this.rt, identity, newVaultKey, this.username);
+  }
+
+  // ---- incoming ----
+
+  /** Decodes one log entry, in log order (MessageStream calls this one at a time per conversation). */
+  decode = async (dto: MessageDto): Promise<Message | undefined> => {
+    if (!isMls(dto.contentType)) return toMessage(dto);
+    return this.locks.run(dto.conversationId, () => this.decodeLocked(dto));
+  };
+
+  private async decodeLocked(dto: MessageDto): Promise<Message | undefined> {
+    const commit = dto.contentType === MLS_COMMIT;
+    let group = await this.usable(dto.conversationId);
+    group ??= await this.join(dto.conversationId, false);
+    if (!group) return commit ? undefined : this.shown(dto, { error: UNDECRYPTABLE.notJoined });
+    if (dto.seq <= group.seq) return commit ? undefined : this.fromHistory(dto);
+    if (commit) {
+      await this.processCommit(group, dto);
+      return undefined;
+    }
+    if (dto.deleted) {
+      group.seq = dto.seq;
+      await this.groups.save(group);
+      return this.shown(dto, {});
+    }
+    const { value, content } = await this.open(group, dto);
+    group.seq = dto.seq;
+    if (content?.type !== 'edit') {
+      await this.groups.save(group, [{ seq: dto.seq, value }]);
+      return this.shown(dto, value);
+    }
+    // An edit: applied to its target only if the target is the same sender's; the edit itself is not shown.
+    const target = await this.groups.text(dto.conversationId, content.target.seq);
+    const edits = target !== undefined && target.sender === value.sender && target.id === content.target.id && target.text !== undefined;
+    const edited = edits ? { ...target, text: content.text, editedAt: dto.sentAt } : undefined;
+    await this.groups.save(group, [{ seq: dto.seq, value: { sender: value.sender, editOf: content.target.seq } }, ...(edited ? [{ seq: content.target.seq, value: edited }] : [])]);
+    if (edited) this.onUpdate(this.storedMessage(dto.conversationId, content.target.seq, edited));
+    return undefined;
+  }
+
+  private async open(group: Group, dto: MessageDto): Promise<{ value: StoredText; content?: Content }> {
+    const key = bytesToBase64Url(dto.body);
+    const meta = { id: dto.id, sentAt: dto.sentAt };
+    const own = this.ownBodies.get(key);
+    let payload: string;
+    let sender: string;
+    if (own !== undefined) {
+      this.ownBodies.delete(key);
+      [payload, sender] = [own, this.username];
+    } else {
+      try {
+        const decrypted = await group.conversation.decrypt(dto.body);
+        [payload, sender] = [decrypted.text, decrypted.sender.username];
+      } catch (err) {
+        if (isMlsCryptoError(err)) return { value: { ...meta, error: UNDECRYPTABLE.failed } };
+        throw err;
+      }
+    }
+    if (sender !== dto.sender) return { value: { ...meta, error: UNDECRYPTABLE.impostor } };
+    const content = decodeContent(payload);
+    if (!content) return { value: { ...meta, sender, error: UNDECRYPTABLE.unreadable } };
+    return { value: { ...meta, sender, ...(content.type === 'text' ? { text: content.text } : {}) }, content };
+  }
+
+  private async processCommit(group: Group, dto: MessageDto): Promise<void> {
+    try {
+      const outcome = await group.conversation.processHandshake(dto.body);
+      group.seq = dto.seq;
+      if (outcome.kind === 'commit' && outcome.removedSelf) {
+        await this.groups.drop(dto.conversationId);
+        return;
+      }
+      if (outcome.kind === 'commit' && outcome.removed.length > 0) this.directory.forget();
+      await this.groups.save(group);
+    } catch (err) {
+      if (!isMlsCryptoError(err)) throw err;
+      if (err.code === 'STALE_COMMIT') {
+        group.seq = dto.seq;
+        await this.groups.save(group);
+        return;
+      }
+      // An accepted commit this device cannot process: its state is unusable. Resync by external join.
+      await this.groups.drop(dto.conversationId);
+      await this.join(dto.conversationId, true);
+    }
+  }
+
+  private shown(dto: MessageDto, value: StoredText): Message {
+    this.index.set(dto.id, { conversationId: dto.conversationId, seq: dto.seq });
+    const base = toMessage(dto);
+    if (dto.deleted) return { ...base, text: '', encrypted: true, decryptionError: null };
+    return { ...base, text: value.text ?? '', editedAt: value.editedAt ?? null, encrypted: true, decryptionError: value.error ?? null };
+  }
+
+  private storedMessage(conversationId: string, seq: number, value: StoredText): Message {
+    return {
+      id: value.id ?? '', seq, conversationId, sender: value.sender ?? '', text: value.text ?? '', sentAt: value.sentAt ?? '',
+      editedAt: value.editedAt ?? null, deleted: false, contentType: MLS_PRIVATE, encrypted: true, decryptionError: value.error ?? null,
+    };
+  }
+
+  /** A stored message as history shows it: the text this device read or sent, or why it has none. */
+  async fromHistory(dto: MessageDto): Promise<Message | undefined> {
+    if (!isMls(dto.contentType)) return toMessage(dto);
+    if (dto.contentType === MLS_COMMIT) return undefined;
+    const stored = await this.groups.text(dto.conversationId, dto.seq);
+    if (stored?.editOf !== undefined) return undefined;
+    this.index.set(dto.id, { conversationId: dto.conversationId, seq: dto.seq });
+    return this.shown(dto, stored ?? { error: UNDECRYPTABLE.notJoined });
+  }
+
+  /** A page of history, read under the conversation's lock (so a message being decoded right now shows as read). */
+  async historyPage(conversationId: string, page: MessageDto[]): Promise<Message[]> {
+    const newest = page.at(-1)?.seq ?? 0;
+    if (newest > (this.groups.cached(conversationId)?.seq ?? 0)) await this.stream.settle(conversationId);
+    const messages = await this.locks.run(conversationId, () => Promise.all(page.map((m) => this.fromHistory(m))));
+    return messages.filter((m): m is Message => m !== undefined);
+  }
+
+  /** An edit or delete the server announced: a deleted message's text is erased from this device too. */
+  async updated(dto: MessageDto): Promise<Message | undefined> {
+    if (!isMls(dto.contentType)) return toMessage(dto);
+    if (dto.deleted) await this.groups.saveText(dto.conversationId, dto.seq, { id: dto.id, sentAt: dto.sentAt });
+    return this.fromHistory(dto);
+  }
+
+  /** Where a message this device has shown lives (to edit it), or undefined. */
+  located(messageId: string): { conversationId: string; seq: number } | undefined {
+    return this.index.get(messageId);
+  }
+
+  async storedText(conversationId: string, seq: number): Promise<StoredText | undefined> {
+    return this.groups.text(conversationId, seq);
+  }
+
+  // ---- outgoing ----
+
+  /** The ciphertext of `text` for the conversation's current epoch (creating or joining the group if needed). */
+  async encrypt(conversationId: string, content: Content): Promise<SendPayload> {
+    const plaintext = encodeContent(content);
+    const size = new TextEncoder().encode(plaintext).byteLength;
+    if (size > MAX_ENCRYPTED_CONTENT_BYTES) {
+      throw new ParleyError('PAYLOAD_TOO_LARGE', `An encrypted message holds at most ${MAX_ENCRYPTED_CONTENT_BYTES} bytes; this one has ${size}.`);
+    }
+    for (let attempt = 0; attempt < 10; attempt++) {
+      await this.stream.settle(conversationId);
+      const result = await this.locks.run(conversationId, async () => {
+        const group = (await this.usable(conversationId)) ?? (await this.join(conversationId, false)) ?? (await this.create(conversationId));
+        if (!group) return 'retry' as const;
+        if (this.membership.outOfDate(group)) return 'reconcile' as const;
+        const body = await group.conversation.encrypt(plaintext);
+        await this.groups.save(group);
+        this.ownBodies.set(bytesToBase64Url(body), plaintext);
+        return body;
+      });
+      if (result === 'reconcile') await this.reconcile(conversationId);
+      else if (result !== 'retry') return { contentType: MLS_PRIVATE, body: result };
+    }
+    throw new ParleyError('CONFLICT', 'Could not bring this conversation\'s encryption up to date; try again.');
+  }
+
+  /**
+   * The server stored our message: keep its text for history (MLS cannot decrypt our own messages again); for an
+   * edit, apply it to its target. Returns the message as it now reads.
+   */
+  async sent(dto: MessageDto, content: Content): Promise<Message> {
+    const meta = { id: dto.id, sentAt: dto.sentAt, sender: this.username };
+    this.index.set(dto.id, { conversationId: dto.conversationId, seq: dto.seq });
+    if (content.type === 'text') {
+      await this.groups.saveText(dto.conversationId, dto.seq, { ...meta, text: content.text });
+      return this.shown(dto, { text: content.text });
+    }
+    const target = await this.groups.text(dto.conversationId, content.target.seq);
+    const edited = { ...target, text: content.text, editedAt: dto.sentAt };
+    await this.groups.saveText(dto.conversationId, content.target.seq, edited);
+    return this.storedMessage(dto.conversationId, content.target.seq, edited);
+  }
+
+  /** A fresh-keys commit (post-compromise security): everyone moves to a new epoch with new secrets. */
+  async updateKeys(conversationId: string): Promise<void> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      await this.stream.settle(conversationId);
+      const outcome = await this.locks.run(conversationId, async () => {
+        const group = await this.usable(conversationId);
+        if (!group) throw new ParleyError('NOT_FOUND', 'This device is not in that conversation\'s encryption group yet.');
+        const pending = await group.conversation.updateKeys();
+        return this.sendCommit(group, { contentType: MLS_COMMIT, body: pending.commit, groupInfo: pending.groupInfo });
+      });
+      if (outcome === 'committed') return;
+    }
+    throw new ParleyError('CONFLICT', 'Could not update the keys; try again.');
+  }
+
+  /** This device's view of a conversation's group: epoch, devices, and the epoch authenticator (equal for all). */
+  async state(conversationId: string): Promise<GroupView | undefined> {
+    await this.stream.settle(conversationId);
+    return this.locks.run(conversationId, async () => {
+      const group = await this.usable(conversationId);
+      if (!group) return undefined;
+      return {
+        epoch: Number(group.conversation.epoch),
+        seq: group.seq,
+        devices: group.conversation.members().map(({ username, deviceId }) => ({ username, deviceId })),
+        authenticator: bytesToBase64Url(group.conversation.epochAuthenticator()),
+      };
+    });
+  }
+
+  // ---- membership ----
+
+  /** The conversation's members changed (or we learnt them): bring the group's devices in line. */
+  conversationSeen(conversation: ConversationDto): void {
+    const changed = this.membership.remember(conversation);
+    if (changed && this.groups.cached(conversation.id)) void this.reconcile(conversation.id).catch(() => undefined);
+  }
+
+  async conversationRemoved(conversationId: string): Promise<void> {
+    await this.locks.run(conversationId, () => this.groups.drop(conversationId));
+  }
+
+  /** Commits adds and removes until the group's devices match the members' (bounded retries on lost races). */
+  async reconcile(conversationId: string): Promise<void> {
+    for (let attempt = 0; attempt < 8 && !this.closed; attempt++) {
+      await this.stream.settle(conversationId);
+      const outcome = await this.locks.run(conversationId, async () => {
+        const group = await this.usable(conversationId);
+        if (!group) return 'done' as const;
+        return this.membership.step(group, (payload) => this.sendCommit(group, payload));
+      });
+      if (outcome === 'done') return;
+    }
+  }
+
+  private async sendCommit(group: Group, payload: SendPayload): Promise<'committed' | 'stale'> {
+    try {
+      await this.stream.sendPayload(group.conversation.conversationId, payload);
+    } catch (err) {
+      group.conversation.discardCommit();
+      if (codeOf(err) === 'STALE_EPOCH') return 'stale';
+      throw err;
+    }
+    await group.conversation.confirmCommit();
+    await this.groups.save(group);
+    return 'committed';
+  }
+
+  // ---- joining ----
+
+  /** A Welcome for this device: join now unless the group is already here. */
+  async welcomed(welcome: WelcomeDto): Promise<void> {
+    if (welcome.deviceId !== this.deviceId) return;
+    await this.locks.run(welcome.conversationId, async () => {
+      if (!(await this.usable(welcome.conversationId))) await this.join(welcome.conversationId, false);
+    });
+    await this.stream.settle(welcome.conversationId);
+  }
+
+  private async usable(conversationId: string): Promise<Group | undefined> {
+    const group = await this.groups.load(conversationId);
+    return group?.conversation.active ? group : undefined;
+  }
+
+  /** Joins by the newest Welcome waiting for this device, else by external commit. Undefined: no group yet. */
+  private async join(conversationId: string, resync: boolean): Promise<Group | undefined> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const welcomed = await this.joinByWelcome(conversationId);
+      if (welcomed) return welcomed;
+      let info;
+      try {
+        info = await this.rt.request('mls:groupInfo', { conversationId });
+      } catch (err) {
+        // CONFLICT: not an MLS group yet. NOT_FOUND: we are not a member (any more).
+        if (codeOf(err) === 'CONFLICT' || codeOf(err) === 'NOT_FOUND') return undefined;
+        throw err;
+      }
+      const { conversation, commit } = await this.device.joinExternal(info.groupInfo, conversationId, { resync });
+      try {
+        const stored = await this.stream.sendPayload(conversationId, {
+          contentType: MLS_COMMIT,
+          body: commit,
+          groupInfo: await conversation.groupInfo(),
+        });
+        const group = { conversation, seq: stored.seq };
+        await this.groups.save(group, [], true);
+        return group;
+      } catch (err) {
+        if (codeOf(err) !== 'STALE_EPOCH') throw err;
+      }
+    }
+    throw new ParleyError('CONFLICT', 'Could not join this conversation\'s encryption group; try again.');
+  }
+
+  private async joinByWelcome(conversationId: string): Promise<Group | undefined> {
+    const { welcomes } = await this.rt.request('mls:welcomes', { deviceId: this.deviceId });
+    const mine = welcomes.filter((w) => w.conversationId === conversationId).sort((a, b) => b.commitSeq - a.commitSeq);
+    const newest = mine[0];
+    if (!newest) return undefined;
+    let group: Group | undefined;
+    try {
+      group = { conversation: await this.device.joinWelcome(newest.body, conversationId), seq: newest.commitSeq };
+      await this.groups.save(group, [], true);
+    } catch (err) {
+      if (!isMlsCryptoError(err)) throw err;
+    }
+    await this.rt.request('mls:ackWelcomes', { deviceId: this.deviceId, ids: mine.map((w) => w.id) });
+    if (group) void this.topUp().catch(() => undefined);
+    return group;
+  }
+
+  /** Keeps KeyPackages waiting on the server for whoever adds this device next. */
+  async topUp(): Promise<void> {
+    const waiting = await publishKeyPackages(this.rt, this.store, this.device, 1, false);
+    if (waiting < KEY_PACKAGE_STOCK / 2) await publishKeyPackages(this.rt, this.store, this.device, KEY_PACKAGE_STOCK - waiting, false);
+  }
+
+  /** The first device to write in a conversation makes it an MLS group. Undefined: someone else did first. */
+  private async create(conversationId: string): Promise<Group | undefined> {
+    const conversation = await this.device.createConversation(conversationId);
+    try {
+      const init = await this.rt.request('mls:init', { conversationId, groupInfo: await conversation.groupInfo() });
+      const group = { conversation, seq: init.seq };
+      await this.groups.save(group, [], true);
+      this.membership.markOutOfDate(conversationId);
+      return group;
+    } catch (err) {
+      if (codeOf(err) === 'CONFLICT') return undefined;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * This device's MLS groups: each conversation's MlsConversation with the log position (`seq`) its state reflects,
+ * kept in memory and in the SecretStore. A state and what it decrypted are saved in one write, so after a crash the
+ * device resumes exactly where its state is, and a message it already processed is never processed again.
+ */
+import type { MlsConversation, MlsDevice } from '../crypto/index.js';
+import { storeKeys, type SecretStore } from './store.js';
+import { decodeStoredText, encodeStoredText, type StoredText } from './content.js';
+
+export interface Group {
+  conversation: MlsConversation;
+  /** Every log entry up to this sequence number is reflected in `conversation`. */
+  seq: number;
+}
+
+function encodeGroup(group: Group): Uint8Array {
+  const state = group.conversation.serialize();
+  const out = new Uint8Array(8 + state.length);
+  new DataView(out.buffer).setFloat64(0, group.seq);
+  out.set(state, 8);
+  return out;
+}
+
+export class GroupStore {
+  private readonly groups = new Map<string, Group>();
+
+  constructor(
+    private readonly store: SecretStore,
+    private readonly username: string,
+    private readonly device: () => MlsDevice,
+  ) {}
+
+  /** The group as the store holds it (another tab of this device may have moved it on), or undefined. */
+  async load(conversationId: string): Promise<Group | undefined> {
+    const bytes = await this.store.get(storeKeys.group(this.username, conversationId));
+    const cached = this.groups.get(conversationId);
+    if (bytes === undefined) {
+      this.groups.delete(conversationId);
+      return undefined;
+    }
+    const seq = new DataView(bytes.buffer, bytes.byteOffset, 8).getFloat64(0);
+    if (cached && cached.seq >= seq) return cached;
+    const group = { conversation: await this.device().restoreConversation(bytes.slice(8)), seq };
+    this.groups.set(conversationId, group);
+    return group;
+  }
+
+  cached(conversationId: string): Group | undefined {
+    return this.groups.get(conversationId);
+  }
+
+  /** Saves the group (with the texts it decrypted, and optionally the device) in one write. */
+  async save(group: Group, texts: { seq: number; value: StoredText }[] = [], withDevice = false): Promise<void> {
+    const id = group.conversation.conversationId;
+    this.groups.set(id, group);
+    const entries = new Map<string, Uint8Array | undefined>([[storeKeys.group(this.username, id), encodeGroup(group)]]);
+    for (const t of texts) entries.set(storeKeys.text(this.username, id, t.seq), encodeStoredText(t.value));
+    if (withDevice) entries.set(storeKeys.device(this.username), this.device().serialize());
+    await this.store.write(entries);
+  }
+
+  async saveText(conversationId: string, seq: number, value: StoredText): Promise<void> {
+    await this.store.write(new Map([[storeKeys.text(this.username, conversationId, seq), encodeStoredText(value)]]));
+  }
+
+  async text(conversationId: string, seq: number): Promise<StoredText | undefined> {
+    const bytes = await this.store.get(storeKeys.text(this.username, conversationId, seq));
+    return bytes && decodeStoredText(bytes);
+  }
+
+  /** This device left the conversation (or was removed): its state is erased. */
+  async drop(conversationId: string): Promise<void> {
+    this.groups.delete(conversationId);
+    await this.store.write(new Map([[storeKeys.group(this.username, conversationId), undefined]]));
+  }
+}
