@@ -225,6 +225,20 @@ export class MessageStream {
     }
   }
 
+  /** Runs `task`, again after a network failure once the connection is back (for steps safe to repeat). */
+  async retrying<T>(task: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await task();
+      } catch (err) {
+        const retryable = err instanceof ParleyError && (err.code === 'NETWORK' || err.code === 'NOT_CONNECTED');
+        if (!retryable || attempt > 40 || !this.realtime.socket) throw err;
+        if (this.realtime.connected) await new Promise((r) => setTimeout(r, 250));
+        else await this.nextReady();
+      }
+    }
+  }
+
   private nextReady(): Promise<void> {
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }

@@ -25,8 +25,9 @@ export class Messages {
   }
 
   private async sendEncrypted(e2ee: E2ee, conversationId: string, content: Content): Promise<Message> {
-    const payload = await e2ee.encrypt(conversationId, content);
-    const dto = await this.stream.sendPayload(conversationId, payload, { rebuildWhenStale: () => e2ee.encrypt(conversationId, content) });
+    // Encrypting may first catch up or commit (network steps): after a dropped connection it runs again.
+    const encrypt = () => this.stream.retrying(() => e2ee.encrypt(conversationId, content));
+    const dto = await this.stream.sendPayload(conversationId, await encrypt(), { rebuildWhenStale: encrypt });
     return e2ee.sent(dto, content);
   }
 

@@ -1,8 +1,8 @@
 /**
  * Keeps a conversation's MLS group in line with the server's member list: leaves of users who are no longer members
  * (or of devices that were removed) are committed out before anything else is encrypted, and devices of members that
- * are missing are added (your own always; the other member's in a direct conversation; others' only by a group admin,
- * as the server's policy says). A new member who is not added joins by external commit on their own.
+ * are missing are added (the server decided who the members are; any member's device carries it out). A device that
+ * is not added (no KeyPackage left) joins by external commit on its own.
  */
 import { MLS_COMMIT, type DirectoryEntry } from '../../protocol/e2e.js';
 import type { ConversationDto } from '../../protocol/conversations.js';
@@ -76,12 +76,10 @@ export class Membership {
       return 'again';
     }
 
-    const me = conversation.members.find((m) => m.username === this.username);
-    const mayAddOthers = conversation.kind === 'direct' || me?.role === 'owner' || me?.role === 'admin';
     const inTree = new Set(tree.map((m) => `${m.username}\u0000${m.deviceId}`));
     const wanted = new Set<string>();
     for (const [username, entry] of entries) {
-      if (!entry || (username !== this.username && !mayAddOthers)) continue;
+      if (!entry) continue;
       for (const d of entry.devices) if (!inTree.has(`${username}\u0000${d.deviceId}`)) wanted.add(`${username}\u0000${d.deviceId}`);
     }
     if (wanted.size === 0) {

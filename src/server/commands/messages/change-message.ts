@@ -1,8 +1,7 @@
 import type { MessageDto } from '../../../protocol/messages.js';
 import { findMessage, tombstoneMessage, updateMessageBody } from '../../db/repositories/messages.js';
 import type { Deps } from '../../deps.js';
-import { AppError, notFound } from '../../errors.js';
-import { MLS_CONTENT_PREFIX } from '../../../protocol/e2e.js';
+import { notFound } from '../../errors.js';
 import type { Actor } from '../../policies/actor.js';
 import { accessConversation, assertCanChangeMessage } from '../../policies/conversations.js';
 import { presentMessage } from '../../presenters/message.js';
@@ -19,11 +18,7 @@ async function loadOwn(deps: Deps, actor: Actor, messageId: string, change: 'edi
 }
 
 export async function editMessage(deps: Deps, actor: Actor, messageId: string, contentType: string, body: Uint8Array): Promise<MessageDto> {
-  const message = await loadOwn(deps, actor, messageId, 'edit');
-  // Replacing ciphertext in place would also let a plain body stand where an encrypted one was.
-  if (message.content_type.startsWith(MLS_CONTENT_PREFIX)) {
-    throw new AppError('CONFLICT', 'An end-to-end encrypted message cannot be edited in place.');
-  }
+  await loadOwn(deps, actor, messageId, 'edit');
   await updateMessageBody(deps.db, messageId, contentType, body, Date.now());
   return published(deps, messageId);
 }
