@@ -54,7 +54,8 @@ class ParleyUser implements BenchUser {
     url: string,
     hooks: UserHooks,
   ) {
-    this.client = new ParleyClient({ baseUrl: url, kdf: { ...BENCH_KDF }, minKdf: BENCH_KDF });
+    // Plain text: this load measures delivery, authorization and storage; MLS costs are in bench/mls.ts.
+    this.client = new ParleyClient({ baseUrl: url, kdf: { ...BENCH_KDF }, minKdf: BENCH_KDF, encryption: 'none' });
     this.client.on('message', (m) =>
       hooks.onMessage({ conversationId: m.conversationId, seq: m.seq, sender: m.sender, text: m.text }),
     );

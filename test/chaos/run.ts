@@ -100,7 +100,11 @@ async function main(): Promise<void> {
         const ids = new Set(got.map((x) => x.id));
         const problems: string[] = [];
         if (ids.size !== got.length) problems.push('duplicate');
-        for (let i = 1; i < seqs.length; i++) if (seqs[i] !== (seqs[i - 1] ?? 0) + 1) problems.push(`gap or disorder at ${seqs[i - 1]}→${seqs[i]}`);
+        // Encryption commits take sequence numbers too and are not delivered as messages: seqs must only increase,
+        // and every acknowledged message must be there, readable, with the text that was sent.
+        for (let i = 1; i < seqs.length; i++) if ((seqs[i] ?? 0) <= (seqs[i - 1] ?? 0)) problems.push(`disorder at ${seqs[i - 1]}→${seqs[i]}`);
+        const unreadable = got.filter((x) => x.decryptionError !== null || x.text !== (acked.get(x.id)?.text ?? x.text));
+        if (unreadable.length > 0) problems.push(`${unreadable.length} message(s) not decrypted to the text sent (first: ${JSON.stringify(unreadable.slice(0, 2).map((x) => [x.seq, x.sender, x.decryptionError]))})`);
         const missing = expected.filter((id) => !ids.has(id));
         if (missing.length > 0) problems.push(`${missing.length} acknowledged message(s) missing`);
         if (problems.length > 0) {

@@ -24,9 +24,16 @@ export function diffMembers(before: Member[], after: Member[]): { added: DeviceN
 /**
  * Parley rules on top of MLS validity: a leaf keeps its {username, deviceId} unless removed in this commit (no
  * identity swap by Update or commit path). An external commit (joinerKey = its path's signature key) may only bring a
- * device of a current member, and may only remove that same device's old leaf (a resync), nobody else's.
+ * device of a current member (`joinerAllowed`: a member the caller knows of who has no device in the group yet), and may
+ * only remove that same device's old leaf (a resync), nobody else's.
  */
-export function checkMembershipPolicy(before: Member[], after: Member[], removedLeaves: Set<number>, joinerKey?: Uint8Array): void {
+export function checkMembershipPolicy(
+  before: Member[],
+  after: Member[],
+  removedLeaves: Set<number>,
+  joinerKey?: Uint8Array,
+  joinerAllowed = false,
+): void {
   const refuse = (why: string) => new MlsCryptoError('POLICY_REJECTED', 'processHandshake', why);
   for (const m of after) {
     const old = before.find((b) => b.leafIndex === m.leafIndex);
@@ -36,7 +43,7 @@ export function checkMembershipPolicy(before: Member[], after: Member[], removed
   }
   if (joinerKey === undefined) return;
   const joiner = after.find((m) => bytesEqual(m.signaturePublicKey, joinerKey));
-  if (joiner === undefined || !before.some((m) => m.username === joiner.username)) {
+  if (joiner === undefined || !(joinerAllowed || before.some((m) => m.username === joiner.username))) {
     throw refuse('external join by someone who is not a member');
   }
   const removed = before.filter((m) => removedLeaves.has(m.leafIndex));

@@ -35,6 +35,11 @@ import {
 } from './group-state.js';
 import type { CommitOutcome, ConversationContext, DecryptedMessage, PendingCommit, ProposalOutcome } from './group-types.js';
 
+export interface HandshakeOptions {
+  /** May this user (not yet in the group) join by external commit? Default: no. */
+  mayJoin?: (username: string) => boolean | Promise<boolean>;
+}
+
 export class MlsConversation {
   private pending: { newState: ClientState; consumed: Uint8Array[]; result: PendingCommit } | undefined;
   private lastOwnCommit: Uint8Array | undefined;
@@ -197,11 +202,15 @@ export class MlsConversation {
   }
 
   /** Processes a commit or proposal (PublicMessage) from the group's ordered log. */
-  processHandshake(bytes: Uint8Array): Promise<CommitOutcome | ProposalOutcome> {
-    return this.exclusive(() => this.handshake(bytes));
+  /**
+   * Processes a commit or proposal (PublicMessage) from the group's ordered log. An external join is accepted from a
+   * new device of a user already in the group, or of a user `mayJoin` names (e.g. a member the server lists).
+   */
+  processHandshake(bytes: Uint8Array, options: HandshakeOptions = {}): Promise<CommitOutcome | ProposalOutcome> {
+    return this.exclusive(() => this.handshake(bytes, options));
   }
 
-  private async handshake(bytes: Uint8Array): Promise<CommitOutcome | ProposalOutcome> {
+  private async handshake(bytes: Uint8Array, options: HandshakeOptions): Promise<CommitOutcome | ProposalOutcome> {
     const where = 'processHandshake';
     const own = (): CommitOutcome => ({
       kind: 'commit', epoch: this.epoch, own: true, committer: undefined,
@@ -252,7 +261,9 @@ export class MlsConversation {
     if (content.sender.senderType === 'new_member_commit' && joinerKey === undefined) {
       throw new MlsCryptoError('INVALID_MESSAGE', where, 'external commit without path');
     }
-    checkMembershipPolicy(before, after, removedLeaves, joinerKey);
+    const joiner = joinerKey && after.find((m) => bytesEqual(m.signaturePublicKey, joinerKey));
+    const welcomeJoiner = joiner !== undefined && (await options.mayJoin?.(joiner.username)) === true;
+    checkMembershipPolicy(before, after, removedLeaves, joinerKey, welcomeJoiner);
 
     const superseded = this.pending !== undefined;
     this.pending = undefined;

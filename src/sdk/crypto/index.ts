@@ -24,7 +24,7 @@ export {
   type VerifiedDevice,
 } from './authentication.js';
 export { MlsDevice, type MlsDeviceOptions, type PublishedKeyPackage } from './device.js';
-export { MlsConversation } from './group.js';
+export { MlsConversation, type HandshakeOptions } from './group.js';
 export type { CommitOutcome, DecryptedMessage, PendingCommit, ProposalOutcome } from './group-types.js';
 export type { Member } from './group-state.js';
 export { inspectMlsMessage, keyPackageRef, verifyHandshakeSignature, type HandshakeSender, type MlsFraming } from './framing.js';

@@ -116,8 +116,10 @@ export class E2ee {
 
   private async decodeLocked(dto: MessageDto): Promise<Message | undefined> {
     const commit = dto.contentType === MLS_COMMIT;
+    // Reading never joins by external commit (that would skip whatever comes before our join): a member who writes
+    // brings every member's devices in first, so a Welcome for us precedes any message meant for us.
     let group = await this.usable(dto.conversationId);
-    group ??= await this.join(dto.conversationId, false);
+    group ??= await this.joinByWelcome(dto.conversationId);
     if (!group) return commit ? undefined : this.shown(dto, { error: UNDECRYPTABLE.notJoined });
     if (dto.seq <= group.seq) return commit ? undefined : this.fromHistory(dto);
     if (commit) {
@@ -170,7 +172,8 @@ export class E2ee {
 
   private async processCommit(group: Group, dto: MessageDto): Promise<void> {
     try {
-      const outcome = await group.conversation.processHandshake(dto.body);
+      const mayJoin = (username: string) => this.membership.isMember(dto.conversationId, username);
+      const outcome = await group.conversation.processHandshake(dto.body, { mayJoin });
       group.seq = dto.seq;
       if (outcome.kind === 'commit' && outcome.removedSelf) {
         await this.groups.drop(dto.conversationId);
@@ -388,6 +391,8 @@ export class E2ee {
         });
         const group = { conversation, seq: stored.seq };
         await this.groups.save(group, [], true);
+        // The GroupInfo we joined from may predate adds still under way: check the members before writing.
+        this.membership.markOutOfDate(conversationId);
         return group;
       } catch (err) {
         if (codeOf(err) !== 'STALE_EPOCH') throw err;

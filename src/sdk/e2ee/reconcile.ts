@@ -22,6 +22,8 @@ interface Known {
 export class Membership {
   private readonly known = new Map<string, Known>();
   private readonly outdated = new Set<string>();
+  /** Per conversation: members the last reconcile could not bring in (no device or no KeyPackage yet). */
+  private readonly unreachable = new Map<string, Set<string>>();
 
   constructor(
     private readonly rt: Realtime,
@@ -40,16 +42,35 @@ export class Membership {
     return !same;
   }
 
+  /** Is the user a member of the conversation (as the server lists them, asked again if we do not know)? */
+  async isMember(conversationId: string, username: string): Promise<boolean> {
+    if (this.known.get(conversationId)?.members.has(username)) return true;
+    try {
+      this.remember((await this.rt.request('conversations:get', { conversationId })).conversation);
+    } catch {
+      return false;
+    }
+    return this.known.get(conversationId)?.members.has(username) === true;
+  }
+
   markOutOfDate(conversationId: string): void {
     this.outdated.add(conversationId);
   }
 
-  /** Must the group be reconciled before we encrypt (a leaf of a non-member, or a change not handled yet)? */
+  /**
+   * Must the group be reconciled before we encrypt? When a change is not handled yet, a leaf belongs to a non-member,
+   * or a member has no leaf (unless the last reconcile found nothing of theirs to add): encrypting then would leave a
+   * member unable to read, or let a former member read.
+   */
   outOfDate(group: Group): boolean {
     const id = group.conversation.conversationId;
     const known = this.known.get(id);
     if (!known || this.outdated.has(id)) return true;
-    return group.conversation.members().some((m) => !known.members.has(m.username));
+    const leaves = group.conversation.members();
+    if (leaves.some((m) => !known.members.has(m.username))) return true;
+    const present = new Set(leaves.map((m) => m.username));
+    const unreachable = this.unreachable.get(id);
+    return [...known.members.keys()].some((u) => !present.has(u) && !unreachable?.has(u));
   }
 
   /** One reconciling commit (removals first, then adds). 'done' when nothing is left to change. */
@@ -82,10 +103,8 @@ export class Membership {
       if (!entry) continue;
       for (const d of entry.devices) if (!inTree.has(`${username}\u0000${d.deviceId}`)) wanted.add(`${username}\u0000${d.deviceId}`);
     }
-    if (wanted.size === 0) {
-      this.outdated.delete(id);
-      return 'done';
-    }
+    const unreachable = new Set([...entries.keys()].filter((u) => !tree.some((m) => m.username === u)));
+    if (wanted.size === 0) return this.settled(id, unreachable);
     const usernames = [...new Set([...wanted].map((w) => w.split('\u0000')[0]!))];
     const claimed = await this.rt.request('keyPackages:claim', {
       usernames,
@@ -95,18 +114,15 @@ export class Membership {
       }),
     });
     const packages = claimed.keyPackages.filter((k) => wanted.has(`${k.username}\u0000${k.deviceId}`));
-    if (packages.length === 0) {
-      this.outdated.delete(id);
-      return 'done';
-    }
+    for (const k of packages) unreachable.delete(k.username);
+    if (packages.length === 0) return this.settled(id, unreachable);
     let pending;
     try {
       pending = await group.conversation.addMembers(packages.map((k) => k.body));
     } catch (err) {
       // A KeyPackage that does not verify (expired, or not what the directory certifies) is skipped, not retried.
       if (!isMlsCryptoError(err)) throw err;
-      this.outdated.delete(id);
-      return 'done';
+      return this.settled(id, unreachable);
     }
     await commit({
       contentType: MLS_COMMIT,
@@ -115,5 +131,11 @@ export class Membership {
       ...(pending.welcome ? { welcome: pending.welcome } : {}),
     });
     return 'again';
+  }
+
+  private settled(id: string, unreachable: Set<string>): 'done' {
+    this.unreachable.set(id, unreachable);
+    this.outdated.delete(id);
+    return 'done';
   }
 }
