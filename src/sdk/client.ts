@@ -80,6 +80,8 @@ export class ParleyClient extends Emitter<ClientEvents> {
   private readonly encryptionMode: 'mls' | 'none';
   private readonly secretStore: SecretStore;
   private e2ee: E2ee | undefined;
+  /** Settles once connect() has opened (or failed to open) end-to-end encryption. */
+  private e2eeReady: Promise<E2ee | undefined> = Promise.resolve(undefined);
   /** Derived from the password at sign-up/log-in; never sent anywhere. Used by end-to-end encryption. */
   private vaultKey: Uint8Array | undefined;
   user: UserDto | undefined;
@@ -97,7 +99,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
     this.conversations = new Conversations(this.realtime, async (id) => {
       await this.e2ee?.reconcile(id);
     });
-    this.messages = new Messages(this.realtime, this.stream, () => this.e2ee);
+    this.messages = new Messages(this.realtime, this.stream, () => this.e2eeReady);
     this.encryptionMode = options.encryption ?? 'mls';
     this.secretStore = options.secretStore ?? new MemoryStore();
     this.kdf = options.kdf ?? DEFAULT_KDF;
@@ -179,22 +181,29 @@ export class ParleyClient extends Emitter<ClientEvents> {
    * own; after each reconnect the client fetches what it missed before delivering anything newer.
    */
   async connect(): Promise<void> {
-    let first = true;
-    await this.realtime.connect((socket) => {
-      this.listen(socket);
-      socket.on('ready', () => {
-        if (first) return;
-        this.stream.resync().catch((e: unknown) => this.emit('error', e));
+    let opened: (e2ee: E2ee | undefined) => void = () => undefined;
+    if (this.encryptionMode === 'mls' && !this.e2ee) this.e2eeReady = new Promise((resolve) => (opened = resolve));
+    try {
+      let first = true;
+      await this.realtime.connect((socket) => {
+        this.listen(socket);
+        socket.on('ready', () => {
+          if (first) return;
+          this.stream.resync().catch((e: unknown) => this.emit('error', e));
+        });
       });
-    });
-    first = false;
-    if (this.encryptionMode === 'mls' && !this.e2ee) {
-      const username = this.user?.username ?? (await this.me()).user.username;
-      const e2ee = await E2ee.open(this.realtime, this.stream, this.secretStore, this.vaultKey, username);
-      this.e2ee = e2ee;
-      e2ee.onUpdate = (m) => this.emit('messageUpdated', m);
-      this.stream.decode = e2ee.decode;
-      this.stream.seen = (c) => e2ee.conversationSeen(c);
+      first = false;
+      if (this.encryptionMode === 'mls' && !this.e2ee) {
+        const username = this.user?.username ?? (await this.me()).user.username;
+        const e2ee = await E2ee.open(this.realtime, this.stream, this.secretStore, this.vaultKey, username);
+        this.e2ee = e2ee;
+        e2ee.onUpdate = (m) => this.emit('messageUpdated', m);
+        this.stream.decode = e2ee.decode;
+        this.stream.seen = (c) => e2ee.conversationSeen(c);
+      }
+    } finally {
+      // Anything that waited for the end-to-end layer (history, sends) goes on now, with it or without.
+      opened(this.e2ee);
     }
     await this.stream.resync();
   }
@@ -280,6 +289,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
   private forget(): void {
     this.e2ee?.close();
     this.e2ee = undefined;
+    this.e2eeReady = Promise.resolve(undefined);
     this.stream.decode = (dto) => Promise.resolve(toMessage(dto));
     this.stream.seen = undefined;
     this.stream.close();

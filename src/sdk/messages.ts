@@ -11,7 +11,8 @@ export class Messages {
   constructor(
     private readonly rt: Realtime,
     private readonly stream: MessageStream,
-    private readonly e2ee: () => E2ee | undefined,
+    /** The end-to-end layer once it is open (it opens as part of connect()); undefined with encryption off. */
+    private readonly e2ee: () => Promise<E2ee | undefined>,
   ) {}
 
   /**
@@ -19,7 +20,7 @@ export class Messages {
    * the text is encrypted for the conversation's devices first (and again if the group moved on meanwhile).
    */
   async send(conversationId: string, text: string): Promise<Message> {
-    const e2ee = this.e2ee();
+    const e2ee = await this.e2ee();
     if (!e2ee) return this.stream.send(conversationId, text);
     return this.sendEncrypted(e2ee, conversationId, { v: 1, type: 'text', text });
   }
@@ -38,20 +39,27 @@ export class Messages {
 
   /** Like history, with whether older messages remain. */
   async page(conversationId: string, options: { before?: number; limit?: number } = {}): Promise<{ messages: Message[]; hasMore: boolean }> {
-    const res = await this.rt.request('messages:history', {
-      conversationId,
-      ...(options.before !== undefined ? { before: options.before } : {}),
-      limit: options.limit ?? 50,
-    });
-    const e2ee = this.e2ee();
-    if (!e2ee) return { messages: res.messages.map(toMessage), hasMore: res.hasMore };
-    // What this device has not processed yet is decoded first (in log order), so history shows it as read.
-    return { messages: await e2ee.historyPage(conversationId, res.messages), hasMore: res.hasMore };
+    const limit = options.limit ?? 50;
+    const e2ee = await this.e2ee();
+    let before = options.before;
+    const messages: Message[] = [];
+    for (;;) {
+      const res = await this.rt.request('messages:history', { conversationId, ...(before !== undefined ? { before } : {}), limit });
+      if (!e2ee) return { messages: res.messages.map(toMessage), hasMore: res.hasMore };
+      // What this device has not processed yet is decoded first (in log order); commits are not shown, so a page
+      // of them is followed by an older one until `limit` messages are found.
+      messages.unshift(...(await e2ee.historyPage(conversationId, res.messages)));
+      before = res.messages[0]?.seq;
+      if (messages.length >= limit || !res.hasMore || before === undefined) {
+        const extra = Math.max(0, messages.length - limit);
+        return { messages: messages.slice(extra), hasMore: res.hasMore || extra > 0 };
+      }
+    }
   }
 
   /** Edits one of your messages. An encrypted one is edited by an encrypted edit that every reader applies. */
   async edit(messageId: string, text: string): Promise<Message> {
-    const e2ee = this.e2ee();
+    const e2ee = await this.e2ee();
     const at = e2ee?.located(messageId);
     if (e2ee && at) {
       const target = await e2ee.storedText(at.conversationId, at.seq);
@@ -64,7 +72,7 @@ export class Messages {
 
   async delete(messageId: string): Promise<Message> {
     const { message } = await this.rt.request('messages:delete', { messageId });
-    return (await this.e2ee()?.updated(message)) ?? toMessage(message);
+    return (await (await this.e2ee())?.updated(message)) ?? toMessage(message);
   }
 
   /** Marks everything up to `seq` as read; the other members get a receipt. */

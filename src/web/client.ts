@@ -1,6 +1,7 @@
 import { KdfParams } from '../protocol/auth.js';
 import { ParleyClient } from '../sdk/client.js';
 import { deriveMasterInWorker } from './worker-kdf.js';
+import { IndexedDbStore } from './secret-store.js';
 
 /** localStorage key a test harness sets (before the page loads) to use fast KDF parameters against a test server. */
 export const TEST_KDF_KEY = 'parley:test-kdf';
@@ -22,9 +23,11 @@ export function readTestKdf(): KdfParams | undefined {
 
 export const testKdf = readTestKdf();
 
-/** The one client of the page: same origin, KDF in a Web Worker. */
+/** The one client of the page: same origin, KDF in a Web Worker, end-to-end encryption on. */
 export const client = new ParleyClient({
   baseUrl: location.origin,
   deriveMaster: deriveMasterInWorker,
+  // This browser's end-to-end device, MLS state and read messages, sealed at rest; shared by its tabs (Web Locks).
+  secretStore: new IndexedDbStore(),
   ...(testKdf ? { kdf: testKdf, minKdf: testKdf } : {}),
 });

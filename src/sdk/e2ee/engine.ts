@@ -17,7 +17,7 @@ import { isMlsCryptoError, type MlsDevice } from '../crypto/index.js';
 import { KEY_PACKAGE_STOCK, createDevice, loadIdentity, publishKeyPackages, restoreDevice, rewrapIdentity } from './account.js';
 import { decodeContent, encodeContent, type Content, type StoredText } from './content.js';
 import { ServerDirectory } from './directory.js';
-import { GroupStore, type Group } from './groups.js';
+import { GroupStore, bodyHash, type Group } from './groups.js';
 import { NamedLocks } from './lock.js';
 import { Membership } from './reconcile.js';
 import type { SecretStore } from './store.js';
@@ -47,8 +47,6 @@ const codeOf = (err: unknown) => (err instanceof ParleyError ? err.code : undefi
 export class E2ee {
   readonly groups: GroupStore;
   private readonly locks: NamedLocks;
-  /** Plaintext of our own ciphertexts until their copy comes back in the log (MLS cannot decrypt our own). */
-  private readonly ownBodies = new Map<string, string>();
   private readonly index = new Map<string, { conversationId: string; seq: number }>();
   /** An earlier message changed (an edit arrived). */
   onUpdate: (message: Message) => void = () => undefined;
@@ -122,6 +120,39 @@ export class E2ee {
     group ??= await this.joinByWelcome(dto.conversationId);
     if (!group) return commit ? undefined : this.shown(dto, { error: UNDECRYPTABLE.notJoined });
     if (dto.seq <= group.seq) return commit ? undefined : this.fromHistory(dto);
+    // Entries this device has not processed yet (say, sent while it was signed out) come first, in log order.
+    group = await this.catchUp(group, dto.seq - 1);
+    if (!group) return commit ? undefined : this.shown(dto, { error: UNDECRYPTABLE.notJoined });
+    if (dto.seq <= group.seq) return commit ? undefined : this.fromHistory(dto);
+    return this.apply(group, dto);
+  }
+
+  /**
+   * Processes the stored log after the group's position up to `upTo`, in order (texts kept, nothing delivered): MLS
+   * needs every commit, and the app may not have asked for these entries at all (its live stream starts later).
+   */
+  private async catchUp(start: Group, upTo: number): Promise<Group | undefined> {
+    const conversationId = start.conversation.conversationId;
+    let group: Group | undefined = start;
+    while (group && group.seq < upTo) {
+      const after: number = group.seq;
+      const { messages } = await this.rt.request('messages:after', { conversationId, after, limit: 200 });
+      const batch = messages.filter((m) => m.seq <= upTo);
+      if (batch.length === 0) return group;
+      for (const m of batch) {
+        if (!group || m.seq <= group.seq) continue;
+        if (isMls(m.contentType)) await this.apply(group, m);
+        else group.seq = m.seq;
+        // A commit we could not process makes us rejoin: continue from the new group's position.
+        group = await this.usable(conversationId);
+      }
+    }
+    return group;
+  }
+
+  /** Applies one new log entry (right after the group's position) to the group. */
+  private async apply(group: Group, dto: MessageDto): Promise<Message | undefined> {
+    const commit = dto.contentType === MLS_COMMIT;
     if (commit) {
       await this.processCommit(group, dto);
       return undefined;
@@ -131,29 +162,32 @@ export class E2ee {
       await this.groups.save(group);
       return this.shown(dto, {});
     }
-    const { value, content } = await this.open(group, dto);
+    const { value, content, own } = await this.open(group, dto);
     group.seq = dto.seq;
+    const readBack = own ? { bodyHash: own, plaintext: undefined } : undefined;
     if (content?.type !== 'edit') {
-      await this.groups.save(group, [{ seq: dto.seq, value }]);
+      await this.groups.save(group, [{ seq: dto.seq, value }], false, readBack);
       return this.shown(dto, value);
     }
     // An edit: applied to its target only if the target is the same sender's; the edit itself is not shown.
     const target = await this.groups.text(dto.conversationId, content.target.seq);
     const edits = target !== undefined && target.sender === value.sender && target.id === content.target.id && target.text !== undefined;
     const edited = edits ? { ...target, text: content.text, editedAt: dto.sentAt } : undefined;
-    await this.groups.save(group, [{ seq: dto.seq, value: { sender: value.sender, editOf: content.target.seq } }, ...(edited ? [{ seq: content.target.seq, value: edited }] : [])]);
+    const texts: { seq: number; value: StoredText }[] = [{ seq: dto.seq, value: { sender: value.sender, editOf: content.target.seq } }];
+    if (edited) texts.push({ seq: content.target.seq, value: edited });
+    await this.groups.save(group, texts, false, readBack);
     if (edited) this.onUpdate(this.storedMessage(dto.conversationId, content.target.seq, edited));
     return undefined;
   }
 
-  private async open(group: Group, dto: MessageDto): Promise<{ value: StoredText; content?: Content }> {
-    const key = bytesToBase64Url(dto.body);
+  /** Our own ciphertext (MLS cannot decrypt it) is read from the store; anything else is decrypted. */
+  private async open(group: Group, dto: MessageDto): Promise<{ value: StoredText; content?: Content; own?: string }> {
+    const hash = await bodyHash(dto.body);
     const meta = { id: dto.id, sentAt: dto.sentAt };
-    const own = this.ownBodies.get(key);
+    const own = await this.groups.own(dto.conversationId, hash);
     let payload: string;
     let sender: string;
     if (own !== undefined) {
-      this.ownBodies.delete(key);
       [payload, sender] = [own, this.username];
     } else {
       try {
@@ -164,10 +198,11 @@ export class E2ee {
         throw err;
       }
     }
-    if (sender !== dto.sender) return { value: { ...meta, error: UNDECRYPTABLE.impostor } };
+    const mine = own !== undefined ? { own: hash } : {};
+    if (sender !== dto.sender) return { value: { ...meta, error: UNDECRYPTABLE.impostor }, ...mine };
     const content = decodeContent(payload);
-    if (!content) return { value: { ...meta, sender, error: UNDECRYPTABLE.unreadable } };
-    return { value: { ...meta, sender, ...(content.type === 'text' ? { text: content.text } : {}) }, content };
+    if (!content) return { value: { ...meta, sender, error: UNDECRYPTABLE.unreadable }, ...mine };
+    return { value: { ...meta, sender, ...(content.type === 'text' ? { text: content.text } : {}) }, content, ...mine };
   }
 
   private async processCommit(group: Group, dto: MessageDto): Promise<void> {
@@ -221,8 +256,11 @@ export class E2ee {
   /** A page of history, read under the conversation's lock (so a message being decoded right now shows as read). */
   async historyPage(conversationId: string, page: MessageDto[]): Promise<Message[]> {
     const newest = page.at(-1)?.seq ?? 0;
-    if (newest > (this.groups.cached(conversationId)?.seq ?? 0)) await this.stream.settle(conversationId);
-    const messages = await this.locks.run(conversationId, () => Promise.all(page.map((m) => this.fromHistory(m))));
+    const messages = await this.locks.run(conversationId, async () => {
+      const group = (await this.usable(conversationId)) ?? (await this.joinByWelcome(conversationId));
+      if (group && newest > group.seq) await this.catchUp(group, newest);
+      return Promise.all(page.map((m) => this.fromHistory(m)));
+    });
     return messages.filter((m): m is Message => m !== undefined);
   }
 
@@ -258,8 +296,7 @@ export class E2ee {
         if (!group) return 'retry' as const;
         if (this.membership.outOfDate(group)) return 'reconcile' as const;
         const body = await group.conversation.encrypt(plaintext);
-        await this.groups.save(group);
-        this.ownBodies.set(bytesToBase64Url(body), plaintext);
+        await this.groups.save(group, [], false, { bodyHash: await bodyHash(body), plaintext });
         return body;
       });
       if (result === 'reconcile') await this.reconcile(conversationId);

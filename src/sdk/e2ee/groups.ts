@@ -4,6 +4,7 @@
  * device resumes exactly where its state is, and a message it already processed is never processed again.
  */
 import type { MlsConversation, MlsDevice } from '../crypto/index.js';
+import { bytesToBase64Url } from '../encoding.js';
 import { storeKeys, type SecretStore } from './store.js';
 import { decodeStoredText, encodeStoredText, type StoredText } from './content.js';
 
@@ -11,6 +12,15 @@ export interface Group {
   conversation: MlsConversation;
   /** Every log entry up to this sequence number is reflected in `conversation`. */
   seq: number;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** base64url SHA-256 of a ciphertext: names our own ciphertexts in the store. */
+export async function bodyHash(body: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', body as BufferSource));
+  return bytesToBase64Url(digest);
 }
 
 function encodeGroup(group: Group): Uint8Array {
@@ -49,14 +59,29 @@ export class GroupStore {
     return this.groups.get(conversationId);
   }
 
-  /** Saves the group (with the texts it decrypted, and optionally the device) in one write. */
-  async save(group: Group, texts: { seq: number; value: StoredText }[] = [], withDevice = false): Promise<void> {
+  /**
+   * Saves the group (with the texts it decrypted, and optionally the device) in one write. `own`: a ciphertext we
+   * just made (its plaintext kept until its copy is read back), or one read back (undefined: forget it).
+   */
+  async save(
+    group: Group,
+    texts: { seq: number; value: StoredText }[] = [],
+    withDevice = false,
+    own?: { bodyHash: string; plaintext: string | undefined },
+  ): Promise<void> {
     const id = group.conversation.conversationId;
     this.groups.set(id, group);
     const entries = new Map<string, Uint8Array | undefined>([[storeKeys.group(this.username, id), encodeGroup(group)]]);
+    if (own) entries.set(storeKeys.own(this.username, id, own.bodyHash), own.plaintext === undefined ? undefined : encoder.encode(own.plaintext));
     for (const t of texts) entries.set(storeKeys.text(this.username, id, t.seq), encodeStoredText(t.value));
     if (withDevice) entries.set(storeKeys.device(this.username), this.device().serialize());
     await this.store.write(entries);
+  }
+
+  /** The plaintext of one of our own ciphertexts (possibly made by another tab of this device). */
+  async own(conversationId: string, bodyHash: string): Promise<string | undefined> {
+    const bytes = await this.store.get(storeKeys.own(this.username, conversationId, bodyHash));
+    return bytes && decoder.decode(bytes);
   }
 
   async saveText(conversationId: string, seq: number, value: StoredText): Promise<void> {

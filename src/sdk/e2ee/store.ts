@@ -32,4 +32,6 @@ export const storeKeys = {
   device: (username: string) => `${username}/device`,
   group: (username: string, conversationId: string) => `${username}/group/${conversationId}`,
   text: (username: string, conversationId: string, seq: number) => `${username}/text/${conversationId}/${seq}`,
+  /** The plaintext of a ciphertext this device sent, until its copy comes back in the log (by the body's SHA-256). */
+  own: (username: string, conversationId: string, bodyHash: string) => `${username}/own/${conversationId}/${bodyHash}`,
 };

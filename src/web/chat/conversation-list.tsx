@@ -41,7 +41,8 @@ export function ConversationList({ activeId, onNewGroup }: { activeId: string | 
 function previewText(c: ConversationDto, preview: Message | undefined, me: string): string {
   if (!preview) return c.kind === 'group' ? `${c.members.length} members` : 'Direct conversation';
   const who = preview.sender === me ? 'You: ' : c.kind === 'group' ? `${preview.sender}: ` : '';
-  return `${who}${preview.deleted ? 'Message deleted' : preview.text}`;
+  const text = preview.deleted ? 'Message deleted' : preview.decryptionError !== null ? 'Could not be decrypted' : preview.text;
+  return `${who}${text}`;
 }
 
 function ConversationItem({ conversation: c, active }: { conversation: ConversationDto; active: boolean }) {

@@ -25,7 +25,7 @@ export function MessageItem({ message: m, own, announceSender }: Props) {
     refocus.current = true;
     setMode('view');
   };
-  const canChange = own && !m.deleted;
+  const canChange = own && !m.deleted && m.decryptionError === null;
 
   return (
     <div class={`message${mode !== 'view' ? ' is-active' : ''}`} data-seq={m.seq}>
@@ -34,7 +34,7 @@ export function MessageItem({ message: m, own, announceSender }: Props) {
         <EditForm message={m} onDone={close} />
       ) : (
         <div class="bubble">
-          {m.deleted ? <p class="message-text is-deleted">Message deleted</p> : <p class="message-text">{m.text}</p>}
+          <MessageBody message={m} />
           <span class="message-meta">
             <time dateTime={m.sentAt} title={formatFull(m.sentAt)}>
               {formatTime(m.sentAt)}
@@ -174,5 +174,23 @@ function EditForm({ message, onDone }: { message: Message; onDone: () => void })
       </span>
       <ErrorAlert message={error} />
     </form>
+  );
+}
+
+/** The text; or why there is none: deleted, or a message this device could not decrypt (never shown as text). */
+function MessageBody({ message: m }: { message: Message }) {
+  if (m.deleted) return <p class="message-text is-deleted">Message deleted</p>;
+  if (m.decryptionError !== null) {
+    return (
+      <p class="message-text is-undecryptable" data-testid="undecryptable">
+        <strong>Could not be decrypted.</strong> <span class="message-reason">{m.decryptionError}</span>
+      </p>
+    );
+  }
+  return (
+    <p class="message-text">
+      {m.text}
+      {!m.encrypted && <span class="message-plain" title="Sent without end-to-end encryption: the server could read it."> · not encrypted</span>}
+    </p>
   );
 }
