@@ -151,4 +151,24 @@ describe(`end-to-end encryption through the SDK (${dialect})`, () => {
     // Exactly once: no message id twice in an inbox.
     for (const box of [aliceInbox, bobInbox]) expect(new Set(box.map((m) => m.id)).size).toBe(box.length);
   });
+
+  it('a device that cannot process an accepted commit resyncs by external join; what it missed is shown, not dropped', async () => {
+    const socket = realtimeOf(bob).socket!;
+    socket.disconnect();
+    await alice.encryption.updateKeys(direct);
+    const commit = (await storedLog(alice, direct)).filter((m) => m.contentType === MLS_COMMIT).at(-1)!;
+    const missed = await alice.messages.send(direct, 'sent in an epoch bob cannot enter');
+    await tamperStoredBody(t, commit.id);
+    socket.connect();
+    await eventually(() => bobInbox.some((m) => m.id === missed.id), 10_000, 'bob hears of the message he cannot read');
+    expect(bobInbox.find((m) => m.id === missed.id)).toMatchObject({ text: '', decryptionError: UNDECRYPTABLE.notJoined });
+
+    // Bob's device replaced its own leaf by an external commit and reads what comes next.
+    const next = await alice.messages.send(direct, 'after bob resynced');
+    await eventually(() => bobInbox.some((m) => m.id === next.id), 10_000, 'bob reads again');
+    expect(bobInbox.find((m) => m.id === next.id)).toMatchObject({ text: 'after bob resynced', decryptionError: null });
+    const [a, b] = [(await alice.encryption.state(direct))!, (await bob.encryption.state(direct))!];
+    expect(b.authenticator).toBe(a.authenticator);
+    expect(a.devices.filter((d) => d.username === 'bob')).toEqual([{ username: 'bob', deviceId: bob.encryption.deviceId() }]);
+  });
 });

@@ -12,22 +12,19 @@ import { MAX_BODY_BYTES, type MessageDto } from '../../protocol/messages.js';
 import { ParleyError } from '../errors.js';
 import { bytesToBase64Url } from '../encoding.js';
 import { toMessage, type Message, type MessageStream, type SendPayload } from '../message-stream.js';
+
+export { UNDECRYPTABLE } from './views.js';
 import type { Realtime } from '../realtime.js';
 import { isMlsCryptoError, type MlsDevice } from '../crypto/index.js';
-import { KEY_PACKAGE_STOCK, createDevice, loadIdentity, publishKeyPackages, restoreDevice, rewrapIdentity } from './account.js';
+import { createDevice, loadIdentity, restoreDevice, rewrapIdentity } from './account.js';
+import { Joining, codeOf } from './joining.js';
 import { decodeContent, encodeContent, type Content, type StoredText } from './content.js';
 import { ServerDirectory } from './directory.js';
 import { GroupStore, bodyHash, type Group } from './groups.js';
 import { NamedLocks } from './lock.js';
 import { Membership } from './reconcile.js';
+import { UNDECRYPTABLE, shownMessage, storedMessage } from './views.js';
 import type { SecretStore } from './store.js';
-
-export const UNDECRYPTABLE = {
-  notJoined: 'This device was not yet in the conversation when the message was sent.',
-  failed: 'The message could not be decrypted: it was altered, or it was not encrypted for this device.',
-  unreadable: 'The message decrypted, but its content is not one this app understands.',
-  impostor: 'The server named another sender than the one who signed the message.',
-} as const;
 
 /** What fits in one encrypted message (its JSON content): the body limit less room for MLS framing and padding. */
 export const MAX_ENCRYPTED_CONTENT_BYTES = MAX_BODY_BYTES - 1024;
@@ -42,7 +39,6 @@ export interface GroupView {
 }
 
 const isMls = (contentType: string) => contentType === MLS_COMMIT || contentType === MLS_PRIVATE;
-const codeOf = (err: unknown) => (err instanceof ParleyError ? err.code : undefined);
 
 export class E2ee {
   readonly groups: GroupStore;
@@ -51,6 +47,7 @@ export class E2ee {
   /** An earlier message changed (an edit arrived). */
   onUpdate: (message: Message) => void = () => undefined;
   private readonly membership: Membership;
+  private readonly joining: Joining;
   private closed = false;
 
   private constructor(
@@ -64,6 +61,7 @@ export class E2ee {
     this.locks = new NamedLocks(`parley-mls/${username}/${device.name.deviceId}`);
     this.groups = new GroupStore(store, username, () => this.device);
     this.membership = new Membership(rt, directory, username, device.name.deviceId);
+    this.joining = new Joining(rt, stream, store, device, this.groups, this.membership);
   }
 
   /**
@@ -81,7 +79,7 @@ export class E2ee {
     const restored = await restoreDevice(rt, store, username, directory);
     if (restored) {
       const e2ee = new E2ee(rt, stream, store, username, restored, directory);
-      void e2ee.topUp().catch(() => undefined);
+      void e2ee.joining.topUp().catch(() => undefined);
       return e2ee;
     }
     if (!vaultKey) throw new ParleyError('UNAUTHENTICATED', 'Log in with your password to set up encryption on this device.');
@@ -117,7 +115,7 @@ export class E2ee {
     // Reading never joins by external commit (that would skip whatever comes before our join): a member who writes
     // brings every member's devices in first, so a Welcome for us precedes any message meant for us.
     let group = await this.usable(dto.conversationId);
-    group ??= await this.joinByWelcome(dto.conversationId);
+    group ??= await this.joining.joinByWelcome(dto.conversationId);
     if (!group) return commit ? undefined : this.shown(dto, { error: UNDECRYPTABLE.notJoined });
     if (dto.seq <= group.seq) return commit ? undefined : this.fromHistory(dto);
     // Entries this device has not processed yet (say, sent while it was signed out) come first, in log order.
@@ -176,7 +174,7 @@ export class E2ee {
     const texts: { seq: number; value: StoredText }[] = [{ seq: dto.seq, value: { sender: value.sender, editOf: content.target.seq } }];
     if (edited) texts.push({ seq: content.target.seq, value: edited });
     await this.groups.save(group, texts, false, readBack);
-    if (edited) this.onUpdate(this.storedMessage(dto.conversationId, content.target.seq, edited));
+    if (edited) this.onUpdate(storedMessage(dto.conversationId, content.target.seq, edited));
     return undefined;
   }
 
@@ -225,22 +223,13 @@ export class E2ee {
       }
       // An accepted commit this device cannot process: its state is unusable. Resync by external join.
       await this.groups.drop(dto.conversationId);
-      await this.join(dto.conversationId, true);
+      await this.joining.join(dto.conversationId, true);
     }
   }
 
   private shown(dto: MessageDto, value: StoredText): Message {
     this.index.set(dto.id, { conversationId: dto.conversationId, seq: dto.seq });
-    const base = toMessage(dto);
-    if (dto.deleted) return { ...base, text: '', encrypted: true, decryptionError: null };
-    return { ...base, text: value.text ?? '', editedAt: value.editedAt ?? null, encrypted: true, decryptionError: value.error ?? null };
-  }
-
-  private storedMessage(conversationId: string, seq: number, value: StoredText): Message {
-    return {
-      id: value.id ?? '', seq, conversationId, sender: value.sender ?? '', text: value.text ?? '', sentAt: value.sentAt ?? '',
-      editedAt: value.editedAt ?? null, deleted: false, contentType: MLS_PRIVATE, encrypted: true, decryptionError: value.error ?? null,
-    };
+    return shownMessage(dto, value);
   }
 
   /** A stored message as history shows it: the text this device read or sent, or why it has none. */
@@ -257,7 +246,7 @@ export class E2ee {
   async historyPage(conversationId: string, page: MessageDto[]): Promise<Message[]> {
     const newest = page.at(-1)?.seq ?? 0;
     const messages = await this.locks.run(conversationId, async () => {
-      const group = (await this.usable(conversationId)) ?? (await this.joinByWelcome(conversationId));
+      const group = (await this.usable(conversationId)) ?? (await this.joining.joinByWelcome(conversationId));
       if (group && newest > group.seq) await this.catchUp(group, newest);
       return Promise.all(page.map((m) => this.fromHistory(m)));
     });
@@ -292,7 +281,7 @@ export class E2ee {
     for (let attempt = 0; attempt < 10; attempt++) {
       await this.stream.settle(conversationId);
       const result = await this.locks.run(conversationId, async () => {
-        const group = (await this.usable(conversationId)) ?? (await this.join(conversationId, false)) ?? (await this.create(conversationId));
+        const group = (await this.usable(conversationId)) ?? (await this.joining.join(conversationId, false)) ?? (await this.joining.create(conversationId));
         if (!group) return 'retry' as const;
         if (this.membership.outOfDate(group)) return 'reconcile' as const;
         const body = await group.conversation.encrypt(plaintext);
@@ -319,7 +308,7 @@ export class E2ee {
     const target = await this.groups.text(dto.conversationId, content.target.seq);
     const edited = { ...target, text: content.text, editedAt: dto.sentAt };
     await this.groups.saveText(dto.conversationId, content.target.seq, edited);
-    return this.storedMessage(dto.conversationId, content.target.seq, edited);
+    return storedMessage(dto.conversationId, content.target.seq, edited);
   }
 
   /** A fresh-keys commit (post-compromise security): everyone moves to a new epoch with new secrets. */
@@ -396,7 +385,7 @@ export class E2ee {
   async welcomed(welcome: WelcomeDto): Promise<void> {
     if (welcome.deviceId !== this.deviceId) return;
     await this.locks.run(welcome.conversationId, async () => {
-      if (!(await this.usable(welcome.conversationId))) await this.join(welcome.conversationId, false);
+      if (!(await this.usable(welcome.conversationId))) await this.joining.join(welcome.conversationId, false);
     });
     await this.stream.settle(welcome.conversationId);
   }
@@ -406,73 +395,4 @@ export class E2ee {
     return group?.conversation.active ? group : undefined;
   }
 
-  /** Joins by the newest Welcome waiting for this device, else by external commit. Undefined: no group yet. */
-  private async join(conversationId: string, resync: boolean): Promise<Group | undefined> {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const welcomed = await this.joinByWelcome(conversationId);
-      if (welcomed) return welcomed;
-      let info;
-      try {
-        info = await this.rt.request('mls:groupInfo', { conversationId });
-      } catch (err) {
-        // CONFLICT: not an MLS group yet. NOT_FOUND: we are not a member (any more).
-        if (codeOf(err) === 'CONFLICT' || codeOf(err) === 'NOT_FOUND') return undefined;
-        throw err;
-      }
-      const { conversation, commit } = await this.device.joinExternal(info.groupInfo, conversationId, { resync });
-      try {
-        const stored = await this.stream.sendPayload(conversationId, {
-          contentType: MLS_COMMIT,
-          body: commit,
-          groupInfo: await conversation.groupInfo(),
-        });
-        const group = { conversation, seq: stored.seq };
-        await this.groups.save(group, [], true);
-        // The GroupInfo we joined from may predate adds still under way: check the members before writing.
-        this.membership.markOutOfDate(conversationId);
-        return group;
-      } catch (err) {
-        if (codeOf(err) !== 'STALE_EPOCH') throw err;
-      }
-    }
-    throw new ParleyError('CONFLICT', 'Could not join this conversation\'s encryption group; try again.');
-  }
-
-  private async joinByWelcome(conversationId: string): Promise<Group | undefined> {
-    const { welcomes } = await this.rt.request('mls:welcomes', { deviceId: this.deviceId });
-    const mine = welcomes.filter((w) => w.conversationId === conversationId).sort((a, b) => b.commitSeq - a.commitSeq);
-    const newest = mine[0];
-    if (!newest) return undefined;
-    let group: Group | undefined;
-    try {
-      group = { conversation: await this.device.joinWelcome(newest.body, conversationId), seq: newest.commitSeq };
-      await this.groups.save(group, [], true);
-    } catch (err) {
-      if (!isMlsCryptoError(err)) throw err;
-    }
-    await this.rt.request('mls:ackWelcomes', { deviceId: this.deviceId, ids: mine.map((w) => w.id) });
-    if (group) void this.topUp().catch(() => undefined);
-    return group;
-  }
-
-  /** Keeps KeyPackages waiting on the server for whoever adds this device next. */
-  async topUp(): Promise<void> {
-    const waiting = await publishKeyPackages(this.rt, this.store, this.device, 1, false);
-    if (waiting < KEY_PACKAGE_STOCK / 2) await publishKeyPackages(this.rt, this.store, this.device, KEY_PACKAGE_STOCK - waiting, false);
-  }
-
-  /** The first device to write in a conversation makes it an MLS group. Undefined: someone else did first. */
-  private async create(conversationId: string): Promise<Group | undefined> {
-    const conversation = await this.device.createConversation(conversationId);
-    try {
-      const init = await this.rt.request('mls:init', { conversationId, groupInfo: await conversation.groupInfo() });
-      const group = { conversation, seq: init.seq };
-      await this.groups.save(group, [], true);
-      this.membership.markOutOfDate(conversationId);
-      return group;
-    } catch (err) {
-      if (codeOf(err) === 'CONFLICT') return undefined;
-      throw err;
-    }
-  }
 }
