@@ -19,12 +19,20 @@ import { ParleyError } from './errors.js';
 import { HttpClient } from './http.js';
 import { DEFAULT_KDF, deriveKeys, kdfAtLeast, newSalt, type DeriveMaster } from './kdf.js';
 import { assertStrongPassword } from './password-strength.js';
-import { MessageStream, toMessage, type Message } from './message-stream.js';
+import { MessageStream, toMessage, type Message, type SendPayload } from './message-stream.js';
 import { Messages } from './messages.js';
 import { Realtime, type ParleySocket } from './realtime.js';
 import { Contacts, Conversations } from './social.js';
+import type { E2eeApi, OpenE2ee } from './e2ee/api.js';
 import { E2ee } from './e2ee/engine.js';
 import { MemoryStore, type SecretStore } from './e2ee/store.js';
+
+/** The open end-to-end layer of a connected client. */
+export interface OpenedE2ee {
+  api: E2eeApi;
+  deviceId: string;
+  username: string;
+}
 
 export interface ParleyClientOptions {
   /** The server, e.g. http://localhost:5000. */
@@ -43,6 +51,8 @@ export interface ParleyClientOptions {
   encryption?: 'mls' | 'none';
   /** Where this device's keys, MLS state and read messages are kept (default: memory, i.e. a new device per run). */
   secretStore?: SecretStore;
+  /** Where the end-to-end layer runs (default: this thread, with `secretStore`); the web app passes a Web Worker. */
+  openE2ee?: OpenE2ee;
 }
 
 export type ClientEvents = {
@@ -78,10 +88,10 @@ export class ParleyClient extends Emitter<ClientEvents> {
   private readonly minKdf: Omit<KdfParams, 'algorithm'>;
   private readonly deriveMaster: DeriveMaster | undefined;
   private readonly encryptionMode: 'mls' | 'none';
-  private readonly secretStore: SecretStore;
-  private e2ee: E2ee | undefined;
+  private readonly openE2ee: OpenE2ee;
+  private e2ee: OpenedE2ee | undefined;
   /** Settles once connect() has opened (or failed to open) end-to-end encryption. */
-  private e2eeReady: Promise<E2ee | undefined> = Promise.resolve(undefined);
+  private e2eeReady: Promise<OpenedE2ee | undefined> = Promise.resolve(undefined);
   /** Derived from the password at sign-up/log-in; never sent anywhere. Used by end-to-end encryption. */
   private vaultKey: Uint8Array | undefined;
   user: UserDto | undefined;
@@ -97,11 +107,11 @@ export class ParleyClient extends Emitter<ClientEvents> {
     );
     this.contacts = new Contacts(this.realtime);
     this.conversations = new Conversations(this.realtime, async (id) => {
-      await this.e2ee?.reconcile(id);
+      await this.e2ee?.api.reconcile(id);
     });
     this.messages = new Messages(this.realtime, this.stream, () => this.e2eeReady);
     this.encryptionMode = options.encryption ?? 'mls';
-    this.secretStore = options.secretStore ?? new MemoryStore();
+    this.openE2ee = options.openE2ee ?? E2ee.inThread(options.secretStore ?? new MemoryStore());
     this.kdf = options.kdf ?? DEFAULT_KDF;
     this.minKdf = options.minKdf ?? DEFAULT_KDF;
     this.deriveMaster = options.deriveMaster;
@@ -166,7 +176,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
       newAuthKey: next.authKey,
     });
     this.vaultKey = next.vaultKey;
-    await this.e2ee?.passwordChanged(current.vaultKey, next.vaultKey);
+    await this.e2ee?.api.passwordChanged(current.vaultKey, next.vaultKey);
   }
 
   readonly sessions = {
@@ -181,7 +191,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
    * own; after each reconnect the client fetches what it missed before delivering anything newer.
    */
   async connect(): Promise<void> {
-    let opened: (e2ee: E2ee | undefined) => void = () => undefined;
+    let opened: (e2ee: OpenedE2ee | undefined) => void = () => undefined;
     if (this.encryptionMode === 'mls' && !this.e2ee) this.e2eeReady = new Promise((resolve) => (opened = resolve));
     try {
       let first = true;
@@ -195,11 +205,16 @@ export class ParleyClient extends Emitter<ClientEvents> {
       first = false;
       if (this.encryptionMode === 'mls' && !this.e2ee) {
         const username = this.user?.username ?? (await this.me()).user.username;
-        const e2ee = await E2ee.open(this.realtime, this.stream, this.secretStore, this.vaultKey, username);
-        this.e2ee = e2ee;
-        e2ee.onUpdate = (m) => this.emit('messageUpdated', m);
-        this.stream.decode = e2ee.decode;
-        this.stream.seen = (c) => e2ee.conversationSeen(c);
+        const host = {
+          request: this.realtime.request.bind(this.realtime),
+          settle: (id: string) => this.stream.settle(id),
+          sendPayload: (id: string, payload: SendPayload) => this.stream.sendPayload(id, payload),
+          onUpdate: (m: Message) => this.emit('messageUpdated', m),
+        };
+        const { api, deviceId } = await this.openE2ee(host, { username, vaultKey: this.vaultKey });
+        this.e2ee = { api, deviceId, username };
+        this.stream.decode = (dto) => api.decode(dto);
+        this.stream.seen = (c) => void api.conversationSeen(c).catch((e: unknown) => this.emit('error', e));
       }
     } finally {
       // Anything that waited for the end-to-end layer (history, sends) goes on now, with it or without.
@@ -218,9 +233,9 @@ export class ParleyClient extends Emitter<ClientEvents> {
     updateKeys: (conversationId: string) => this.requireE2ee().updateKeys(conversationId),
   };
 
-  private requireE2ee(): E2ee {
+  private requireE2ee(): E2eeApi {
     if (!this.e2ee) throw new ParleyError('NOT_CONNECTED', 'Connect with encryption on first.');
-    return this.e2ee;
+    return this.e2ee.api;
   }
 
   private listen(socket: ParleySocket): void {
@@ -240,7 +255,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
     });
     on('message', ({ message }) => this.stream.accept(message));
     on('message:updated', ({ message }) => {
-      const e2ee = this.e2ee;
+      const e2ee = this.e2ee?.api;
       if (!e2ee) return this.emit('messageUpdated', toMessage(message));
       // In order with the conversation's messages: an edit decoded just before must not be overtaken.
       this.stream.after(message.conversationId, async () => {
@@ -256,11 +271,11 @@ export class ParleyClient extends Emitter<ClientEvents> {
     });
     on('conversation:removed', ({ conversationId }) => {
       this.stream.forget(conversationId);
-      this.e2ee?.conversationRemoved(conversationId).catch((e: unknown) => this.emit('error', e));
+      this.e2ee?.api.conversationRemoved(conversationId).catch((e: unknown) => this.emit('error', e));
       this.emit('conversationRemoved', conversationId);
     });
     on('welcome', ({ welcome }) => {
-      this.e2ee?.welcomed(welcome).catch((e: unknown) => this.emit('error', e));
+      this.e2ee?.api.welcomed(welcome).catch((e: unknown) => this.emit('error', e));
     });
     on('typing', (t) => this.emit('typing', t));
     on('read', (r) => this.emit('read', r));
@@ -287,7 +302,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
   }
 
   private forget(): void {
-    this.e2ee?.close();
+    void this.e2ee?.api.close().catch(() => undefined);
     this.e2ee = undefined;
     this.e2eeReady = Promise.resolve(undefined);
     this.stream.decode = (dto) => Promise.resolve(toMessage(dto));

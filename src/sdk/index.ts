@@ -8,4 +8,5 @@ export type { ContactDto, ContactState, PresenceEvent } from '../protocol/contac
 export type { ConversationDto, MemberDto, Role, TypingEvent } from '../protocol/conversations.js';
 export type { ReadEvent } from '../protocol/messages.js';
 export { MemoryStore, type SecretStore } from './e2ee/store.js';
-export { MAX_ENCRYPTED_CONTENT_BYTES, UNDECRYPTABLE, type GroupView } from './e2ee/engine.js';
+export { E2ee, MAX_ENCRYPTED_CONTENT_BYTES, UNDECRYPTABLE, type GroupView } from './e2ee/engine.js';
+export type { E2eeApi, EngineHost, OpenE2ee, OpenOptions } from './e2ee/api.js';

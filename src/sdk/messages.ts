@@ -1,5 +1,6 @@
 import type { Content } from './e2ee/content.js';
-import type { E2ee } from './e2ee/engine.js';
+import type { E2eeApi } from './e2ee/api.js';
+import type { OpenedE2ee } from './client.js';
 import { ParleyError } from './errors.js';
 import { toMessage, type Message, type MessageStream } from './message-stream.js';
 import type { Realtime } from './realtime.js';
@@ -12,7 +13,7 @@ export class Messages {
     private readonly rt: Realtime,
     private readonly stream: MessageStream,
     /** The end-to-end layer once it is open (it opens as part of connect()); undefined with encryption off. */
-    private readonly e2ee: () => Promise<E2ee | undefined>,
+    private readonly e2ee: () => Promise<OpenedE2ee | undefined>,
   ) {}
 
   /**
@@ -22,10 +23,10 @@ export class Messages {
   async send(conversationId: string, text: string): Promise<Message> {
     const e2ee = await this.e2ee();
     if (!e2ee) return this.stream.send(conversationId, text);
-    return this.sendEncrypted(e2ee, conversationId, { v: 1, type: 'text', text });
+    return this.sendEncrypted(e2ee.api, conversationId, { v: 1, type: 'text', text });
   }
 
-  private async sendEncrypted(e2ee: E2ee, conversationId: string, content: Content): Promise<Message> {
+  private async sendEncrypted(e2ee: E2eeApi, conversationId: string, content: Content): Promise<Message> {
     // Encrypting may first catch up or commit (network steps): after a dropped connection it runs again.
     const encrypt = () => this.stream.retrying(() => e2ee.encrypt(conversationId, content));
     const dto = await this.stream.sendPayload(conversationId, await encrypt(), { rebuildWhenStale: encrypt });
@@ -40,7 +41,7 @@ export class Messages {
   /** Like history, with whether older messages remain. */
   async page(conversationId: string, options: { before?: number; limit?: number } = {}): Promise<{ messages: Message[]; hasMore: boolean }> {
     const limit = options.limit ?? 50;
-    const e2ee = await this.e2ee();
+    const e2ee = (await this.e2ee())?.api;
     let before = options.before;
     const messages: Message[] = [];
     for (;;) {
@@ -60,11 +61,11 @@ export class Messages {
   /** Edits one of your messages. An encrypted one is edited by an encrypted edit that every reader applies. */
   async edit(messageId: string, text: string): Promise<Message> {
     const e2ee = await this.e2ee();
-    const at = e2ee?.located(messageId);
+    const at = await e2ee?.api.located(messageId);
     if (e2ee && at) {
-      const target = await e2ee.storedText(at.conversationId, at.seq);
+      const target = await e2ee.api.storedText(at.conversationId, at.seq);
       if (target?.sender !== e2ee.username) throw new ParleyError('FORBIDDEN', 'You can only edit your own messages.');
-      return this.sendEncrypted(e2ee, at.conversationId, { v: 1, type: 'edit', target: { id: messageId, seq: at.seq }, text });
+      return this.sendEncrypted(e2ee.api, at.conversationId, { v: 1, type: 'edit', target: { id: messageId, seq: at.seq }, text });
     }
     const { message } = await this.rt.request('messages:edit', { messageId, contentType: 'text/plain', body: encoder.encode(text) });
     return toMessage(message);
@@ -72,7 +73,7 @@ export class Messages {
 
   async delete(messageId: string): Promise<Message> {
     const { message } = await this.rt.request('messages:delete', { messageId });
-    return (await (await this.e2ee())?.updated(message)) ?? toMessage(message);
+    return (await (await this.e2ee())?.api.updated(message)) ?? toMessage(message);
   }
 
   /** Marks everything up to `seq` as read; the other members get a receipt. */

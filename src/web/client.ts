@@ -1,7 +1,7 @@
 import { KdfParams } from '../protocol/auth.js';
 import { ParleyClient } from '../sdk/client.js';
 import { deriveMasterInWorker } from './worker-kdf.js';
-import { IndexedDbStore } from './secret-store.js';
+import { openE2eeInWorker } from './e2ee-in-worker.js';
 
 /** localStorage key a test harness sets (before the page loads) to use fast KDF parameters against a test server. */
 export const TEST_KDF_KEY = 'parley:test-kdf';
@@ -27,7 +27,8 @@ export const testKdf = readTestKdf();
 export const client = new ParleyClient({
   baseUrl: location.origin,
   deriveMaster: deriveMasterInWorker,
-  // This browser's end-to-end device, MLS state and read messages, sealed at rest; shared by its tabs (Web Locks).
-  secretStore: new IndexedDbStore(),
+  // MLS runs in a Web Worker, with this browser's device, MLS state and read messages sealed at rest in IndexedDB
+  // (shared by its tabs under Web Locks).
+  openE2ee: openE2eeInWorker,
   ...(testKdf ? { kdf: testKdf, minKdf: testKdf } : {}),
 });

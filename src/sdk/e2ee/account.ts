@@ -7,7 +7,7 @@
  */
 import { ParleyError } from '../errors.js';
 import { bytesToBase64Url } from '../encoding.js';
-import type { Realtime } from '../realtime.js';
+import type { Requester } from './api.js';
 import {
   MlsDevice,
   encodeDeviceCertificate,
@@ -28,7 +28,7 @@ export interface Account {
   device: MlsDevice;
 }
 
-export async function loadIdentity(rt: Realtime, vaultKey: Uint8Array, username: string): Promise<IdentityKeyPair> {
+export async function loadIdentity(rt: Requester, vaultKey: Uint8Array, username: string): Promise<IdentityKeyPair> {
   try {
     const { wrappedKey } = await rt.request('identity:get', {});
     return await unwrapIdentityKey(wrappedKey, vaultKey, username);
@@ -44,7 +44,7 @@ export async function loadIdentity(rt: Realtime, vaultKey: Uint8Array, username:
 }
 
 /** After a password change: the same identity key, wrapped under the new vaultKey. */
-export async function rewrapIdentity(rt: Realtime, identity: IdentityKeyPair, vaultKey: Uint8Array, username: string): Promise<void> {
+export async function rewrapIdentity(rt: Requester, identity: IdentityKeyPair, vaultKey: Uint8Array, username: string): Promise<void> {
   await rt.request('identity:publish', {
     identityKey: bytesToBase64Url(identity.publicKey),
     wrappedKey: await wrapIdentityKey(identity, vaultKey, username),
@@ -52,7 +52,7 @@ export async function rewrapIdentity(rt: Realtime, identity: IdentityKeyPair, va
 }
 
 /** This client's device from the store, if it is still registered under the user's current identity. */
-export async function restoreDevice(rt: Realtime, store: SecretStore, username: string, directory: DeviceDirectory): Promise<MlsDevice | undefined> {
+export async function restoreDevice(rt: Requester, store: SecretStore, username: string, directory: DeviceDirectory): Promise<MlsDevice | undefined> {
   const saved = await store.get(storeKeys.device(username));
   if (saved === undefined) return undefined;
   const device = MlsDevice.restore(saved, { directory });
@@ -63,7 +63,7 @@ export async function restoreDevice(rt: Realtime, store: SecretStore, username: 
 
 /** A new device for this client: certified by the identity key, registered, with KeyPackages on the server. */
 export async function createDevice(
-  rt: Realtime,
+  rt: Requester,
   store: SecretStore,
   identity: IdentityKeyPair,
   username: string,
@@ -83,7 +83,7 @@ function sameCertificate(certificate: Uint8Array, device: MlsDevice): boolean {
 
 /** Makes and uploads KeyPackages; the device (holding their private keys) is saved first. Returns how many wait. */
 export async function publishKeyPackages(
-  rt: Realtime,
+  rt: Requester,
   store: SecretStore,
   device: MlsDevice,
   oneTime: number,

@@ -1,6 +1,6 @@
 /** The server's directory as the authentication service sees it: identity keys and device certificates. */
 import { ParleyError } from '../errors.js';
-import type { Realtime } from '../realtime.js';
+import type { Requester } from './api.js';
 import { base64UrlToBytes } from '../encoding.js';
 import { decodeDeviceCertificate, type DeviceCertificate, type DeviceDirectory } from '../crypto/index.js';
 import type { DirectoryEntry } from '../../protocol/e2e.js';
@@ -10,7 +10,7 @@ const TTL_MS = 5_000;
 export class ServerDirectory implements DeviceDirectory {
   private readonly cache = new Map<string, { at: number; entry: Promise<DirectoryEntry | undefined> }>();
 
-  constructor(private readonly rt: Realtime) {}
+  constructor(private readonly rt: Requester) {}
 
   /** The user's identity and devices; undefined when unknown to us or without end-to-end encryption set up. */
   lookup(username: string, fresh = false): Promise<DirectoryEntry | undefined> {

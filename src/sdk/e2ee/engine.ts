@@ -11,11 +11,12 @@ import type { ConversationDto } from '../../protocol/conversations.js';
 import { MAX_BODY_BYTES, type MessageDto } from '../../protocol/messages.js';
 import { ParleyError } from '../errors.js';
 import { bytesToBase64Url } from '../encoding.js';
-import { toMessage, type Message, type MessageStream, type SendPayload } from '../message-stream.js';
+import { toMessage, type Message, type SendPayload } from '../message-stream.js';
 
 export { UNDECRYPTABLE } from './views.js';
-import type { Realtime } from '../realtime.js';
+export type { GroupView } from './api.js';
 import { isMlsCryptoError, type MlsDevice } from '../crypto/index.js';
+import type { E2eeApi, EngineHost, GroupView, OpenE2ee, OpenOptions } from './api.js';
 import { createDevice, loadIdentity, restoreDevice, rewrapIdentity } from './account.js';
 import { Joining, codeOf } from './joining.js';
 import { decodeContent, encodeContent, type Content, type StoredText } from './content.js';
@@ -29,30 +30,19 @@ import type { SecretStore } from './store.js';
 /** What fits in one encrypted message (its JSON content): the body limit less room for MLS framing and padding. */
 export const MAX_ENCRYPTED_CONTENT_BYTES = MAX_BODY_BYTES - 1024;
 
-export interface GroupView {
-  epoch: number;
-  /** The log position this device's state reflects. */
-  seq: number;
-  devices: { username: string; deviceId: string }[];
-  /** Equal on every device at the same epoch: a different value means a forked group. */
-  authenticator: string;
-}
 
 const isMls = (contentType: string) => contentType === MLS_COMMIT || contentType === MLS_PRIVATE;
 
-export class E2ee {
+export class E2ee implements E2eeApi {
   readonly groups: GroupStore;
   private readonly locks: NamedLocks;
   private readonly index = new Map<string, { conversationId: string; seq: number }>();
-  /** An earlier message changed (an edit arrived). */
-  onUpdate: (message: Message) => void = () => undefined;
   private readonly membership: Membership;
   private readonly joining: Joining;
   private closed = false;
 
   private constructor(
-    private readonly rt: Realtime,
-    private readonly stream: MessageStream,
+    private readonly rt: EngineHost,
     private readonly store: SecretStore,
     readonly username: string,
     readonly device: MlsDevice,
@@ -61,39 +51,42 @@ export class E2ee {
     this.locks = new NamedLocks(`parley-mls/${username}/${device.name.deviceId}`);
     this.groups = new GroupStore(store, username, () => this.device);
     this.membership = new Membership(rt, directory, username, device.name.deviceId);
-    this.joining = new Joining(rt, stream, store, device, this.groups, this.membership);
+    this.joining = new Joining(rt, store, device, this.groups, this.membership);
   }
 
   /**
    * This client's device, restored from the store; or a new one, certified by the identity key (opened with the
    * vaultKey, or made the first time). Without the vaultKey (a reload) only a stored device will do.
    */
-  static async open(
-    rt: Realtime,
-    stream: MessageStream,
-    store: SecretStore,
-    vaultKey: Uint8Array | undefined,
-    username: string,
-  ): Promise<E2ee> {
+  static async open(rt: EngineHost, store: SecretStore, { vaultKey, username }: OpenOptions): Promise<E2ee> {
     const directory = new ServerDirectory(rt);
     const restored = await restoreDevice(rt, store, username, directory);
     if (restored) {
-      const e2ee = new E2ee(rt, stream, store, username, restored, directory);
+      const e2ee = new E2ee(rt, store, username, restored, directory);
       void e2ee.joining.topUp().catch(() => undefined);
       return e2ee;
     }
     if (!vaultKey) throw new ParleyError('UNAUTHENTICATED', 'Log in with your password to set up encryption on this device.');
     const identity = await loadIdentity(rt, vaultKey, username);
     const device = await createDevice(rt, store, identity, username, directory);
-    return new E2ee(rt, stream, store, username, device, directory);
+    return new E2ee(rt, store, username, device, directory);
   }
 
   get deviceId(): string {
     return this.device.name.deviceId;
   }
 
-  close(): void {
+  /** Opens the layer in this thread (Node, tests; the browser uses a Web Worker: src/web/e2ee-worker.ts). */
+  static inThread(store: SecretStore): OpenE2ee {
+    return async (host, options) => {
+      const e2ee = await E2ee.open(host, store, options);
+      return { api: e2ee, deviceId: e2ee.deviceId };
+    };
+  }
+
+  close(): Promise<void> {
     this.closed = true;
+    return Promise.resolve();
   }
 
   /** Wraps the identity key under the new password's vaultKey (it was wrapped under the old one). */
@@ -105,10 +98,10 @@ export class E2ee {
   // ---- incoming ----
 
   /** Decodes one log entry, in log order (MessageStream calls this one at a time per conversation). */
-  decode = async (dto: MessageDto): Promise<Message | undefined> => {
+  async decode(dto: MessageDto): Promise<Message | undefined> {
     if (!isMls(dto.contentType)) return toMessage(dto);
     return this.locks.run(dto.conversationId, () => this.decodeLocked(dto));
-  };
+  }
 
   private async decodeLocked(dto: MessageDto): Promise<Message | undefined> {
     const commit = dto.contentType === MLS_COMMIT;
@@ -174,7 +167,7 @@ export class E2ee {
     const texts: { seq: number; value: StoredText }[] = [{ seq: dto.seq, value: { sender: value.sender, editOf: content.target.seq } }];
     if (edited) texts.push({ seq: content.target.seq, value: edited });
     await this.groups.save(group, texts, false, readBack);
-    if (edited) this.onUpdate(storedMessage(dto.conversationId, content.target.seq, edited));
+    if (edited) this.rt.onUpdate(storedMessage(dto.conversationId, content.target.seq, edited));
     return undefined;
   }
 
@@ -261,8 +254,8 @@ export class E2ee {
   }
 
   /** Where a message this device has shown lives (to edit it), or undefined. */
-  located(messageId: string): { conversationId: string; seq: number } | undefined {
-    return this.index.get(messageId);
+  located(messageId: string): Promise<{ conversationId: string; seq: number } | undefined> {
+    return Promise.resolve(this.index.get(messageId));
   }
 
   async storedText(conversationId: string, seq: number): Promise<StoredText | undefined> {
@@ -279,7 +272,7 @@ export class E2ee {
       throw new ParleyError('PAYLOAD_TOO_LARGE', `An encrypted message holds at most ${MAX_ENCRYPTED_CONTENT_BYTES} bytes; this one has ${size}.`);
     }
     for (let attempt = 0; attempt < 10; attempt++) {
-      await this.stream.settle(conversationId);
+      await this.rt.settle(conversationId);
       const result = await this.locks.run(conversationId, async () => {
         const group = (await this.usable(conversationId)) ?? (await this.joining.join(conversationId, false)) ?? (await this.joining.create(conversationId));
         if (!group) return 'retry' as const;
@@ -314,7 +307,7 @@ export class E2ee {
   /** A fresh-keys commit (post-compromise security): everyone moves to a new epoch with new secrets. */
   async updateKeys(conversationId: string): Promise<void> {
     for (let attempt = 0; attempt < 10; attempt++) {
-      await this.stream.settle(conversationId);
+      await this.rt.settle(conversationId);
       const outcome = await this.locks.run(conversationId, async () => {
         const group = await this.usable(conversationId);
         if (!group) throw new ParleyError('NOT_FOUND', 'This device is not in that conversation\'s encryption group yet.');
@@ -328,7 +321,7 @@ export class E2ee {
 
   /** This device's view of a conversation's group: epoch, devices, and the epoch authenticator (equal for all). */
   async state(conversationId: string): Promise<GroupView | undefined> {
-    await this.stream.settle(conversationId);
+    await this.rt.settle(conversationId);
     return this.locks.run(conversationId, async () => {
       const group = await this.usable(conversationId);
       if (!group) return undefined;
@@ -344,9 +337,10 @@ export class E2ee {
   // ---- membership ----
 
   /** The conversation's members changed (or we learnt them): bring the group's devices in line. */
-  conversationSeen(conversation: ConversationDto): void {
+  conversationSeen(conversation: ConversationDto): Promise<void> {
     const changed = this.membership.remember(conversation);
     if (changed && this.groups.cached(conversation.id)) void this.reconcile(conversation.id).catch(() => undefined);
+    return Promise.resolve();
   }
 
   async conversationRemoved(conversationId: string): Promise<void> {
@@ -356,7 +350,7 @@ export class E2ee {
   /** Commits adds and removes until the group's devices match the members' (bounded retries on lost races). */
   async reconcile(conversationId: string): Promise<void> {
     for (let attempt = 0; attempt < 8 && !this.closed; attempt++) {
-      await this.stream.settle(conversationId);
+      await this.rt.settle(conversationId);
       const outcome = await this.locks.run(conversationId, async () => {
         const group = await this.usable(conversationId);
         if (!group) return 'done' as const;
@@ -368,7 +362,7 @@ export class E2ee {
 
   private async sendCommit(group: Group, payload: SendPayload): Promise<'committed' | 'stale'> {
     try {
-      await this.stream.sendPayload(group.conversation.conversationId, payload);
+      await this.rt.sendPayload(group.conversation.conversationId, payload);
     } catch (err) {
       group.conversation.discardCommit();
       if (codeOf(err) === 'STALE_EPOCH') return 'stale';
@@ -387,7 +381,7 @@ export class E2ee {
     await this.locks.run(welcome.conversationId, async () => {
       if (!(await this.usable(welcome.conversationId))) await this.joining.join(welcome.conversationId, false);
     });
-    await this.stream.settle(welcome.conversationId);
+    await this.rt.settle(welcome.conversationId);
   }
 
   private async usable(conversationId: string): Promise<Group | undefined> {

@@ -5,8 +5,7 @@
  */
 import { MLS_COMMIT } from '../../protocol/e2e.js';
 import { ParleyError } from '../errors.js';
-import type { MessageStream } from '../message-stream.js';
-import type { Realtime } from '../realtime.js';
+import type { EngineHost } from './api.js';
 import { isMlsCryptoError, type MlsDevice } from '../crypto/index.js';
 import { KEY_PACKAGE_STOCK, publishKeyPackages } from './account.js';
 import type { GroupStore, Group } from './groups.js';
@@ -17,8 +16,7 @@ export const codeOf = (err: unknown) => (err instanceof ParleyError ? err.code :
 
 export class Joining {
   constructor(
-    private readonly rt: Realtime,
-    private readonly stream: MessageStream,
+    private readonly rt: EngineHost,
     private readonly store: SecretStore,
     private readonly device: MlsDevice,
     private readonly groups: GroupStore,
@@ -44,7 +42,7 @@ export class Joining {
       }
       const { conversation, commit } = await this.device.joinExternal(info.groupInfo, conversationId, { resync });
       try {
-        const stored = await this.stream.sendPayload(conversationId, {
+        const stored = await this.rt.sendPayload(conversationId, {
           contentType: MLS_COMMIT,
           body: commit,
           groupInfo: await conversation.groupInfo(),

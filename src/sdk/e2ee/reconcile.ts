@@ -7,7 +7,7 @@
 import { MLS_COMMIT, type DirectoryEntry } from '../../protocol/e2e.js';
 import type { ConversationDto } from '../../protocol/conversations.js';
 import { isMlsCryptoError } from '../crypto/index.js';
-import type { Realtime } from '../realtime.js';
+import type { Requester } from './api.js';
 import type { SendPayload } from '../message-stream.js';
 import type { ServerDirectory } from './directory.js';
 import type { Group } from './groups.js';
@@ -26,7 +26,7 @@ export class Membership {
   private readonly unreachable = new Map<string, Set<string>>();
 
   constructor(
-    private readonly rt: Realtime,
+    private readonly rt: Requester,
     private readonly directory: ServerDirectory,
     private readonly username: string,
     private readonly deviceId: string,

@@ -1,0 +1,62 @@
+/**
+ * The seam between the client and its end-to-end layer, so the layer can run in this thread (Node, tests) or in a
+ * Web Worker (the browser: MLS work off the page's main thread). Everything crossing it is plain data and promises.
+ */
+import type { ConversationDto } from '../../protocol/conversations.js';
+import type { WelcomeDto } from '../../protocol/e2e.js';
+import type { MessageDto } from '../../protocol/messages.js';
+import type { ClientEventName, ClientEventRequest, ClientEventResponse } from '../../protocol/realtime.js';
+import type { Message, SendPayload } from '../message-stream.js';
+import type { Content, StoredText } from './content.js';
+
+/** Socket requests (the client's Realtime, or a proxy of it in a worker). */
+export interface Requester {
+  request<E extends ClientEventName>(event: E, payload: ClientEventRequest<E>): Promise<ClientEventResponse<E>>;
+}
+
+/** What the end-to-end layer needs from the client: requests, and the client's ordered message stream. */
+export interface EngineHost extends Requester {
+  /** Resolves once everything stored in the conversation so far has been fetched and decoded, in order. */
+  settle(conversationId: string): Promise<void>;
+  /** Sends with one idempotency key for every attempt (retried across reconnects); STALE_EPOCH rejects. */
+  sendPayload(conversationId: string, payload: SendPayload): Promise<MessageDto>;
+  /** An earlier message changed (an edit arrived). */
+  onUpdate(message: Message): void;
+}
+
+export interface GroupView {
+  epoch: number;
+  /** The log position this device's state reflects. */
+  seq: number;
+  devices: { username: string; deviceId: string }[];
+  /** Equal on every device at the same epoch: a different value means a forked group. */
+  authenticator: string;
+}
+
+/** The end-to-end layer as the client uses it (see engine.ts for what each does). */
+export interface E2eeApi {
+  decode(dto: MessageDto): Promise<Message | undefined>;
+  encrypt(conversationId: string, content: Content): Promise<SendPayload>;
+  sent(dto: MessageDto, content: Content): Promise<Message>;
+  historyPage(conversationId: string, page: MessageDto[]): Promise<Message[]>;
+  updated(dto: MessageDto): Promise<Message | undefined>;
+  located(messageId: string): Promise<{ conversationId: string; seq: number } | undefined>;
+  storedText(conversationId: string, seq: number): Promise<StoredText | undefined>;
+  conversationSeen(conversation: ConversationDto): Promise<void>;
+  conversationRemoved(conversationId: string): Promise<void>;
+  welcomed(welcome: WelcomeDto): Promise<void>;
+  reconcile(conversationId: string): Promise<void>;
+  updateKeys(conversationId: string): Promise<void>;
+  state(conversationId: string): Promise<GroupView | undefined>;
+  passwordChanged(oldVaultKey: Uint8Array, newVaultKey: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  username: string;
+  /** Derived at sign-up/log-in; undefined after a reload, when only a stored device can be used. */
+  vaultKey: Uint8Array | undefined;
+}
+
+/** Opens the layer for a signed-in user: this thread (default) or a Web Worker (the web app). */
+export type OpenE2ee = (host: EngineHost, options: OpenOptions) => Promise<{ api: E2eeApi; deviceId: string }>;

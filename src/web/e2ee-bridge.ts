@@ -1,0 +1,57 @@
+/**
+ * Calls across the page ↔ Web Worker boundary (Comlink) with the SDK's errors intact: every call resolves with an
+ * outcome ({ ok, value } or { ok: false, error }) and the other side throws the same ParleyError again (its `code`
+ * decides retries and what the UI says; Comlink's own error transfer would drop it).
+ */
+import type { Remote } from 'comlink';
+import { ParleyError, type SdkErrorCode } from '../sdk/errors.js';
+import type { E2eeApi, EngineHost } from '../sdk/e2ee/api.js';
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: { name: string; code?: string; message: string } };
+type Fn = (...args: never[]) => unknown;
+/** The same methods, answering outcomes. */
+export type Enveloped<T> = { [K in keyof T]: T[K] extends Fn ? (...args: Parameters<T[K]>) => Promise<Outcome> : never };
+
+export const HOST_METHODS = ['request', 'settle', 'sendPayload', 'onUpdate'] as const satisfies readonly (keyof EngineHost)[];
+export const API_METHODS = [
+  'decode', 'encrypt', 'sent', 'historyPage', 'updated', 'located', 'storedText', 'conversationSeen',
+  'conversationRemoved', 'welcomed', 'reconcile', 'updateKeys', 'state', 'passwordChanged', 'close',
+] as const satisfies readonly (keyof E2eeApi)[];
+
+async function outcome(run: () => unknown): Promise<Outcome> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    const code = (e as { code?: unknown }).code;
+    return { ok: false, error: { name: e.name, message: e.message, ...(typeof code === 'string' ? { code } : {}) } };
+  }
+}
+
+async function unwrap(pending: Promise<Outcome>): Promise<unknown> {
+  const answer = await pending;
+  if (answer.ok) return answer.value;
+  const { name, code, message } = answer.error;
+  if (name === 'ParleyError' && code) throw new ParleyError(code as SdkErrorCode, message);
+  throw Object.assign(new Error(message), { name, ...(code ? { code } : {}) });
+}
+
+/** An object whose listed methods answer outcomes (to expose across the boundary). */
+export function envelope<T extends object>(target: T, methods: readonly (keyof T & string)[]): Enveloped<T> {
+  const out: Record<string, (...args: unknown[]) => Promise<Outcome>> = {};
+  for (const name of methods) {
+    out[name] = (...args) => outcome(() => (target[name] as (...a: unknown[]) => unknown).apply(target, args));
+  }
+  return out as unknown as Enveloped<T>;
+}
+
+/** The other side's enveloped methods as ordinary async methods that throw what was thrown there. */
+export function unwrapped<T extends object>(remote: Remote<Enveloped<T>>, methods: readonly (keyof T & string)[]): T {
+  const out: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+  for (const name of methods) {
+    const call = (remote as unknown as Record<string, (...a: unknown[]) => Promise<Outcome>>)[name];
+    if (!call) throw new Error(`no method ${name} across the worker boundary`);
+    out[name] = (...args) => unwrap(call(...args));
+  }
+  return out as unknown as T;
+}

@@ -1,0 +1,25 @@
+/** Opens the client's end-to-end layer in a dedicated Web Worker (one per connected client). */
+import * as Comlink from 'comlink';
+import type { E2eeApi, EngineHost, OpenE2ee } from '../sdk/e2ee/api.js';
+import { API_METHODS, HOST_METHODS, envelope, unwrapped, type Enveloped } from './e2ee-bridge.js';
+import type { WorkerEntry } from './e2ee-worker.js';
+
+export const openE2eeInWorker: OpenE2ee = async (host, options) => {
+  const worker = new Worker(new URL('./e2ee-worker.ts', import.meta.url), { type: 'module', name: 'parley-e2ee' });
+  const remote = Comlink.wrap<Enveloped<WorkerEntry>>(worker);
+  const entry = unwrapped<WorkerEntry>(remote, [...API_METHODS, 'open']);
+  try {
+    const deviceId = await entry.open(Comlink.proxy(envelope<EngineHost>(host, HOST_METHODS)) as unknown as Comlink.Remote<Enveloped<EngineHost>>, options);
+    const api: E2eeApi = {
+      ...entry,
+      close: async () => {
+        await entry.close().catch(() => undefined);
+        worker.terminate();
+      },
+    };
+    return { api, deviceId };
+  } catch (err) {
+    worker.terminate();
+    throw err;
+  }
+};
