@@ -337,9 +337,20 @@ export class E2ee implements E2eeApi {
   // ---- membership ----
 
   /** The conversation's members changed (or we learnt them): bring the group's devices in line. */
+  /**
+   * A conversation we are a member of: if its group has members that changed, reconcile; if this device is not in
+   * its group yet (a new device, or newly added), join now (Welcome or external commit), so that it reads what
+   * comes next at once.
+   */
   conversationSeen(conversation: ConversationDto): Promise<void> {
     const changed = this.membership.remember(conversation);
     if (changed && this.groups.cached(conversation.id)) void this.reconcile(conversation.id).catch(() => undefined);
+    if (this.groups.cached(conversation.id)) return Promise.resolve();
+    void this.locks
+      .run(conversation.id, async () => {
+        if (!(await this.usable(conversation.id))) await this.joining.join(conversation.id, false);
+      })
+      .catch(() => undefined);
     return Promise.resolve();
   }
 

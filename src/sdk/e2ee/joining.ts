@@ -4,6 +4,7 @@
  * when it is the first to write. KeyPackages used by Welcomes are replaced.
  */
 import { MLS_COMMIT } from '../../protocol/e2e.js';
+import { inspectMlsMessage } from '../../mls/index.js';
 import { ParleyError } from '../errors.js';
 import type { EngineHost } from './api.js';
 import { isMlsCryptoError, type MlsDevice } from '../crypto/index.js';
@@ -40,6 +41,8 @@ export class Joining {
         if (codeOf(err) === 'CONFLICT' || codeOf(err) === 'NOT_FOUND') return undefined;
         throw err;
       }
+      // Already added by someone (the Welcome is stored with that commit): take the Welcome, not a second leaf.
+      if (!resync && this.inTree(info.groupInfo)) continue;
       const { conversation, commit } = await this.device.joinExternal(info.groupInfo, conversationId, { resync });
       try {
         const stored = await this.rt.sendPayload(conversationId, {
@@ -57,6 +60,12 @@ export class Joining {
       }
     }
     throw new ParleyError('CONFLICT', 'Could not join this conversation\'s encryption group; try again.');
+  }
+
+  private inTree(groupInfo: Uint8Array): boolean {
+    const framing = inspectMlsMessage(groupInfo);
+    const me = this.device.name;
+    return framing.type === 'group_info' && framing.members.some((m) => m.username === me.username && m.deviceId === me.deviceId);
   }
 
   async joinByWelcome(conversationId: string): Promise<Group | undefined> {
