@@ -1,5 +1,13 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors.js';
+import {
+  ListVaultRecordsRequest,
+  ListVaultRecordsResponse,
+  PutVaultRecordsRequest,
+  PutVaultRecordsResponse,
+  SetVaultKeyRequest,
+  VaultKeyResponse,
+} from './vault.js';
 import { UserDto } from './auth.js';
 import { ContactDto, ContactResponse, ContactsListRequest, ContactsListResponse, PresenceEvent, UsernameRequest } from './contacts.js';
 import {
@@ -110,6 +118,12 @@ export const clientEvents = {
   'mls:groupInfo': { request: GroupInfoRequest, response: GroupInfoResponse },
   'mls:welcomes': { request: WelcomesRequest, response: WelcomesResponse },
   'mls:ackWelcomes': { request: AckWelcomesRequest, response: Ok },
+
+  // The history vault: sealed copies of a user's readable history, for their other and future browsers.
+  'vault:key:get': { request: z.strictObject({}), response: VaultKeyResponse },
+  'vault:key:set': { request: SetVaultKeyRequest, response: VaultKeyResponse.pick({ version: true }) },
+  'vault:put': { request: PutVaultRecordsRequest, response: PutVaultRecordsResponse },
+  'vault:list': { request: ListVaultRecordsRequest, response: ListVaultRecordsResponse },
 } as const;
 
 export type ClientEventName = keyof typeof clientEvents;

@@ -109,8 +109,8 @@ export class ParleyClient extends Emitter<ClientEvents> {
     this.conversations = new Conversations(this.realtime, async (id) => {
       await this.e2ee?.api.reconcile(id);
     });
-    this.messages = new Messages(this.realtime, this.stream, () => this.e2eeReady);
     this.encryptionMode = options.encryption ?? 'mls';
+    this.messages = new Messages(this.realtime, this.stream, () => this.e2eeReady, this.encryptionMode === 'mls');
     this.openE2ee = options.openE2ee ?? E2ee.inThread(options.secretStore ?? new MemoryStore());
     this.kdf = options.kdf ?? DEFAULT_KDF;
     this.minKdf = options.minKdf ?? DEFAULT_KDF;
@@ -211,7 +211,13 @@ export class ParleyClient extends Emitter<ClientEvents> {
           sendPayload: (id: string, payload: SendPayload) => this.stream.sendPayload(id, payload),
           onUpdate: (m: Message) => this.emit('messageUpdated', m),
         };
+        const generation = this.generation;
         const { api, deviceId } = await this.openE2ee(host, { username, vaultKey: this.vaultKey });
+        if (generation !== this.generation) {
+          // Signed out (or closed) while it opened: it belongs to a session that is over.
+          await api.close().catch(() => undefined);
+          throw new ParleyError('NOT_CONNECTED', 'The client was closed while connecting.');
+        }
         this.e2ee = { api, deviceId, username };
         this.stream.decode = (dto) => api.decode(dto);
         this.stream.seen = (c) => void api.conversationSeen(c).catch((e: unknown) => this.emit('error', e));
@@ -301,7 +307,11 @@ export class ParleyClient extends Emitter<ClientEvents> {
     this.realtime.close();
   }
 
+  /** Bumped by every sign-out, so that work started before it does not outlive it. */
+  private generation = 0;
+
   private forget(): void {
+    this.generation++;
     void this.e2ee?.api.close().catch(() => undefined);
     this.e2ee = undefined;
     this.e2eeReady = Promise.resolve(undefined);

@@ -1,5 +1,6 @@
 import type { ConversationDto } from '../protocol/conversations.js';
 import { MAX_BODY_BYTES, type MessageDto } from '../protocol/messages.js';
+import { MLS_CONTENT_PREFIX } from '../protocol/e2e.js';
 import { bytesToBase64Url } from './encoding.js';
 import { ParleyError } from './errors.js';
 import type { Realtime } from './realtime.js';
@@ -24,19 +25,27 @@ export interface Message {
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
+/** Why a client without its end-to-end layer shows no text for an MLS message. */
+export const NOT_DECRYPTED_HERE = 'This message is end-to-end encrypted, and encryption is not set up in this client.';
+
 export function toMessage(dto: MessageDto): Message {
+  // Ciphertext is never decoded as text: a client that cannot decrypt says so.
+  if (dto.contentType.startsWith(MLS_CONTENT_PREFIX)) {
+    return { ...plainFields(dto), text: '', encrypted: true, decryptionError: dto.deleted ? null : NOT_DECRYPTED_HERE };
+  }
+  return { ...plainFields(dto), text: dto.deleted ? '' : decoder.decode(dto.body), encrypted: false, decryptionError: null };
+}
+
+function plainFields(dto: MessageDto) {
   return {
     id: dto.id,
     seq: dto.seq,
     conversationId: dto.conversationId,
     sender: dto.sender,
-    text: dto.deleted ? '' : decoder.decode(dto.body),
     sentAt: dto.sentAt,
     editedAt: dto.editedAt,
     deleted: dto.deleted,
     contentType: dto.contentType,
-    encrypted: false,
-    decryptionError: null,
   };
 }
 

@@ -14,7 +14,13 @@ export class Messages {
     private readonly stream: MessageStream,
     /** The end-to-end layer once it is open (it opens as part of connect()); undefined with encryption off. */
     private readonly e2ee: () => Promise<OpenedE2ee | undefined>,
+    /** Encryption on: never fall back to plain text when the end-to-end layer is not open. */
+    private readonly encrypted: boolean,
   ) {}
+
+  private refusePlain(): never {
+    throw new ParleyError('NOT_CONNECTED', 'End-to-end encryption is not set up in this client yet: connect (or log in again) first.');
+  }
 
   /**
    * Resolves with the stored message once the server acknowledges it (retried across reconnects). With encryption on,
@@ -22,7 +28,7 @@ export class Messages {
    */
   async send(conversationId: string, text: string): Promise<Message> {
     const e2ee = await this.e2ee();
-    if (!e2ee) return this.stream.send(conversationId, text);
+    if (!e2ee) return this.encrypted ? this.refusePlain() : this.stream.send(conversationId, text);
     return this.sendEncrypted(e2ee.api, conversationId, { v: 1, type: 'text', text });
   }
 
@@ -67,6 +73,7 @@ export class Messages {
       if (target?.sender !== e2ee.username) throw new ParleyError('FORBIDDEN', 'You can only edit your own messages.');
       return this.sendEncrypted(e2ee.api, at.conversationId, { v: 1, type: 'edit', target: { id: messageId, seq: at.seq }, text });
     }
+    if (!e2ee && this.encrypted) this.refusePlain();
     const { message } = await this.rt.request('messages:edit', { messageId, contentType: 'text/plain', body: encoder.encode(text) });
     return toMessage(message);
   }

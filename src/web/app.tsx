@@ -49,10 +49,10 @@ export function App() {
   }, []);
 
   const signedIn = useCallback(
-    (user: UserDto) => {
+    (user: UserDto, connected = false) => {
       setNotice(undefined);
       setAuth({ kind: 'user', user });
-      openRealtime(signedOut);
+      if (!connected) openRealtime(signedOut);
       navigate('/');
     },
     [openRealtime, signedOut],

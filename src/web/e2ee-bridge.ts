@@ -15,7 +15,7 @@ export type Enveloped<T> = { [K in keyof T]: T[K] extends Fn ? (...args: Paramet
 export const HOST_METHODS = ['request', 'settle', 'sendPayload', 'onUpdate'] as const satisfies readonly (keyof EngineHost)[];
 export const API_METHODS = [
   'decode', 'encrypt', 'sent', 'historyPage', 'updated', 'located', 'storedText', 'conversationSeen',
-  'conversationRemoved', 'welcomed', 'reconcile', 'updateKeys', 'state', 'passwordChanged', 'close',
+  'conversationRemoved', 'welcomed', 'reconcile', 'updateKeys', 'state', 'passwordChanged', 'rotateVault', 'close',
 ] as const satisfies readonly (keyof E2eeApi)[];
 
 async function outcome(run: () => unknown): Promise<Outcome> {

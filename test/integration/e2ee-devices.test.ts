@@ -1,8 +1,12 @@
 /** Several devices per user through the SDK: a new, empty client is a new device that joins at once. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message, ParleyClient } from '../../src/sdk/index.js';
+import { MemoryStore, deriveKeys, type Message, type ParleyClient } from '../../src/sdk/index.js';
+import type { Requester } from '../../src/sdk/e2ee/api.js';
+import { Vault } from '../../src/sdk/e2ee/vault.js';
+import { base64UrlToBytes } from '../../src/sdk/encoding.js';
+import { realtimeOf } from '../support/e2ee.js';
 import { dialect } from '../support/env.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { TEST_KDF, startTestServer, type TestServer } from '../support/server.js';
 import { PASSWORDS, befriend, eventually, inbox, signedIn } from '../support/users.js';
 
 describe(`devices through the SDK (${dialect})`, () => {
@@ -57,5 +61,81 @@ describe(`devices through the SDK (${dialect})`, () => {
 
     const devices = (await alice.encryption.state(direct))!.devices.filter((d) => d.username === 'bob').map((d) => d.deviceId).sort();
     expect(devices).toEqual([bob.encryption.deviceId(), phoneId].sort());
+  });
+});
+
+describe(`history on any client: the vault (${dialect})`, () => {
+  let t: TestServer;
+  let alice: ParleyClient;
+  let bob: ParleyClient;
+  let direct: string;
+  const clients: ParleyClient[] = [];
+  const newPassword = 'copper-lantern-meadow-77';
+
+  const texts = async (client: ParleyClient) => (await client.messages.history(direct, { limit: 100 })).map((m) => m.decryptionError ?? m.text);
+  const newClient = async (password: string) => {
+    const c = t.client();
+    clients.push(c);
+    await c.login('bob', password);
+    await c.connect();
+    return c;
+  };
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    [alice, bob] = await Promise.all([signedIn(t, 'alice'), signedIn(t, 'bob')]);
+    clients.push(alice, bob);
+    await befriend(alice, bob);
+    direct = (await alice.conversations.openDirect('bob')).id;
+    const bobInbox = inbox(bob);
+    for (const text of ['one', 'two']) await alice.messages.send(direct, text);
+    await eventually(() => bobInbox.length === 2, 5_000, 'bob reads');
+    await bob.messages.send(direct, 'three');
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await t?.close();
+  });
+
+  it('bob, on a second empty client, reads the history sent before it existed, then writes; alice reads it', async () => {
+    const bobPhone = await newClient(PASSWORDS.bob ?? '');
+    // The first client uploads in the background: the history fills as its copies arrive.
+    let seen: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      seen = await texts(bobPhone);
+      if (seen.join() === 'one,two,three') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(seen).toEqual(['one', 'two', 'three']);
+    const aliceInbox = inbox(alice);
+    const four = await bobPhone.messages.send(direct, 'four, from the phone');
+    await eventually(() => aliceInbox.some((m) => m.id === four.id), 5_000, 'alice reads');
+    expect(aliceInbox.find((m) => m.id === four.id)?.text).toBe('four, from the phone');
+  });
+
+  it('after a password change, a third new client reads the history with the new password; the old one opens nothing', async () => {
+    const vaultKeyOf = async (password: string) => {
+      const res = await fetch(`${t.url}/api/auth/prelogin`, {
+        method: 'POST', headers: { 'content-type': 'application/json', origin: t.url }, body: JSON.stringify({ username: 'bob' }),
+      });
+      const { salt } = (await res.json()) as { salt: string };
+      return (await deriveKeys(password, base64UrlToBytes(salt), TEST_KDF)).vaultKey;
+    };
+    const oldVaultKey = await vaultKeyOf(PASSWORDS.bob ?? '');
+    await bob.changePassword(PASSWORDS.bob ?? '', newPassword);
+    await expect(newClient(PASSWORDS.bob ?? '')).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    // The keyring the server holds now opens with the new password's key only.
+    const stored = await realtimeOf(bob).request('vault:key:get', {});
+    const serving = { request: () => Promise.resolve(stored) } as unknown as Requester;
+    await expect(new Vault(serving, new MemoryStore(), 'bob').load(oldVaultKey)).rejects.toThrow();
+    await new Vault(serving, new MemoryStore(), 'bob').load(await vaultKeyOf(newPassword));
+    const tablet = await newClient(newPassword);
+    let seen: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      seen = await texts(tablet);
+      if (seen.length === 4 && seen.every((s) => !s.startsWith('This device'))) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(seen).toEqual(['one', 'two', 'three', 'four, from the phone']);
   });
 });

@@ -51,17 +51,31 @@ export async function rewrapIdentity(rt: Requester, identity: IdentityKeyPair, v
   });
 }
 
-/** This client's device from the store, if it is still registered under the user's current identity. */
+/**
+ * This client's device from the store, if it is still this user's under the current identity. A stored device the
+ * server does not list yet (the page was closed between saving and registering it) is registered now: its
+ * certificate is in the store, so no password is needed. Removed, or the identity changed: undefined (start afresh).
+ */
 export async function restoreDevice(rt: Requester, store: SecretStore, username: string, directory: DeviceDirectory): Promise<MlsDevice | undefined> {
   const saved = await store.get(storeKeys.device(username));
   if (saved === undefined) return undefined;
   const device = MlsDevice.restore(saved, { directory });
   const listed = (await rt.request('devices:list', {})).devices.find((d) => d.deviceId === device.name.deviceId);
-  // Removed, or the identity changed since: start afresh as a new device.
-  return listed && listed.revokedAt === null && sameCertificate(listed.certificate, device) ? device : undefined;
+  if (!listed) {
+    try {
+      await rt.request('devices:register', { deviceId: device.name.deviceId, certificate: encodeDeviceCertificate(device.certificate) });
+    } catch (err) {
+      // CONFLICT: the identity changed or the id cannot be used: start afresh. Anything else (network): not now.
+      if (err instanceof ParleyError && err.code === 'CONFLICT') return undefined;
+      throw err;
+    }
+    await publishKeyPackages(rt, store, device, KEY_PACKAGE_STOCK, true);
+    return device;
+  }
+  return listed.revokedAt === null && sameCertificate(listed.certificate, device) ? device : undefined;
 }
 
-/** A new device for this client: certified by the identity key, registered, with KeyPackages on the server. */
+/** A new device for this client: certified by the identity key, saved, registered, with KeyPackages on the server. */
 export async function createDevice(
   rt: Requester,
   store: SecretStore,
@@ -71,6 +85,8 @@ export async function createDevice(
 ): Promise<MlsDevice> {
   const deviceId = bytesToBase64Url(globalThis.crypto.getRandomValues(new Uint8Array(9)));
   const device = MlsDevice.create(identity, { username, deviceId }, { directory });
+  // Saved before the server hears of it: a reload from here on restores this device rather than needing the password.
+  await store.write(new Map([[storeKeys.device(username), device.serialize()]]));
   await rt.request('devices:register', { deviceId, certificate: encodeDeviceCertificate(device.certificate) });
   await publishKeyPackages(rt, store, device, KEY_PACKAGE_STOCK, true);
   return device;

@@ -49,6 +49,7 @@ export interface E2eeApi {
   updateKeys(conversationId: string): Promise<void>;
   state(conversationId: string): Promise<GroupView | undefined>;
   passwordChanged(oldVaultKey: Uint8Array, newVaultKey: Uint8Array): Promise<void>;
+  rotateVault(): Promise<void>;
   close(): Promise<void>;
 }
 

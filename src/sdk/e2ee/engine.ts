@@ -19,11 +19,13 @@ import { isMlsCryptoError, type MlsDevice } from '../crypto/index.js';
 import type { E2eeApi, EngineHost, GroupView, OpenE2ee, OpenOptions } from './api.js';
 import { createDevice, loadIdentity, restoreDevice, rewrapIdentity } from './account.js';
 import { Joining, codeOf } from './joining.js';
-import { decodeContent, encodeContent, type Content, type StoredText } from './content.js';
+import { encodeContent, type Content, type StoredText } from './content.js';
 import { ServerDirectory } from './directory.js';
 import { GroupStore, bodyHash, type Group } from './groups.js';
 import { NamedLocks } from './lock.js';
 import { Membership } from './reconcile.js';
+import { Vault } from './vault.js';
+import { fillFromVault, openBody } from './reading.js';
 import { UNDECRYPTABLE, shownMessage, storedMessage } from './views.js';
 import type { SecretStore } from './store.js';
 
@@ -47,6 +49,7 @@ export class E2ee implements E2eeApi {
     readonly username: string,
     readonly device: MlsDevice,
     readonly directory: ServerDirectory,
+    private readonly vault: Vault,
   ) {
     this.locks = new NamedLocks(`parley-mls/${username}/${device.name.deviceId}`);
     this.groups = new GroupStore(store, username, () => this.device);
@@ -62,14 +65,14 @@ export class E2ee implements E2eeApi {
     const directory = new ServerDirectory(rt);
     const restored = await restoreDevice(rt, store, username, directory);
     if (restored) {
-      const e2ee = new E2ee(rt, store, username, restored, directory);
+      const e2ee = new E2ee(rt, store, username, restored, directory, await Vault.open(rt, store, username, vaultKey));
       void e2ee.joining.topUp().catch(() => undefined);
       return e2ee;
     }
     if (!vaultKey) throw new ParleyError('UNAUTHENTICATED', 'Log in with your password to set up encryption on this device.');
     const identity = await loadIdentity(rt, vaultKey, username);
     const device = await createDevice(rt, store, identity, username, directory);
-    return new E2ee(rt, store, username, device, directory);
+    return new E2ee(rt, store, username, device, directory, await Vault.open(rt, store, username, vaultKey));
   }
 
   get deviceId(): string {
@@ -84,15 +87,12 @@ export class E2ee implements E2eeApi {
     };
   }
 
-  close(): Promise<void> {
-    this.closed = true;
-    return Promise.resolve();
-  }
 
   /** Wraps the identity key under the new password's vaultKey (it was wrapped under the old one). */
   async passwordChanged(oldVaultKey: Uint8Array, newVaultKey: Uint8Array): Promise<void> {
     const identity = await loadIdentity(this.rt, oldVaultKey, this.username);
     await rewrapIdentity(this.rt, identity, newVaultKey, this.username);
+    if (this.vault.ready) await this.vault.rewrap(newVaultKey);
   }
 
   // ---- incoming ----
@@ -153,11 +153,12 @@ export class E2ee implements E2eeApi {
       await this.groups.save(group);
       return this.shown(dto, {});
     }
-    const { value, content, own } = await this.open(group, dto);
+    const { value, content, own } = await openBody(this.groups, this.username, group, dto);
     group.seq = dto.seq;
     const readBack = own ? { bodyHash: own, plaintext: undefined } : undefined;
     if (content?.type !== 'edit') {
       await this.groups.save(group, [{ seq: dto.seq, value }], false, readBack);
+      this.vault.enqueue(dto.conversationId, dto.seq, value);
       return this.shown(dto, value);
     }
     // An edit: applied to its target only if the target is the same sender's; the edit itself is not shown.
@@ -167,33 +168,11 @@ export class E2ee implements E2eeApi {
     const texts: { seq: number; value: StoredText }[] = [{ seq: dto.seq, value: { sender: value.sender, editOf: content.target.seq } }];
     if (edited) texts.push({ seq: content.target.seq, value: edited });
     await this.groups.save(group, texts, false, readBack);
-    if (edited) this.rt.onUpdate(storedMessage(dto.conversationId, content.target.seq, edited));
-    return undefined;
-  }
-
-  /** Our own ciphertext (MLS cannot decrypt it) is read from the store; anything else is decrypted. */
-  private async open(group: Group, dto: MessageDto): Promise<{ value: StoredText; content?: Content; own?: string }> {
-    const hash = await bodyHash(dto.body);
-    const meta = { id: dto.id, sentAt: dto.sentAt };
-    const own = await this.groups.own(dto.conversationId, hash);
-    let payload: string;
-    let sender: string;
-    if (own !== undefined) {
-      [payload, sender] = [own, this.username];
-    } else {
-      try {
-        const decrypted = await group.conversation.decrypt(dto.body);
-        [payload, sender] = [decrypted.text, decrypted.sender.username];
-      } catch (err) {
-        if (isMlsCryptoError(err)) return { value: { ...meta, error: UNDECRYPTABLE.failed } };
-        throw err;
-      }
+    if (edited) {
+      this.vault.enqueue(dto.conversationId, content.target.seq, edited);
+      this.rt.onUpdate(storedMessage(dto.conversationId, content.target.seq, edited));
     }
-    const mine = own !== undefined ? { own: hash } : {};
-    if (sender !== dto.sender) return { value: { ...meta, error: UNDECRYPTABLE.impostor }, ...mine };
-    const content = decodeContent(payload);
-    if (!content) return { value: { ...meta, sender, error: UNDECRYPTABLE.unreadable }, ...mine };
-    return { value: { ...meta, sender, ...(content.type === 'text' ? { text: content.text } : {}) }, content, ...mine };
+    return undefined;
   }
 
   private async processCommit(group: Group, dto: MessageDto): Promise<void> {
@@ -241,9 +220,21 @@ export class E2ee implements E2eeApi {
     const messages = await this.locks.run(conversationId, async () => {
       const group = (await this.usable(conversationId)) ?? (await this.joining.joinByWelcome(conversationId));
       if (group && newest > group.seq) await this.catchUp(group, newest);
+      await fillFromVault(this.groups, this.vault, conversationId, page);
       return Promise.all(page.map((m) => this.fromHistory(m)));
     });
     return messages.filter((m): m is Message => m !== undefined);
+  }
+
+  /** A new vault key for what comes next (after one of the user's devices was removed). */
+  rotateVault(): Promise<void> {
+    return this.vault.rotate();
+  }
+
+  /** Uploads what waits for the vault, and stops. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.vault.flush().catch(() => undefined);
   }
 
   /** An edit or delete the server announced: a deleted message's text is erased from this device too. */
@@ -296,11 +287,13 @@ export class E2ee implements E2eeApi {
     this.index.set(dto.id, { conversationId: dto.conversationId, seq: dto.seq });
     if (content.type === 'text') {
       await this.groups.saveText(dto.conversationId, dto.seq, { ...meta, text: content.text });
+      this.vault.enqueue(dto.conversationId, dto.seq, { ...meta, text: content.text });
       return this.shown(dto, { text: content.text });
     }
     const target = await this.groups.text(dto.conversationId, content.target.seq);
     const edited = { ...target, text: content.text, editedAt: dto.sentAt };
     await this.groups.saveText(dto.conversationId, content.target.seq, edited);
+    this.vault.enqueue(dto.conversationId, content.target.seq, edited);
     return storedMessage(dto.conversationId, content.target.seq, edited);
   }
 
@@ -401,3 +394,4 @@ export class E2ee implements E2eeApi {
   }
 
 }
+

@@ -139,6 +139,22 @@ export interface WelcomesTable {
   delivered_at: number | null;
 }
 
+export interface VaultKeysTable {
+  user_id: string;
+  version: number;
+  wrapped_keyring: Uint8Array;
+  updated_at: number;
+}
+
+export interface VaultRecordsTable {
+  user_id: string;
+  conversation_id: string;
+  seq: number;
+  key_version: number;
+  body: Uint8Array;
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -155,6 +171,8 @@ export interface Database {
   key_packages: KeyPackagesTable;
   mls_groups: MlsGroupsTable;
   welcomes: WelcomesTable;
+  vault_keys: VaultKeysTable;
+  vault_records: VaultRecordsTable;
 }
 
 /** Kept so later tables can use auto-increment ids without touching this import. */

@@ -10,6 +10,7 @@ import { getConversation, listConversations, renameGroup } from '../commands/con
 import { lookupDirectory, listDevices, registerDevice, removeDevice } from '../commands/e2e/devices.js';
 import { getIdentity, publishIdentity } from '../commands/e2e/identity.js';
 import { claimKeyPackages, publishKeyPackages } from '../commands/e2e/key-packages.js';
+import { getVaultKey, listVaultRecords, putVaultRecords, setVaultKey } from '../commands/vault.js';
 import { ackWelcomes, getGroupInfo, initGroup, listWelcomes } from '../commands/e2e/mls-groups.js';
 import { deleteMessage, editMessage } from '../commands/messages/change-message.js';
 import { history, markRead, messagesSince } from '../commands/messages/read-messages.js';
@@ -76,6 +77,12 @@ export function registerHandlers(socket: Socket, deps: Deps): void {
     await ackWelcomes(deps, a, i.deviceId, i.ids);
     return { ok: true as const };
   });
+
+  // The history vault: the user's own sealed history, for their other browsers.
+  on('vault:key:get', (a) => getVaultKey(deps, a));
+  on('vault:key:set', (a, i) => setVaultKey(deps, a, i));
+  on('vault:put', (a, i) => putVaultRecords(deps, a, i));
+  on('vault:list', (a, i) => listVaultRecords(deps, a, i));
 
   // Typing is ephemeral: authorized, throttled per conversation, never stored.
   const lastTyping = new Map<string, number>();

@@ -21,7 +21,10 @@ export function LoginPage({ notice }: { notice: string | undefined }) {
     setBusy(true);
     setError(undefined);
     try {
-      signedIn(await client.login(username.trim(), password));
+      const user = await client.login(username.trim(), password);
+      // Connect (and set up this browser's end-to-end device) before showing the app: a reload from then on finds the
+      // device in this browser's store, without the password. A failed connection does not block signing in.
+      signedIn(user, await client.connect().then(() => true, () => false));
     } catch (err) {
       setError(
         describeError(err, {

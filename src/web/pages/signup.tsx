@@ -31,7 +31,10 @@ export function SignupPage() {
     setBusy(true);
     setError(undefined);
     try {
-      signedIn(await client.signup(name, password));
+      const user = await client.signup(name, password);
+      // Connect (and set up this browser's end-to-end device) before showing the app: a reload from then on finds the
+      // device in this browser's store, without the password. A failed connection does not block signing in.
+      signedIn(user, await client.connect().then(() => true, () => false));
     } catch (err) {
       setError(describeError(err, { USERNAME_TAKEN: 'That user name is taken. Please choose another one.' }));
       setBusy(false);

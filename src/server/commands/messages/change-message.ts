@@ -5,6 +5,7 @@ import { notFound } from '../../errors.js';
 import type { Actor } from '../../policies/actor.js';
 import { accessConversation, assertCanChangeMessage } from '../../policies/conversations.js';
 import { presentMessage } from '../../presenters/message.js';
+import { deleteVaultRecordsOf } from '../../db/repositories/vault.js';
 
 async function loadOwn(deps: Deps, actor: Actor, messageId: string, change: 'edit' | 'delete') {
   const message = await findMessage(deps.db, messageId);
@@ -23,10 +24,13 @@ export async function editMessage(deps: Deps, actor: Actor, messageId: string, c
   return published(deps, messageId);
 }
 
-/** Deleting leaves a tombstone every member sees; the body is erased. */
+/** Deleting leaves a tombstone every member sees; the body is erased, and so are the sealed copies in vaults. */
 export async function deleteMessage(deps: Deps, actor: Actor, messageId: string): Promise<MessageDto> {
-  await loadOwn(deps, actor, messageId, 'delete');
-  await tombstoneMessage(deps.db, messageId, Date.now());
+  const message = await loadOwn(deps, actor, messageId, 'delete');
+  await deps.db.transaction().execute(async (trx) => {
+    await tombstoneMessage(trx, messageId, Date.now());
+    await deleteVaultRecordsOf(trx, message.conversation_id, message.seq);
+  });
   return published(deps, messageId);
 }
 

@@ -1,0 +1,227 @@
+/**
+ * The history vault on the client. A keyring of random vault keys (one per version; a new one at every rotation) is
+ * kept on the server sealed under a key derived from the password's vaultKey, and in this device's store. Every
+ * message this device reads or sends is sealed under a per-conversation subkey of the newest vault key
+ * (HKDF-SHA256 → AES-256-GCM; associated data: conversation id, sequence number, key version) and uploaded, so the
+ * user's other and future browsers read the full history. WebCrypto only; nothing here is hand-made cryptography.
+ */
+import { z } from 'zod';
+import { MAX_VAULT_RECORDS_PER_LIST, MAX_VAULT_RECORDS_PER_PUT, type VaultRecordDto } from '../../protocol/vault.js';
+import { base64UrlToBytes, bytesToBase64Url } from '../encoding.js';
+import { ParleyError } from '../errors.js';
+import type { Requester } from './api.js';
+import { decodeStoredText, encodeStoredText, type StoredText } from './content.js';
+import type { SecretStore } from './store.js';
+
+const WRAP_INFO = 'parley/vault-wrap/v1';
+const RECORD_INFO = 'parley/vault-record/v1';
+const subtle = () => globalThis.crypto.subtle;
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+const Keyring = z.strictObject({ version: z.number().int().positive(), keys: z.record(z.string(), z.string()) });
+type Keyring = z.infer<typeof Keyring>;
+
+async function hkdfKey(ikm: Uint8Array, info: string, usages: KeyUsage[]): Promise<CryptoKey> {
+  const base = await subtle().importKey('raw', ikm as BufferSource, 'HKDF', false, ['deriveKey']);
+  return subtle().deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: utf8(info) },
+    base,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    usages,
+  );
+}
+
+async function seal(key: CryptoKey, plaintext: Uint8Array, aad: Uint8Array): Promise<Uint8Array> {
+  const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
+  const sealed = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv, additionalData: aad as BufferSource }, key, plaintext as BufferSource));
+  const out = new Uint8Array(12 + sealed.length);
+  out.set(iv);
+  out.set(sealed, 12);
+  return out;
+}
+
+async function open(key: CryptoKey, body: Uint8Array, aad: Uint8Array): Promise<Uint8Array> {
+  const plain = await subtle().decrypt(
+    { name: 'AES-GCM', iv: body.slice(0, 12) as BufferSource, additionalData: aad as BufferSource },
+    key,
+    body.slice(12),
+  );
+  return new Uint8Array(plain);
+}
+
+const codeOf = (err: unknown) => (err instanceof ParleyError ? err.code : undefined);
+
+export class Vault {
+  private keyring: Keyring | undefined;
+  /** Raw 32 bytes derived from the vaultKey: seals the keyring (kept in the store, so a reload can rotate). */
+  private wrapSecret: Uint8Array | undefined;
+  private readonly subkeys = new Map<string, Promise<CryptoKey>>();
+  private readonly queue = new Map<string, Map<number, StoredText>>();
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly rt: Requester,
+    private readonly store: SecretStore,
+    private readonly username: string,
+  ) {}
+
+  private get storeKey(): string {
+    return `${this.username}/vault`;
+  }
+
+  static async open(rt: Requester, store: SecretStore, username: string, vaultKey: Uint8Array | undefined): Promise<Vault> {
+    const vault = new Vault(rt, store, username);
+    await vault.load(vaultKey);
+    return vault;
+  }
+
+  /** Loads the keyring: from the server with the vaultKey (creating it the first time), else from the store. */
+  async load(vaultKey: Uint8Array | undefined): Promise<void> {
+    if (vaultKey) {
+      this.wrapSecret = await this.deriveWrapSecret(vaultKey);
+      for (let attempt = 0; attempt < 5 && !this.keyring; attempt++) {
+        try {
+          const { version, wrappedKeyring } = await this.rt.request('vault:key:get', {});
+          this.keyring = await this.unwrap(wrappedKeyring, version);
+        } catch (err) {
+          if (codeOf(err) !== 'NOT_FOUND') throw err;
+          const first: Keyring = { version: 1, keys: { 1: bytesToBase64Url(globalThis.crypto.getRandomValues(new Uint8Array(32))) } };
+          try {
+            await this.rt.request('vault:key:set', { expectedVersion: 0, version: 1, wrappedKeyring: await this.wrap(first) });
+            this.keyring = first;
+          } catch (setErr) {
+            if (codeOf(setErr) !== 'CONFLICT') throw setErr; // another device created it first: read theirs
+          }
+        }
+      }
+      await this.save();
+      return;
+    }
+    const saved = await this.store.get(this.storeKey);
+    if (!saved) return;
+    const parsed = z.strictObject({ keyring: Keyring, wrap: z.string() }).parse(JSON.parse(new TextDecoder().decode(saved)));
+    this.keyring = parsed.keyring;
+    this.wrapSecret = base64UrlToBytes(parsed.wrap);
+  }
+
+  get ready(): boolean {
+    return this.keyring !== undefined;
+  }
+
+  /** After a password change: the same keyring sealed under the new password's key. */
+  async rewrap(newVaultKey: Uint8Array): Promise<void> {
+    const keyring = this.requireKeyring();
+    this.wrapSecret = await this.deriveWrapSecret(newVaultKey);
+    await this.rt.request('vault:key:set', { expectedVersion: keyring.version, version: keyring.version, wrappedKeyring: await this.wrap(keyring) });
+    await this.save();
+  }
+
+  /** A new vault key for what comes next (after a device was removed: it never learns the new key). */
+  async rotate(): Promise<void> {
+    const keyring = this.requireKeyring();
+    const next: Keyring = {
+      version: keyring.version + 1,
+      keys: { ...keyring.keys, [keyring.version + 1]: bytesToBase64Url(globalThis.crypto.getRandomValues(new Uint8Array(32))) },
+    };
+    await this.rt.request('vault:key:set', { expectedVersion: keyring.version, version: next.version, wrappedKeyring: await this.wrap(next) });
+    this.keyring = next;
+    await this.save();
+  }
+
+  /** Queues a message's text for upload (sent in small batches in the background). */
+  enqueue(conversationId: string, seq: number, value: StoredText): void {
+    if (!this.keyring || value.text === undefined) return;
+    const forConversation = this.queue.get(conversationId) ?? new Map<number, StoredText>();
+    forConversation.set(seq, value);
+    this.queue.set(conversationId, forConversation);
+    this.flushing ??= Promise.resolve().then(() => this.flush()).finally(() => (this.flushing = undefined));
+  }
+
+  /** Uploads everything queued (awaitable, e.g. before closing). */
+  async flush(): Promise<void> {
+    for (const [conversationId, entries] of [...this.queue]) {
+      this.queue.delete(conversationId);
+      const all = [...entries];
+      for (let i = 0; i < all.length; i += MAX_VAULT_RECORDS_PER_PUT) {
+        const records = await Promise.all(all.slice(i, i + MAX_VAULT_RECORDS_PER_PUT).map(([seq, value]) => this.sealRecord(conversationId, seq, value)));
+        await this.rt.request('vault:put', { conversationId, records }).catch(() => undefined);
+      }
+    }
+  }
+
+  /** Texts of these messages from the vault (those it holds and this keyring opens). */
+  async fetch(conversationId: string, seqs: number[]): Promise<Map<number, StoredText>> {
+    const out = new Map<number, StoredText>();
+    if (!this.keyring || seqs.length === 0) return out;
+    for (let i = 0; i < seqs.length; i += MAX_VAULT_RECORDS_PER_LIST) {
+      const { records } = await this.rt.request('vault:list', { conversationId, seqs: seqs.slice(i, i + MAX_VAULT_RECORDS_PER_LIST) });
+      for (const record of records) {
+        const value = await this.openRecord(conversationId, record).catch(() => undefined);
+        if (value) out.set(record.seq, value);
+      }
+    }
+    return out;
+  }
+
+  private async sealRecord(conversationId: string, seq: number, value: StoredText): Promise<VaultRecordDto> {
+    const keyring = this.requireKeyring();
+    const keyVersion = keyring.version;
+    const key = await this.subkey(keyVersion, conversationId);
+    return { seq, keyVersion, body: await seal(key, encodeStoredText(value), recordAad(conversationId, seq, keyVersion)) };
+  }
+
+  private async openRecord(conversationId: string, record: VaultRecordDto): Promise<StoredText | undefined> {
+    const key = await this.subkey(record.keyVersion, conversationId);
+    return decodeStoredText(await open(key, record.body, recordAad(conversationId, record.seq, record.keyVersion)));
+  }
+
+  private subkey(version: number, conversationId: string): Promise<CryptoKey> {
+    const id = `${version}\u0000${conversationId}`;
+    let key = this.subkeys.get(id);
+    if (!key) {
+      const raw = this.requireKeyring().keys[version];
+      if (!raw) return Promise.reject(new ParleyError('NOT_FOUND', `No vault key version ${version} on this device.`));
+      key = hkdfKey(base64UrlToBytes(raw), `${RECORD_INFO}\u0000${conversationId}`, ['encrypt', 'decrypt']);
+      this.subkeys.set(id, key);
+    }
+    return key;
+  }
+
+  private async deriveWrapSecret(vaultKey: Uint8Array): Promise<Uint8Array> {
+    const base = await subtle().importKey('raw', vaultKey as BufferSource, 'HKDF', false, ['deriveBits']);
+    const bits = await subtle().deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: utf8(WRAP_INFO) }, base, 256);
+    return new Uint8Array(bits);
+  }
+
+  private async wrapKey(): Promise<CryptoKey> {
+    if (!this.wrapSecret) throw new ParleyError('UNAUTHENTICATED', 'Log in with your password to change the vault.');
+    return subtle().importKey('raw', this.wrapSecret as BufferSource, 'AES-GCM', false, ['encrypt', 'decrypt']);
+  }
+
+  private async wrap(keyring: Keyring): Promise<Uint8Array> {
+    return seal(await this.wrapKey(), utf8(JSON.stringify(keyring)), utf8(`${WRAP_INFO}\u0000${this.username}`));
+  }
+
+  private async unwrap(wrapped: Uint8Array, version: number): Promise<Keyring> {
+    const plain = await open(await this.wrapKey(), wrapped, utf8(`${WRAP_INFO}\u0000${this.username}`));
+    const keyring = Keyring.parse(JSON.parse(new TextDecoder().decode(plain)));
+    if (keyring.version !== version) throw new ParleyError('BAD_RESPONSE', 'The vault keyring does not match its version.');
+    return keyring;
+  }
+
+  private requireKeyring(): Keyring {
+    if (!this.keyring) throw new ParleyError('UNAUTHENTICATED', 'Log in with your password to open the vault on this device.');
+    return this.keyring;
+  }
+
+  private async save(): Promise<void> {
+    if (!this.keyring || !this.wrapSecret) return;
+    const bytes = utf8(JSON.stringify({ keyring: this.keyring, wrap: bytesToBase64Url(this.wrapSecret) }));
+    await this.store.write(new Map([[this.storeKey, bytes]]));
+  }
+}
+
+function recordAad(conversationId: string, seq: number, keyVersion: number): Uint8Array {
+  return utf8(`${RECORD_INFO}\u0000${conversationId}\u0000${seq}\u0000${keyVersion}`);
+}

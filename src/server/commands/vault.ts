@@ -1,0 +1,51 @@
+/**
+ * The history vault (see src/protocol/vault.ts). Only the user reads or writes their own keyring and records; a
+ * record may be written only for a message of a conversation they are a member of, that they can see (after they
+ * joined, up to the newest), and read back only while they are a member. The server never opens any of it.
+ */
+import type { z } from 'zod';
+import type { ListVaultRecordsRequest, PutVaultRecordsRequest, SetVaultKeyRequest, VaultRecordDto } from '../../protocol/vault.js';
+import { compareAndSetVaultKey, findVaultKey, upsertVaultRecords, vaultRecords } from '../db/repositories/vault.js';
+import type { Deps } from '../deps.js';
+import { AppError, notFound } from '../errors.js';
+import type { Actor } from '../policies/actor.js';
+import { accessConversation } from '../policies/conversations.js';
+
+export async function getVaultKey(deps: Deps, actor: Actor): Promise<{ version: number; wrappedKeyring: Uint8Array }> {
+  const row = await findVaultKey(deps.db, actor.user.id);
+  if (!row) throw notFound('You have no vault yet.');
+  return { version: Number(row.version), wrappedKeyring: row.wrapped_keyring };
+}
+
+export async function setVaultKey(deps: Deps, actor: Actor, input: z.infer<typeof SetVaultKeyRequest>): Promise<{ version: number }> {
+  const { expectedVersion, version, wrappedKeyring } = input;
+  if (version !== expectedVersion && version !== expectedVersion + 1) {
+    throw new AppError('VALIDATION_FAILED', 'The new version must be the expected one (re-wrap) or the next (rotation).');
+  }
+  const row = { user_id: actor.user.id, version, wrapped_keyring: wrappedKeyring, updated_at: Date.now() };
+  if (!(await compareAndSetVaultKey(deps.db, row, expectedVersion))) {
+    throw new AppError('CONFLICT', 'Your vault key changed meanwhile (another device): read it again and retry.');
+  }
+  return { version };
+}
+
+export async function putVaultRecords(deps: Deps, actor: Actor, input: z.infer<typeof PutVaultRecordsRequest>): Promise<{ stored: number }> {
+  const { conversation, member } = await accessConversation(deps.db, actor, input.conversationId);
+  for (const r of input.records) {
+    if (r.seq <= member.joined_seq || r.seq > conversation.last_seq) {
+      throw new AppError('VALIDATION_FAILED', `Message ${r.seq} is not one you can see in this conversation.`);
+    }
+  }
+  const now = Date.now();
+  const unique = new Map(input.records.map((r) => [r.seq, r]));
+  await upsertVaultRecords(deps.db, [...unique.values()].map((r) => ({
+    user_id: actor.user.id, conversation_id: input.conversationId, seq: r.seq, key_version: r.keyVersion, body: r.body, updated_at: now,
+  })));
+  return { stored: unique.size };
+}
+
+export async function listVaultRecords(deps: Deps, actor: Actor, input: z.infer<typeof ListVaultRecordsRequest>): Promise<{ records: VaultRecordDto[] }> {
+  await accessConversation(deps.db, actor, input.conversationId);
+  const rows = await vaultRecords(deps.db, actor.user.id, input.conversationId, [...new Set(input.seqs)]);
+  return { records: rows.map((r) => ({ seq: Number(r.seq), keyVersion: Number(r.key_version), body: r.body })) };
+}
