@@ -1,5 +1,6 @@
 import type { DestinationStream } from 'pino';
 import { createClient, type RedisClientType } from 'redis';
+import { SendQueue } from './commands/messages/send-queue.js';
 import type { Config } from './config.js';
 import { connectDatabase, migrateToLatest } from './db/connect.js';
 import { deleteExpiredSessions } from './db/repositories/sessions.js';
@@ -33,14 +34,16 @@ export async function startServer(config: Config, logDestination?: DestinationSt
   }
 
   const realtime: { io?: ParleyIo } = {};
+  const events = realtimePublisher(() => realtime.io);
   const deps: Deps = {
     config,
     db,
     log,
     limiters: createRateLimiters(config, redis),
     preloginSecret: await getOrCreateSecret(db, 'prelogin-salt'),
-    events: realtimePublisher(() => realtime.io),
+    events,
     presence: redis ? redisPresence(redis) : memoryPresence(),
+    sends: new SendQueue(db, events, log),
   };
   const app = await buildApp(deps, log);
   const io = attachRealtime(app.server, deps, redis);
@@ -71,6 +74,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
         // Closing the engine drops transports without a disconnect packet: clients reconnect to the next instance.
         await io.close().catch(() => undefined);
         await app.close().catch(() => undefined);
+        await deps.sends.idle();
         await db.destroy();
         if (redis) await redis.quit().catch(() => undefined);
       })();

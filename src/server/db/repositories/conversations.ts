@@ -64,10 +64,13 @@ export async function setReadSeq(db: Db, conversationId: string, userId: string,
     .where('conversation_id', '=', conversationId).where('user_id', '=', userId).where('read_seq', '<', seq).execute();
 }
 
-/** Takes the next sequence number of a conversation (a row lock on PostgreSQL serialises senders). */
-export async function takeNextSeq(db: Db, conversationId: string, now: number): Promise<number> {
+/**
+ * Takes `count` consecutive sequence numbers of a conversation and returns the last (the first is last - count + 1).
+ * On PostgreSQL the UPDATE holds the conversation's row lock until commit, which serialises senders.
+ */
+export async function takeSeqs(db: Db, conversationId: string, count: number, now: number): Promise<number> {
   const row = await db.updateTable('conversations')
-    .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_activity_at: now }))
+    .set((eb) => ({ last_seq: eb('last_seq', '+', count), last_activity_at: now }))
     .where('id', '=', conversationId).returning('last_seq').executeTakeFirstOrThrow();
   return row.last_seq;
 }
