@@ -30,8 +30,11 @@ export const MAX_BATCH = 256;
  * on PostgreSQL the other pool connections stay free for reads and other commands.
  */
 export class SendQueue {
-  /** Counters: transactions that committed a batch, sends refused inside a batch, batches stored send by send. */
-  readonly stats = { batches: 0, refused: 0, splits: 0 };
+  /**
+   * Counters: transactions that committed a batch and the sends they answered; sends refused inside a batch; batches
+   * that were stored send by send.
+   */
+  readonly stats = { batches: 0, sends: 0, refused: 0, splits: 0 };
   private queue: Waiting[] = [];
   private running: Promise<void> | undefined;
 
@@ -56,9 +59,12 @@ export class SendQueue {
 
   private async drain(): Promise<void> {
     try {
-      // The sends whose checks end in this turn of the event loop join the first batch.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      while (this.queue.length > 0) await this.store(this.queue.splice(0, MAX_BATCH));
+      while (this.queue.length > 0) {
+        // Let every send whose checks can finish now (their reads waited for the connection while the last batch was
+        // written) join this batch, rather than the next one.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        await this.store(this.queue.splice(0, MAX_BATCH));
+      }
     } finally {
       this.running = undefined;
     }
@@ -70,6 +76,7 @@ export class SendQueue {
       try {
         const outcomes = await this.db.transaction().execute((trx) => storeBatch(trx, rest.map((w) => w.send), Date.now()));
         this.stats.batches++;
+        this.stats.sends += rest.length;
         this.settle(rest, outcomes);
         return;
       } catch (err) {
