@@ -92,7 +92,10 @@ export async function storeBatch(trx: Db, sends: PendingSend[], now: number): Pr
     const key = keyOf(conversationId, userId);
     if ((readSeqs.get(key)?.seq ?? 0) < seq) readSeqs.set(key, { conversationId, userId, seq });
   }
-  for (const r of readSeqs.values()) await setReadSeq(trx, r.conversationId, r.userId, r.seq);
+  // In key order too (conversation, then user), like the counters: concurrent batches lock member rows in one order.
+  for (const [, r] of [...readSeqs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    await setReadSeq(trx, r.conversationId, r.userId, r.seq);
+  }
 
   const created = new Map<number, DomainEvent[]>();
   for (const { send, index } of writes) {
