@@ -13,6 +13,9 @@ import { attachRealtime, type ParleyIo } from './realtime/io.js';
 import { memoryPresence, redisPresence } from './realtime/presence.js';
 import { createRateLimiters } from './security/rate-limits.js';
 
+/** Batches of sends in flight at once on PostgreSQL (the pool has 10 connections: the rest serve reads). */
+const SENDS_IN_FLIGHT_POSTGRES = 4;
+
 export interface RunningServer {
   url: string;
   deps: Deps;
@@ -43,7 +46,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
     preloginSecret: await getOrCreateSecret(db, 'prelogin-salt'),
     events,
     presence: redis ? redisPresence(redis) : memoryPresence(),
-    sends: new SendQueue(db, events, log),
+    sends: new SendQueue(db, events, log, config.database.kind === 'postgres' ? SENDS_IN_FLIGHT_POSTGRES : 1),
   };
   const app = await buildApp(deps, log);
   const io = attachRealtime(app.server, deps, redis);

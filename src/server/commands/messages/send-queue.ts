@@ -26,8 +26,11 @@ export const MAX_BATCH = 256;
  * stored alone in its own transaction, as if there were no batching; a send that fails alone is answered with the
  * message stored under its key if there is one (a retry that lost a race), else with its error.
  *
- * One queue per process and one batch in flight: on SQLite the one connection runs one transaction at a time anyway;
- * on PostgreSQL the other pool connections stay free for reads and other commands.
+ * One queue per process. On SQLite one batch is in flight at a time (the one connection runs one transaction at a
+ * time anyway). On PostgreSQL a few batches may be in flight (`maxInFlight`), each on its own pool connection: a
+ * batch there spends most of its time in round trips, and while all are busy the next batch grows. Concurrent batches
+ * take the conversations' counter rows in the same order (store-batch.ts), so they wait for each other rather than
+ * deadlock; the rest of the pool stays free for reads and other commands.
  */
 export class SendQueue {
   /**
@@ -36,38 +39,53 @@ export class SendQueue {
    */
   readonly stats = { batches: 0, sends: 0, refused: 0, splits: 0 };
   private queue: Waiting[] = [];
-  private running: Promise<void> | undefined;
+  private inFlight = 0;
+  private scheduled = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly db: Db,
     private readonly events: EventPublisher,
     private readonly log: Logger,
+    private readonly maxInFlight = 1,
   ) {}
 
   /** Stores the send with the next batch; resolves with its message once that batch committed. */
   submit(send: PendingSend): Promise<MessageDto> {
     return new Promise<MessageDto>((resolve, reject) => {
       this.queue.push({ send, resolve, reject });
-      this.running ??= this.drain();
+      this.pump();
     });
   }
 
   /** Resolves once every submitted send has its answer (for shutdown, before the database closes). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  idle(): Promise<void> {
+    if (this.queue.length === 0 && this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        // Let every send whose checks can finish now (their reads waited for the connection while the last batch was
-        // written) join this batch, rather than the next one.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        await this.store(this.queue.splice(0, MAX_BATCH));
+  private pump(): void {
+    if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
+    this.scheduled = true;
+    // Wait one turn of the event loop: every send whose checks can finish now (on SQLite their reads waited for the
+    // connection while the last batch was written) joins this batch rather than the next.
+    setImmediate(() => {
+      this.scheduled = false;
+      while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        this.inFlight++;
+        this.store(batch)
+          .catch((err: unknown) => {
+            this.log.error({ err }, 'a batch of sends failed');
+            for (const waiting of batch) waiting.reject(err);
+          })
+          .finally(() => {
+            this.inFlight--;
+            if (this.queue.length === 0 && this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+            this.pump();
+          });
       }
-    } finally {
-      this.running = undefined;
-    }
+    });
   }
 
   private async store(batch: Waiting[]): Promise<void> {
