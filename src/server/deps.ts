@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { SendQueue } from './commands/messages/send-queue.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
 import type { EventPublisher } from './events/domain-events.js';
@@ -14,6 +15,8 @@ export interface Deps {
   preloginSecret: Buffer;
   events: EventPublisher;
   presence: Presence;
+  /** The group commit of messages:send (one per process). */
+  sends: SendQueue;
 }
 
 /** Where a request came from, for rate limits and the sessions page. */

@@ -1,5 +1,6 @@
 import type { DestinationStream } from 'pino';
 import { createClient, type RedisClientType } from 'redis';
+import { SendQueue } from './commands/messages/send-queue.js';
 import type { Config } from './config.js';
 import { connectDatabase, migrateToLatest } from './db/connect.js';
 import { deleteExpiredSessions } from './db/repositories/sessions.js';
@@ -11,6 +12,9 @@ import { realtimePublisher } from './realtime/fanout.js';
 import { attachRealtime, type ParleyIo } from './realtime/io.js';
 import { memoryPresence, redisPresence } from './realtime/presence.js';
 import { createRateLimiters } from './security/rate-limits.js';
+
+/** Batches of sends in flight at once on PostgreSQL (the pool has 10 connections: the rest serve reads). */
+const SENDS_IN_FLIGHT_POSTGRES = 4;
 
 export interface RunningServer {
   url: string;
@@ -33,14 +37,16 @@ export async function startServer(config: Config, logDestination?: DestinationSt
   }
 
   const realtime: { io?: ParleyIo } = {};
+  const events = realtimePublisher(() => realtime.io);
   const deps: Deps = {
     config,
     db,
     log,
     limiters: createRateLimiters(config, redis),
     preloginSecret: await getOrCreateSecret(db, 'prelogin-salt'),
-    events: realtimePublisher(() => realtime.io),
+    events,
     presence: redis ? redisPresence(redis) : memoryPresence(),
+    sends: new SendQueue(db, events, log, config.database.kind === 'postgres' ? SENDS_IN_FLIGHT_POSTGRES : 1),
   };
   const app = await buildApp(deps, log);
   const io = attachRealtime(app.server, deps, redis);
@@ -71,6 +77,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
         // Closing the engine drops transports without a disconnect packet: clients reconnect to the next instance.
         await io.close().catch(() => undefined);
         await app.close().catch(() => undefined);
+        await deps.sends.idle();
         await db.destroy();
         if (redis) await redis.quit().catch(() => undefined);
       })();

@@ -134,6 +134,8 @@ describe(`blocks and presence (${dialect})`, () => {
     await bob.contacts.unblock('alice');
     await expect(bob.messages.send(direct.id, 'unblocked but not contacts')).rejects.toMatchObject({ code: 'NOT_A_CONTACT' });
     await bob.contacts.block('alice');
+    // The block binds both ways: the one who blocked cannot write either.
+    await expect(bob.messages.send(direct.id, 'blocked by me')).rejects.toMatchObject({ code: 'BLOCKED' });
     expect((await bob.contacts.list()).map((c) => `${c.username}:${c.state}`)).toEqual(['alice:blocked']);
 
     alicePresence.length = 0;

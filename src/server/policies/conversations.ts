@@ -1,8 +1,8 @@
 import { MLS_COMMIT, MLS_CONTENT_PREFIX } from '../../protocol/e2e.js';
 import type { Db } from '../db/connect.js';
-import { findConversation, findMember, listMembers, type ConversationRow, type MemberRow } from '../db/repositories/conversations.js';
+import { findDirectPeer, findMembership, type ConversationRow, type MemberRow } from '../db/repositories/conversations.js';
 import { AppError, notFound } from '../errors.js';
-import { assertContacts } from './contacts.js';
+import { assertStanding } from './contacts.js';
 import type { Actor } from './actor.js';
 
 /** What a member may see of a conversation: the row and their membership. */
@@ -18,11 +18,10 @@ const NOT_FOUND_MESSAGE = 'No such conversation.';
  * exactly the one for a random id.
  */
 export async function accessConversation(db: Db, actor: Actor, conversationId: string): Promise<Access> {
-  const member = await findMember(db, conversationId, actor.user.id);
-  if (!member) throw notFound(NOT_FOUND_MESSAGE);
-  const conversation = await findConversation(db, conversationId);
-  if (!conversation) throw notFound(NOT_FOUND_MESSAGE);
-  return { conversation, member };
+  const row = await findMembership(db, conversationId, actor.user.id);
+  if (!row) throw notFound(NOT_FOUND_MESSAGE);
+  const { conversation_id, user_id, role, joined_seq, read_seq, joined_at, ...conversation } = row;
+  return { conversation, member: { conversation_id, user_id, role, joined_seq, read_seq, joined_at } };
 }
 
 const isAdmin = (m: MemberRow) => m.role === 'owner' || m.role === 'admin';
@@ -89,6 +88,6 @@ export function visibleFromSeq(access: Access): number {
 /** A direct conversation carries messages only while the two are contacts (a removal or a block ends it). */
 export async function assertCanSendTo(db: Db, actor: Actor, access: Access): Promise<void> {
   if (access.conversation.kind !== 'direct') return;
-  const other = (await listMembers(db, access.conversation.id)).find((m) => m.user_id !== actor.user.id);
-  if (other) await assertContacts(db, actor.user.id, other.user_id, other.username);
+  const other = await findDirectPeer(db, access.conversation.id, actor.user.id);
+  if (other) assertStanding(other, other.username);
 }

@@ -13,9 +13,10 @@ import type { Access } from '../../policies/conversations.js';
 import { presentWelcome } from '../../presenters/e2e.js';
 
 /**
- * The MLS part of a send, run inside the send's transaction right after the message took its sequence number (on
- * PostgreSQL that UPDATE holds the conversation's row lock, so every send and commit of the conversation is
- * serialised here; SQLite runs one transaction at a time). Returns the events to publish after commit.
+ * The MLS part of a send, run inside the transaction of the send's batch (commands/messages/store-batch.ts) right after
+ * the message took its sequence number (on PostgreSQL that UPDATE holds the conversation's row lock, so every send and
+ * commit of the conversation is serialised here; SQLite runs one transaction at a time), after the sends before it in
+ * the batch. Returns the events to publish after commit; an AppError refuses this send only.
  */
 export type MlsStep = (trx: Db, seq: number, now: number) => Promise<DomainEvent[]>;
 

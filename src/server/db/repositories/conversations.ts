@@ -28,6 +28,32 @@ export function findMember(db: Db, conversationId: string, userId: string): Prom
     .where('conversation_id', '=', conversationId).where('user_id', '=', userId).executeTakeFirst();
 }
 
+/** A user's membership with its conversation, in one query (the check every conversation access makes). */
+export function findMembership(db: Db, conversationId: string, userId: string): Promise<(MemberRow & ConversationRow) | undefined> {
+  return db.selectFrom('conversation_members').innerJoin('conversations', 'conversations.id', 'conversation_members.conversation_id')
+    .selectAll('conversation_members').selectAll('conversations')
+    .where('conversation_members.conversation_id', '=', conversationId).where('conversation_members.user_id', '=', userId)
+    .executeTakeFirst();
+}
+
+/** The other member of a direct conversation, whether `me` has them as a contact, and whether either blocked the other. */
+export async function findDirectPeer(db: Db, conversationId: string, me: string): Promise<{ userId: string; username: string; contact: boolean; blocked: boolean } | undefined> {
+  const row = await db.selectFrom('conversation_members as m').innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['m.user_id', 'u.username'])
+    .select((eb) => [
+      eb.exists(eb.selectFrom('contacts').select('contacts.user_id')
+        .where('contacts.user_id', '=', me).whereRef('contacts.contact_id', '=', 'm.user_id')).as('contact'),
+      eb.exists(eb.selectFrom('blocks').select('blocks.blocker_id').where((b) => b.or([
+        b.and([b('blocks.blocker_id', '=', me), b('blocks.blocked_id', '=', b.ref('m.user_id'))]),
+        b.and([b('blocks.blocker_id', '=', b.ref('m.user_id')), b('blocks.blocked_id', '=', me)]),
+      ]))).as('blocked'),
+    ])
+    .where('m.conversation_id', '=', conversationId).where('m.user_id', '!=', me).executeTakeFirst();
+  if (!row) return undefined;
+  // EXISTS is 0/1 on SQLite and a boolean on PostgreSQL.
+  return { userId: row.user_id, username: row.username, contact: Boolean(row.contact), blocked: Boolean(row.blocked) };
+}
+
 export function listMembers(db: Db, conversationId: string): Promise<MemberWithName[]> {
   return db.selectFrom('conversation_members').innerJoin('users', 'users.id', 'conversation_members.user_id')
     .selectAll('conversation_members').select('users.username')
@@ -64,10 +90,13 @@ export async function setReadSeq(db: Db, conversationId: string, userId: string,
     .where('conversation_id', '=', conversationId).where('user_id', '=', userId).where('read_seq', '<', seq).execute();
 }
 
-/** Takes the next sequence number of a conversation (a row lock on PostgreSQL serialises senders). */
-export async function takeNextSeq(db: Db, conversationId: string, now: number): Promise<number> {
+/**
+ * Takes `count` consecutive sequence numbers of a conversation and returns the last (the first is last - count + 1).
+ * On PostgreSQL the UPDATE holds the conversation's row lock until commit, which serialises senders.
+ */
+export async function takeSeqs(db: Db, conversationId: string, count: number, now: number): Promise<number> {
   const row = await db.updateTable('conversations')
-    .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_activity_at: now }))
+    .set((eb) => ({ last_seq: eb('last_seq', '+', count), last_activity_at: now }))
     .where('id', '=', conversationId).returning('last_seq').executeTakeFirstOrThrow();
   return row.last_seq;
 }

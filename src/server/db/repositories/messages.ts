@@ -4,6 +4,9 @@ import type { MessagesTable } from '../schema.js';
 export type MessageRow = MessagesTable;
 export type MessageWithSender = MessageRow & { sender_username: string };
 
+/** Rows or key pairs per statement: 100 rows of 10 columns stay far below SQLite's and PostgreSQL's parameter limits. */
+const CHUNK = 100;
+
 const withSender = (db: Db) =>
   db.selectFrom('messages').innerJoin('users', 'users.id', 'messages.sender_id')
     .selectAll('messages').select('users.username as sender_username');
@@ -16,8 +19,21 @@ export function findMessage(db: Db, id: string): Promise<MessageWithSender | und
   return withSender(db).where('messages.id', '=', id).executeTakeFirst();
 }
 
-export async function insertMessage(db: Db, row: MessageRow): Promise<void> {
-  await db.insertInto('messages').values(row).execute();
+/** The stored messages among these (sender, client key) pairs: one indexed query for a whole batch of sends. */
+export async function findBySenderKeys(db: Db, keys: { senderId: string; clientKey: string }[]): Promise<MessageWithSender[]> {
+  const found: MessageWithSender[] = [];
+  for (let i = 0; i < keys.length; i += CHUNK) {
+    const chunk = keys.slice(i, i + CHUNK);
+    found.push(...await withSender(db)
+      .where((eb) => eb(eb.refTuple('messages.sender_id', 'messages.client_key'), 'in', chunk.map((k) => eb.tuple(k.senderId, k.clientKey))))
+      .execute());
+  }
+  return found;
+}
+
+/** Several rows in as few statements as the dialects' parameter limits allow. */
+export async function insertMessages(db: Db, rows: MessageRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('messages').values(rows.slice(i, i + CHUNK)).execute();
 }
 
 /** Newest first from the database, returned oldest first. */

@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageDto } from '../../src/protocol/messages.js';
+import { staleEpoch } from '../../src/server/commands/e2e/commit-check.js';
+import type { MlsStep } from '../../src/server/commands/e2e/mls-log.js';
+import type { PendingSend } from '../../src/server/commands/messages/store-batch.js';
+import type { ParleyClient } from '../../src/sdk/index.js';
+import { dialect } from '../support/env.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { befriend, eventually, inbox, signedIn } from '../support/users.js';
+
+// The group commit of sends (src/server/commands/messages/send-queue.ts): sends submitted together are stored in one
+// transaction with exactly the result of storing them one by one.
+describe(`group commit of sends (${dialect})`, () => {
+  let t: TestServer;
+  let alice: ParleyClient;
+  let bob: ParleyClient;
+  let carol: ParleyClient;
+  let users: Record<'alice' | 'bob' | 'carol', string>;
+  let direct: string;
+  let group: string;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    [alice, bob, carol] = await Promise.all([signedIn(t, 'alice'), signedIn(t, 'bob'), signedIn(t, 'carol')]);
+    await befriend(alice, bob);
+    await befriend(alice, carol);
+    direct = (await alice.conversations.openDirect('bob')).id;
+    group = (await alice.conversations.createGroup('batch', ['bob', 'carol'])).id;
+    const id = (c: ParleyClient) => c.user?.id ?? '';
+    users = { alice: id(alice), bob: id(bob), carol: id(carol) };
+  });
+  afterAll(async () => {
+    for (const c of [alice, bob, carol]) c.close();
+    await t.close();
+  });
+
+  const names = { alice: 'alice', bob: 'bob', carol: 'carol' } as const;
+  const pending = (who: keyof typeof names, conversationId: string, clientKey: string, mls?: MlsStep): PendingSend => ({
+    row: {
+      id: crypto.randomUUID(),
+      conversation_id: conversationId,
+      seq: 0,
+      sender_id: users[who],
+      client_key: clientKey,
+      content_type: 'text/plain',
+      body: new TextEncoder().encode(clientKey),
+      created_at: Date.now(),
+      edited_at: null,
+      deleted_at: null,
+    },
+    senderName: names[who],
+    mls,
+  });
+
+  /** Submits every send in the same turn of the event loop, so that they form one batch. */
+  const submitTogether = (sends: PendingSend[]) => Promise.allSettled(sends.map((s) => t.server.deps.sends.submit(s)));
+
+  const stored = async (conversationId: string) =>
+    t.server.deps.db.selectFrom('messages').select(['id', 'seq', 'sender_id', 'client_key'])
+      .where('conversation_id', '=', conversationId).orderBy('seq').execute();
+
+  /** The message as the wire carries it (the body's bytes, whatever their Buffer/Uint8Array class). */
+  const fulfilled = (r: PromiseSettledResult<MessageDto>) => {
+    if (r.status !== 'fulfilled') throw new Error(`expected a stored message, got ${String(r.reason)}`);
+    return { ...r.value, body: [...r.value.body] };
+  };
+  const refusal = (r: PromiseSettledResult<MessageDto>): unknown => {
+    if (r.status !== 'rejected') throw new Error(`expected a refusal, got seq ${r.value.seq}`);
+    return r.reason;
+  };
+
+  it('stores a burst in one transaction: gapless seqs in arrival order, a key repeated in the batch stored once', async () => {
+    const before = { ...t.server.deps.sends.stats };
+    const sends: PendingSend[] = [];
+    for (let i = 0; i < 40; i++) {
+      const who = (['alice', 'bob', 'carol'] as const)[i % 3] ?? 'alice';
+      sends.push(pending(who, i % 2 === 0 ? group : who === 'carol' ? group : direct, `burst-${i}`));
+    }
+    // Retries inside the same batch: same sender and key as an earlier send (a new row id, as a retry would build).
+    sends.push(pending('alice', group, 'burst-0'), pending('bob', direct, 'burst-1'), pending('alice', group, 'burst-0'));
+    // The same key in another conversation: CONFLICT, as if it came after its first use.
+    sends.push(pending('alice', direct, 'burst-0'));
+
+    const results = await submitTogether(sends);
+    const after = t.server.deps.sends.stats;
+    expect(after.batches - before.batches).toBe(1);
+    expect(after.splits - before.splits).toBe(0);
+
+    const messages = results.slice(0, 40).map(fulfilled);
+    expect(fulfilled(results[40] as PromiseSettledResult<MessageDto>)).toEqual(messages[0]);
+    expect(fulfilled(results[41] as PromiseSettledResult<MessageDto>)).toEqual(messages[1]);
+    expect(fulfilled(results[42] as PromiseSettledResult<MessageDto>)).toEqual(messages[0]);
+    expect(refusal(results[43] as PromiseSettledResult<MessageDto>)).toMatchObject({ code: 'CONFLICT' });
+
+    for (const conversationId of [direct, group]) {
+      const rows = await stored(conversationId);
+      expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
+      expect(new Set(rows.map((r) => `${r.sender_id}:${r.client_key}`)).size).toBe(rows.length);
+      // Arrival order: the batch's sends to this conversation took their seqs in the order they were submitted.
+      const keys = sends.slice(0, 40).filter((s) => s.row.conversation_id === conversationId).map((s) => s.row.client_key);
+      expect(rows.map((r) => r.client_key)).toEqual(keys);
+    }
+    expect(messages.filter((m) => m.conversationId === group).length + messages.filter((m) => m.conversationId === direct).length).toBe(40);
+  });
+
+  it('answers a retry of a message stored by an earlier batch with the stored message, writing nothing', async () => {
+    const [first] = (await submitTogether([pending('bob', group, 'again-1')])).map(fulfilled);
+    if (!first) throw new Error('no first message');
+    const rowsBefore = await stored(group);
+    const [retry, fresh] = await submitTogether([pending('bob', group, 'again-1'), pending('bob', group, 'again-2')]);
+    expect(fulfilled(retry as PromiseSettledResult<MessageDto>)).toEqual(first);
+    expect(fulfilled(fresh as PromiseSettledResult<MessageDto>).seq).toBe(first.seq + 1);
+    expect((await stored(group)).length).toBe(rowsBefore.length + 1);
+  });
+
+  it('refuses a stale MLS send alone: its writes roll back, the others are stored without a gap', async () => {
+    const before = { ...t.server.deps.sends.stats };
+    const renamed: MlsStep = async (trx) => {
+      // A write the refusal must undo, then the refusal an MLS step gives for an epoch already left.
+      await trx.updateTable('conversations').set({ name: 'should not stay' }).where('id', '=', group).execute();
+      throw staleEpoch(7);
+    };
+    const accepted: MlsStep = () => Promise.resolve([]);
+    const lastSeq = (await stored(group)).at(-1)?.seq ?? 0;
+    const results = await submitTogether([
+      pending('alice', group, 'mls-1'),
+      pending('bob', group, 'mls-2', accepted),
+      pending('carol', group, 'mls-stale', renamed),
+      pending('alice', group, 'mls-3'),
+      pending('carol', group, 'mls-stale'), // the same key again, without the stale step: stored once the first is refused
+      pending('bob', direct, 'mls-4'),
+    ]);
+    expect(refusal(results[2] as PromiseSettledResult<MessageDto>)).toMatchObject({ code: 'STALE_EPOCH' });
+    const ok = [0, 1, 3, 4, 5].map((i) => fulfilled(results[i] as PromiseSettledResult<MessageDto>));
+    expect(ok.filter((m) => m.conversationId === group).map((m) => m.seq)).toEqual([lastSeq + 1, lastSeq + 2, lastSeq + 3, lastSeq + 4]);
+    const after = t.server.deps.sends.stats;
+    expect(after.refused - before.refused).toBe(1);
+    expect(after.splits - before.splits).toBe(0);
+    const rows = await stored(group);
+    expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
+    expect(rows.filter((r) => r.client_key === 'mls-stale')).toHaveLength(1);
+    const conversation = await t.server.deps.db.selectFrom('conversations').select(['name', 'last_seq']).where('id', '=', group).executeTakeFirstOrThrow();
+    expect(conversation).toEqual({ name: 'batch', last_seq: lastSeq + 4 });
+  });
+
+  it('many concurrent sends from several clients through the socket path: each acked message stored once, in order', async () => {
+    const before = { ...t.server.deps.sends.stats };
+    const inboxes = [alice, bob, carol].map(inbox);
+    const lastSeq = (await stored(group)).at(-1)?.seq ?? 0;
+    const sent = await Promise.all(
+      [alice, bob, carol].flatMap((client, c) => Array.from({ length: 30 }, (_, i) => client.messages.send(group, `c${c}-m${i}`))),
+    );
+    expect(sent.map((m) => m.seq).sort((a, b) => a - b)).toEqual(sent.map((_, i) => lastSeq + i + 1));
+    const rows = await stored(group);
+    expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
+    expect(rows.length).toBe(lastSeq + 90);
+    // Fewer transactions than messages: the sends did share commits.
+    expect(t.server.deps.sends.stats.batches - before.batches).toBeLessThan(90);
+    for (const received of inboxes) {
+      const ours = () => received.filter((m) => m.conversationId === group && m.seq > lastSeq);
+      await eventually(() => ours().length >= 90, 10_000, 'every message delivered');
+      const seqs = ours().map((m) => m.seq);
+      expect(seqs).toEqual(seqs.map((_, i) => lastSeq + i + 1));
+    }
+  });
+});
