@@ -24,6 +24,7 @@ import { Messages } from './messages.js';
 import { Realtime, type ParleySocket } from './realtime.js';
 import { Contacts, Conversations } from './social.js';
 import type { E2eeApi, OpenE2ee } from './e2ee/api.js';
+import type { IdentityChange, Verification } from './e2ee/trust.js';
 import { E2ee } from './e2ee/engine.js';
 import { MemoryStore, type SecretStore } from './e2ee/store.js';
 
@@ -72,6 +73,8 @@ export type ClientEvents = {
   /** The session ended elsewhere (log-out, revocation, password change): the client is signed out. */
   signedOut: (reason: string) => void;
   connectionChange: (connected: boolean) => void;
+  /** A contact's identity key is not the one this device knew: warn (strongly if it was verified). */
+  identityChanged: (change: IdentityChange) => void;
   /** A background step (catch-up after a reconnect) failed. */
   error: (error: unknown) => void;
 };
@@ -210,6 +213,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
           settle: (id: string) => this.stream.settle(id),
           sendPayload: (id: string, payload: SendPayload) => this.stream.sendPayload(id, payload),
           onUpdate: (m: Message) => this.emit('messageUpdated', m),
+          onIdentityChanged: (change: IdentityChange) => this.emit('identityChanged', change),
         };
         const generation = this.generation;
         const { api, deviceId } = await this.openE2ee(host, { username, vaultKey: this.vaultKey });
@@ -237,6 +241,14 @@ export class ParleyClient extends Emitter<ClientEvents> {
     state: (conversationId: string) => this.requireE2ee().state(conversationId),
     /** Commits fresh keys for the conversation (post-compromise security). */
     updateKeys: (conversationId: string) => this.requireE2ee().updateKeys(conversationId),
+  };
+
+  /** Safety numbers: compare them with a contact (digits or QR code) to detect a directory that lies. */
+  readonly verification = {
+    /** The safety number with `username`, whether it is verified, and whether their key changed. */
+    get: (username: string): Promise<Verification> => this.requireE2ee().verification(username),
+    /** Mark the contact's current key as verified (after comparing safety numbers), or not. */
+    setVerified: (username: string, verified: boolean): Promise<Verification> => this.requireE2ee().setVerified(username, verified),
   };
 
   private requireE2ee(): E2eeApi {

@@ -18,18 +18,33 @@ export class Messages {
     private readonly encrypted: boolean,
   ) {}
 
+  /** Per conversation, the previous send: a client's messages are stored in the order it sent them. */
+  private readonly sending = new Map<string, Promise<unknown>>();
+
+  private inOrder<T>(conversationId: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.sending.get(conversationId) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const tail = run.catch(() => undefined);
+    this.sending.set(conversationId, tail);
+    void tail.then(() => {
+      if (this.sending.get(conversationId) === tail) this.sending.delete(conversationId);
+    });
+    return run;
+  }
+
   private refusePlain(): never {
     throw new ParleyError('NOT_CONNECTED', 'End-to-end encryption is not set up in this client yet: connect (or log in again) first.');
   }
 
   /**
    * Resolves with the stored message once the server acknowledges it (retried across reconnects). With encryption on,
-   * the text is encrypted for the conversation's devices first (and again if the group moved on meanwhile).
+   * the text is encrypted for the conversation's devices first (and again if the group moved on meanwhile). Sends to
+   * one conversation go one after the other, so they are stored in the order they were made.
    */
   async send(conversationId: string, text: string): Promise<Message> {
     const e2ee = await this.e2ee();
-    if (!e2ee) return this.encrypted ? this.refusePlain() : this.stream.send(conversationId, text);
-    return this.sendEncrypted(e2ee.api, conversationId, { v: 1, type: 'text', text });
+    if (!e2ee) return this.encrypted ? this.refusePlain() : this.inOrder(conversationId, () => this.stream.send(conversationId, text));
+    return this.inOrder(conversationId, () => this.sendEncrypted(e2ee.api, conversationId, { v: 1, type: 'text', text }));
   }
 
   private async sendEncrypted(e2ee: E2eeApi, conversationId: string, content: Content): Promise<Message> {
@@ -71,7 +86,8 @@ export class Messages {
     if (e2ee && at) {
       const target = await e2ee.api.storedText(at.conversationId, at.seq);
       if (target?.sender !== e2ee.username) throw new ParleyError('FORBIDDEN', 'You can only edit your own messages.');
-      return this.sendEncrypted(e2ee.api, at.conversationId, { v: 1, type: 'edit', target: { id: messageId, seq: at.seq }, text });
+      const content = { v: 1, type: 'edit', target: { id: messageId, seq: at.seq }, text } as const;
+      return this.inOrder(at.conversationId, () => this.sendEncrypted(e2ee.api, at.conversationId, content));
     }
     if (!e2ee && this.encrypted) this.refusePlain();
     const { message } = await this.rt.request('messages:edit', { messageId, contentType: 'text/plain', body: encoder.encode(text) });

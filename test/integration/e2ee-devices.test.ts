@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore, deriveKeys, type Message, type ParleyClient } from '../../src/sdk/index.js';
 import type { Requester } from '../../src/sdk/e2ee/api.js';
 import { Vault } from '../../src/sdk/e2ee/vault.js';
+import { generateIdentityKeyPair, wrapIdentityKey } from '../../src/sdk/crypto/index.js';
 import { base64UrlToBytes } from '../../src/sdk/encoding.js';
 import { realtimeOf } from '../support/e2ee.js';
 import { dialect } from '../support/env.js';
@@ -137,5 +138,45 @@ describe(`history on any client: the vault (${dialect})`, () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(seen).toEqual(['one', 'two', 'three', 'four, from the phone']);
+  });
+});
+
+describe(`safety numbers (${dialect})`, () => {
+  let t: TestServer;
+  let alice: ParleyClient;
+  let bob: ParleyClient;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    [alice, bob] = await Promise.all([signedIn(t, 'alice'), signedIn(t, 'bob')]);
+    await befriend(alice, bob);
+  });
+  afterAll(async () => {
+    for (const c of [alice, bob]) c?.close();
+    await t?.close();
+  });
+
+  it('alice-for-bob equals bob-for-alice; after bob\'s identity key changes, alice\'s client warns, strongly once verified', async () => {
+    const [forBob, forAlice] = await Promise.all([alice.verification.get('bob'), bob.verification.get('alice')]);
+    expect(forBob.safetyNumber).toMatch(/^\d{60}$/);
+    expect(forBob.safetyNumber).toBe(forAlice.safetyNumber);
+    expect(forBob).toMatchObject({ verified: false, keyChanged: false });
+    expect(await alice.verification.setVerified('bob', true)).toMatchObject({ verified: true, keyChanged: false });
+
+    // Bob's identity key is replaced (a new key published: his devices are revoked).
+    const changes: { username: string; wasVerified: boolean }[] = [];
+    alice.on('identityChanged', (c) => changes.push(c));
+    const fresh = generateIdentityKeyPair();
+    await realtimeOf(bob).request('identity:publish', {
+      identityKey: Buffer.from(fresh.publicKey).toString('base64url'),
+      wrappedKey: await wrapIdentityKey(fresh, new Uint8Array(32).fill(7), 'bob'),
+    });
+    const after = await alice.verification.get('bob');
+    expect(after).toMatchObject({ verified: false, keyChanged: true, wasVerified: true });
+    expect(after.safetyNumber).not.toBe(forBob.safetyNumber);
+    await eventually(() => changes.length > 0, 2_000, 'the identityChanged event');
+    expect(changes[0]).toEqual({ username: 'bob', wasVerified: true });
+    // Comparing again and marking the new key verified clears the warning.
+    expect(await alice.verification.setVerified('bob', true)).toMatchObject({ verified: true, keyChanged: false, wasVerified: false });
   });
 });

@@ -8,6 +8,7 @@ import type { MessageDto } from '../../protocol/messages.js';
 import type { ClientEventName, ClientEventRequest, ClientEventResponse } from '../../protocol/realtime.js';
 import type { Message, SendPayload } from '../message-stream.js';
 import type { Content, StoredText } from './content.js';
+import type { IdentityChange, Verification } from './trust.js';
 
 /** Socket requests (the client's Realtime, or a proxy of it in a worker). */
 export interface Requester {
@@ -22,6 +23,8 @@ export interface EngineHost extends Requester {
   sendPayload(conversationId: string, payload: SendPayload): Promise<MessageDto>;
   /** An earlier message changed (an edit arrived). */
   onUpdate(message: Message): void;
+  /** A contact's identity key is not the one this device knew. */
+  onIdentityChanged(change: IdentityChange): void;
 }
 
 export interface GroupView {
@@ -50,6 +53,8 @@ export interface E2eeApi {
   state(conversationId: string): Promise<GroupView | undefined>;
   passwordChanged(oldVaultKey: Uint8Array, newVaultKey: Uint8Array): Promise<void>;
   rotateVault(): Promise<void>;
+  verification(username: string): Promise<Verification>;
+  setVerified(username: string, verified: boolean): Promise<Verification>;
   close(): Promise<void>;
 }
 

@@ -10,7 +10,13 @@ const TTL_MS = 5_000;
 export class ServerDirectory implements DeviceDirectory {
   private readonly cache = new Map<string, { at: number; entry: Promise<DirectoryEntry | undefined> }>();
 
-  constructor(private readonly rt: Requester) {}
+  /** Told of every identity key the directory shows for another user (for key-change warnings). */
+  onIdentity: ((username: string, identityKey: string) => void) | undefined;
+
+  constructor(
+    private readonly rt: Requester,
+    private readonly me?: string,
+  ) {}
 
   /** The user's identity and devices; undefined when unknown to us or without end-to-end encryption set up. */
   lookup(username: string, fresh = false): Promise<DirectoryEntry | undefined> {
@@ -22,6 +28,7 @@ export class ServerDirectory implements DeviceDirectory {
       throw err;
     });
     this.cache.set(username, { at: Date.now(), entry });
+    if (username !== this.me) void entry.then((e) => e && this.onIdentity?.(username, e.identity.identityKey), () => undefined);
     return entry;
   }
 

@@ -26,6 +26,8 @@ import { NamedLocks } from './lock.js';
 import { Membership } from './reconcile.js';
 import { Vault } from './vault.js';
 import { fillFromVault, openBody } from './reading.js';
+import { Trust, type Verification } from './trust.js';
+import { Verifier } from './verification.js';
 import { UNDECRYPTABLE, shownMessage, storedMessage } from './views.js';
 import type { SecretStore } from './store.js';
 
@@ -41,6 +43,7 @@ export class E2ee implements E2eeApi {
   private readonly index = new Map<string, { conversationId: string; seq: number }>();
   private readonly membership: Membership;
   private readonly joining: Joining;
+  private readonly verifier: Verifier;
   private closed = false;
 
   private constructor(
@@ -55,6 +58,9 @@ export class E2ee implements E2eeApi {
     this.groups = new GroupStore(store, username, () => this.device);
     this.membership = new Membership(rt, directory, username, device.name.deviceId);
     this.joining = new Joining(rt, store, device, this.groups, this.membership);
+    const trust = new Trust(store, username, (change) => rt.onIdentityChanged(change));
+    directory.onIdentity = (user, key) => void trust.seen(user, key).catch(() => undefined);
+    this.verifier = new Verifier(directory, trust, username);
   }
 
   /**
@@ -62,7 +68,7 @@ export class E2ee implements E2eeApi {
    * vaultKey, or made the first time). Without the vaultKey (a reload) only a stored device will do.
    */
   static async open(rt: EngineHost, store: SecretStore, { vaultKey, username }: OpenOptions): Promise<E2ee> {
-    const directory = new ServerDirectory(rt);
+    const directory = new ServerDirectory(rt, username);
     const restored = await restoreDevice(rt, store, username, directory);
     if (restored) {
       const e2ee = new E2ee(rt, store, username, restored, directory, await Vault.open(rt, store, username, vaultKey));
@@ -224,6 +230,14 @@ export class E2ee implements E2eeApi {
       return Promise.all(page.map((m) => this.fromHistory(m)));
     });
     return messages.filter((m): m is Message => m !== undefined);
+  }
+
+  verification(username: string): Promise<Verification> {
+    return this.verifier.verification(username);
+  }
+
+  setVerified(username: string, verified: boolean): Promise<Verification> {
+    return this.verifier.setVerified(username, verified);
   }
 
   /** A new vault key for what comes next (after one of the user's devices was removed). */
