@@ -25,6 +25,7 @@ import { Realtime, type ParleySocket } from './realtime.js';
 import { Contacts, Conversations } from './social.js';
 import type { E2eeApi, OpenE2ee } from './e2ee/api.js';
 import type { IdentityChange, Verification } from './e2ee/trust.js';
+import type { DeviceDto } from '../protocol/e2e.js';
 import { E2ee } from './e2ee/engine.js';
 import { MemoryStore, type SecretStore } from './e2ee/store.js';
 
@@ -241,6 +242,25 @@ export class ParleyClient extends Emitter<ClientEvents> {
     state: (conversationId: string) => this.requireE2ee().state(conversationId),
     /** Commits fresh keys for the conversation (post-compromise security). */
     updateKeys: (conversationId: string) => this.requireE2ee().updateKeys(conversationId),
+  };
+
+  /** Devices: yours (removed ones too) or a contact's current ones; removing one of yours takes it out of every group. */
+  readonly devices = {
+    list: async (username?: string): Promise<DeviceDto[]> =>
+      (await this.realtime.request('devices:list', username === undefined ? {} : { username })).devices,
+    /**
+     * Removes one of your devices: the server stops accepting it, your history vault gets a new key it never sees,
+     * and it is committed out of every conversation's group before this resolves.
+     */
+    remove: async (deviceId: string): Promise<DeviceDto> => {
+      const { device } = await this.realtime.request('devices:remove', { deviceId });
+      const e2ee = this.e2ee?.api;
+      if (e2ee) {
+        await e2ee.rotateVault();
+        for (const c of await this.conversations.list()) await e2ee.reconcile(c.id);
+      }
+      return device;
+    },
   };
 
   /** Safety numbers: compare them with a contact (digits or QR code) to detect a directory that lies. */

@@ -12,3 +12,4 @@ export { E2ee, MAX_ENCRYPTED_CONTENT_BYTES, UNDECRYPTABLE, type GroupView } from
 export type { E2eeApi, EngineHost, OpenE2ee, OpenOptions } from './e2ee/api.js';
 export type { IdentityChange, Verification } from './e2ee/trust.js';
 export { formatSafetyNumber, safetyNumber } from './e2ee/safety.js';
+export type { DeviceDto } from '../protocol/e2e.js';

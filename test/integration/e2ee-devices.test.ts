@@ -63,6 +63,22 @@ describe(`devices through the SDK (${dialect})`, () => {
     const devices = (await alice.encryption.state(direct))!.devices.filter((d) => d.username === 'bob').map((d) => d.deviceId).sort();
     expect(devices).toEqual([bob.encryption.deviceId(), phoneId].sort());
   });
+
+  it('bob removes the phone: it is listed as removed, taken out of the group, and reads nothing sent afterwards', async () => {
+    const phone = clients.at(-1)!;
+    const phoneId = phone.encryption.deviceId()!;
+    const phoneInbox = inbox(phone);
+    expect((await alice.devices.list('bob')).map((d) => d.deviceId).sort()).toEqual([bob.encryption.deviceId(), phoneId].sort());
+    await bob.devices.remove(phoneId);
+    expect((await bob.devices.list()).find((d) => d.deviceId === phoneId)?.revokedAt).not.toBeNull();
+    expect((await alice.devices.list('bob')).map((d) => d.deviceId)).toEqual([bob.encryption.deviceId()]);
+    const secret = await alice.messages.send(direct, 'after the phone was removed');
+    await eventually(() => bobInbox.some((m) => m.id === secret.id), 5_000, 'bob reads');
+    const devices = (await alice.encryption.state(direct))!.devices.map((d) => `${d.username}/${d.deviceId}`);
+    expect(devices).not.toContain(`bob/${phoneId}`);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(phoneInbox.find((m) => m.id === secret.id)?.text ?? '').toBe('');
+  });
 });
 
 describe(`history on any client: the vault (${dialect})`, () => {
