@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ConversationDto } from '../../sdk/index.js';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { ConversationDto, Verification } from '../../sdk/index.js';
 import { Link } from '../components/link.js';
 import { usePageVisible } from '../hooks/use-page-visible.js';
 import { Avatar, PresenceDot } from './bits.js';
@@ -7,6 +7,7 @@ import { useChat, useStore } from './chat-context.js';
 import { Composer } from './composer.js';
 import { MembersPanel } from './members-panel.js';
 import { MessageLog } from './message-log.js';
+import { SecurityPanel } from './security-panel.js';
 import { conversationTitle, directPeer } from './state.js';
 import { TypingIndicator } from './typing-indicator.js';
 
@@ -24,6 +25,32 @@ export function ChatView({ conversation, phone }: { conversation: ConversationDt
     setMembersOpen(false);
     membersButton.current?.focus();
   };
+  const peer = directPeer(conversation, me);
+  const [securityOpen, setSecurityOpen] = useState(false);
+  const [verification, setVerification] = useState<Verification>();
+  const securityButton = useRef<HTMLButtonElement>(null);
+  const closeSecurity = () => {
+    setSecurityOpen(false);
+    securityButton.current?.focus();
+  };
+  const keepVerification = useCallback((v: Verification) => setVerification(v), []);
+
+  // The contact's verification state, and again whenever the client reports that their key changed.
+  useEffect(() => {
+    if (!peer) return;
+    let live = true;
+    const refresh = () =>
+      void store.client.verification.get(peer).then(
+        (v) => live && setVerification(v),
+        () => undefined,
+      );
+    refresh();
+    const off = store.client.on('identityChanged', (change) => change.username === peer && refresh());
+    return () => {
+      live = false;
+      off();
+    };
+  }, [store, peer]);
 
   useEffect(() => {
     void store.messages.open(id);
@@ -66,6 +93,18 @@ export function ChatView({ conversation, phone }: { conversation: ConversationDt
           </h2>
           <ChatSubtitle conversation={conversation} />
         </div>
+        {peer && (
+          <button
+            ref={securityButton}
+            type="button"
+            class={`button button-small button-secondary${verification?.keyChanged ? ' is-warning' : ''}`}
+            aria-expanded={securityOpen}
+            aria-controls="security-panel"
+            onClick={() => setSecurityOpen(!securityOpen)}
+          >
+            {verification?.keyChanged ? '⚠ Key changed' : verification?.verified ? '✓ Verified' : 'Security'}
+          </button>
+        )}
         {conversation.kind === 'group' && (
           <button
             ref={membersButton}
@@ -88,6 +127,7 @@ export function ChatView({ conversation, phone }: { conversation: ConversationDt
         {conversation.kind === 'group' && membersOpen && (
           <MembersPanel conversation={conversation} onClose={closeMembers} />
         )}
+        {peer && securityOpen && <SecurityPanel peer={peer} onClose={closeSecurity} onChange={keepVerification} />}
       </div>
     </section>
   );
