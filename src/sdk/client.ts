@@ -239,9 +239,9 @@ export class ParleyClient extends Emitter<ClientEvents> {
     /** This client's device id, or undefined before connect() or with encryption off. */
     deviceId: (): string | undefined => this.e2ee?.deviceId,
     /** Epoch, devices and epoch authenticator of a conversation's group as this device sees it. */
-    state: (conversationId: string) => this.requireE2ee().state(conversationId),
+    state: async (conversationId: string) => (await this.requireE2ee()).state(conversationId),
     /** Commits fresh keys for the conversation (post-compromise security). */
-    updateKeys: (conversationId: string) => this.requireE2ee().updateKeys(conversationId),
+    updateKeys: async (conversationId: string) => (await this.requireE2ee()).updateKeys(conversationId),
   };
 
   /** Devices: yours (removed ones too) or a contact's current ones; removing one of yours takes it out of every group. */
@@ -266,14 +266,17 @@ export class ParleyClient extends Emitter<ClientEvents> {
   /** Safety numbers: compare them with a contact (digits or QR code) to detect a directory that lies. */
   readonly verification = {
     /** The safety number with `username`, whether it is verified, and whether their key changed. */
-    get: (username: string): Promise<Verification> => this.requireE2ee().verification(username),
+    get: async (username: string): Promise<Verification> => (await this.requireE2ee()).verification(username),
     /** Mark the contact's current key as verified (after comparing safety numbers), or not. */
-    setVerified: (username: string, verified: boolean): Promise<Verification> => this.requireE2ee().setVerified(username, verified),
+    setVerified: async (username: string, verified: boolean): Promise<Verification> =>
+      (await this.requireE2ee()).setVerified(username, verified),
   };
 
-  private requireE2ee(): E2eeApi {
-    if (!this.e2ee) throw new ParleyError('NOT_CONNECTED', 'Connect with encryption on first.');
-    return this.e2ee.api;
+  /** The end-to-end layer, once connect() has opened it (waiting for it while it opens). */
+  private async requireE2ee(): Promise<E2eeApi> {
+    const opened = await this.e2eeReady;
+    if (!opened) throw new ParleyError('NOT_CONNECTED', 'Connect with encryption on first.');
+    return opened.api;
   }
 
   private listen(socket: ParleySocket): void {
