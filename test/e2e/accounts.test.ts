@@ -110,7 +110,7 @@ describeBrowser(`web UI in Chromium: accounts and sessions (${dialect})`, () => 
 
     await items.nth(1).getByRole('button', { name: /^Revoke/ }).click();
     await laptop.page.getByRole('status').filter({ hasText: 'Signed out Chrome on Linux' }).waitFor();
-    await laptop.page.waitForFunction(() => document.querySelectorAll('.session-list > li').length === 1);
+    await laptop.page.waitForFunction(() => document.querySelectorAll('[aria-label="Signed-in devices"] > li').length === 1);
 
     // The phone is told at once over its socket, and a reload finds no session either.
     await expectHeading(phone.page, 'Log in');
@@ -146,7 +146,7 @@ describeBrowser(`web UI in Chromium: accounts and sessions (${dialect})`, () => 
     await page.getByLabel('Current password').fill(CAROL_PASSWORD);
     await change.click();
     await page.getByRole('status').filter({ hasText: 'Password changed' }).waitFor();
-    await page.waitForFunction(() => document.querySelectorAll('.session-list > li').length === 1);
+    await page.waitForFunction(() => document.querySelectorAll('[aria-label="Signed-in devices"] > li').length === 1);
 
     await expectHeading(phone.page, 'Log in');
     await phone.page.getByRole('status').filter({ hasText: 'password was changed' }).waitFor();

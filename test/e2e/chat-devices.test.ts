@@ -69,6 +69,13 @@ describeBrowser(`devices, history on a new browser and safety numbers in Chromiu
     await alice.page.getByRole('button', { name: '✓ Verified' }).waitFor();
     expect(await alice.page.getByRole('img', { name: 'QR code of the safety number with bob' }).count()).toBe(1);
 
+    // Bob's own devices, on his sessions page: two, this browser marked; the other one can be removed.
+    await second.page.getByRole('link', { name: 'Sessions' }).click();
+    const mine = second.page.getByRole('list', { name: 'Your encryption devices' }).getByRole('listitem');
+    await expect.poll(() => mine.count(), { timeout: 5_000 }).toBe(2);
+    expect(await mine.filter({ hasText: 'This browser' }).count()).toBe(1);
+    expect(await second.page.getByRole('button', { name: /^Remove device / }).count()).toBe(1);
+
     expect(alice.problems).toEqual([]);
     expect(bob.problems).toEqual([]);
     expect(problems).toEqual([]);
