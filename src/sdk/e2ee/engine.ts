@@ -25,7 +25,7 @@ import { GroupStore, bodyHash, type Group } from './groups.js';
 import { NamedLocks } from './lock.js';
 import { Membership } from './reconcile.js';
 import { Vault } from './vault.js';
-import { fillFromVault, openBody } from './reading.js';
+import { applyEdit, fillFromVault, openBody } from './reading.js';
 import { Trust, type Verification } from './trust.js';
 import { Verifier } from './verification.js';
 import { UNDECRYPTABLE, shownMessage, storedMessage } from './views.js';
@@ -167,12 +167,7 @@ export class E2ee implements E2eeApi {
       this.vault.enqueue(dto.conversationId, dto.seq, value);
       return this.shown(dto, value);
     }
-    // An edit: applied to its target only if the target is the same sender's; the edit itself is not shown.
-    const target = await this.groups.text(dto.conversationId, content.target.seq);
-    const edits = target !== undefined && target.sender === value.sender && target.id === content.target.id && target.text !== undefined;
-    const edited = edits ? { ...target, text: content.text, editedAt: dto.sentAt } : undefined;
-    const texts: { seq: number; value: StoredText }[] = [{ seq: dto.seq, value: { sender: value.sender, editOf: content.target.seq } }];
-    if (edited) texts.push({ seq: content.target.seq, value: edited });
+    const { texts, edited } = await applyEdit(this.groups, dto, value, content);
     await this.groups.save(group, texts, false, readBack);
     if (edited) {
       this.vault.enqueue(dto.conversationId, content.target.seq, edited);

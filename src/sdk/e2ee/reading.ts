@@ -51,3 +51,21 @@ export async function fillFromVault(groups: GroupStore, vault: Vault, conversati
   const found = await vault.fetch(conversationId, missing);
   for (const [seq, value] of found) await groups.saveText(conversationId, seq, value);
 }
+
+/**
+ * An edit is applied to its target only if the target is the same sender's message; the edit itself is not shown
+ * (stored as `editOf`). Returns what to store, and the target as it now reads (undefined if refused).
+ */
+export async function applyEdit(
+  groups: GroupStore,
+  dto: MessageDto,
+  value: StoredText,
+  content: Extract<Content, { type: 'edit' }>,
+): Promise<{ texts: { seq: number; value: StoredText }[]; edited: StoredText | undefined }> {
+  const target = await groups.text(dto.conversationId, content.target.seq);
+  const allowed = target !== undefined && target.sender === value.sender && target.id === content.target.id && target.text !== undefined;
+  const edited = allowed ? { ...target, text: content.text, editedAt: dto.sentAt } : undefined;
+  const texts: { seq: number; value: StoredText }[] = [{ seq: dto.seq, value: { sender: value.sender, editOf: content.target.seq } }];
+  if (edited) texts.push({ seq: content.target.seq, value: edited });
+  return { texts, edited };
+}
