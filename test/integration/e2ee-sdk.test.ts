@@ -171,4 +171,15 @@ describe(`end-to-end encryption through the SDK (${dialect})`, () => {
     expect(b.authenticator).toBe(a.authenticator);
     expect(a.devices.filter((d) => d.username === 'bob')).toEqual([{ username: 'bob', deviceId: bob.encryption.deviceId() }]);
   });
+
+  it('commits are not unread messages: a key update leaves bob with nothing unread', async () => {
+    const newest = (await bob.messages.history(direct, { limit: 1 }))[0]!;
+    await bob.messages.markRead(direct, newest.seq);
+    expect((await bob.conversations.get(direct)).unread).toBe(0);
+    await alice.encryption.updateKeys(direct);
+    expect((await bob.conversations.get(direct)).unread).toBe(0);
+    const hello = await alice.messages.send(direct, 'one unread');
+    await eventually(() => bobInbox.some((m) => m.id === hello.id), 5_000, 'bob receives');
+    expect((await bob.conversations.get(direct)).unread).toBe(1);
+  });
 });

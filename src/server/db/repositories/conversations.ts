@@ -1,3 +1,4 @@
+import { MLS_COMMIT } from '../../../protocol/e2e.js';
 import type { Db } from '../connect.js';
 import type { ConversationMembersTable, ConversationsTable } from '../schema.js';
 
@@ -105,7 +106,9 @@ export async function takeSeqs(db: Db, conversationId: string, count: number, no
 export async function countUnread(db: Db, conversationId: string, userId: string, fromSeq: number): Promise<number> {
   const row = await db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n'))
     .where('conversation_id', '=', conversationId).where('seq', '>', fromSeq)
-    .where('sender_id', '!=', userId).where('deleted_at', 'is', null).executeTakeFirst();
+    .where('sender_id', '!=', userId).where('deleted_at', 'is', null)
+    // An MLS commit is no message anyone reads: it does not count as unread.
+    .where('content_type', '!=', MLS_COMMIT).executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
