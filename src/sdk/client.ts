@@ -238,6 +238,8 @@ export class ParleyClient extends Emitter<ClientEvents> {
   readonly encryption = {
     /** This client's device id, or undefined before connect() or with encryption off. */
     deviceId: (): string | undefined => this.e2ee?.deviceId,
+    /** This client's device id once connect() has set it up (waits while it opens). */
+    currentDevice: async (): Promise<string | undefined> => (await this.e2eeReady)?.deviceId,
     /** Epoch, devices and epoch authenticator of a conversation's group as this device sees it. */
     state: async (conversationId: string) => (await this.requireE2ee()).state(conversationId),
     /** Commits fresh keys for the conversation (post-compromise security). */

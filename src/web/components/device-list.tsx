@@ -15,12 +15,17 @@ export function DeviceList() {
   const [status, setStatus] = useState<string>();
   const [removing, setRemoving] = useState<string>();
   const [reloads, setReloads] = useState(0);
-  const current = client.encryption.deviceId();
+  const [current, setCurrent] = useState<string>();
 
   useEffect(() => {
     let live = true;
-    client.devices.list().then(
-      (list) => live && setDevices(list.filter((d) => d.revokedAt === null)),
+    // This browser's device is known once the connection set it up: until then nothing is offered for removal.
+    Promise.all([client.devices.list(), client.encryption.currentDevice()]).then(
+      ([list, mine]) => {
+        if (!live) return;
+        setCurrent(mine);
+        setDevices(list.filter((d) => d.revokedAt === null));
+      },
       (err: unknown) => live && setError(describeError(err)),
     );
     return () => {
@@ -61,7 +66,7 @@ export function DeviceList() {
                   Added <time dateTime={d.createdAt}>{formatDateTime(d.createdAt)}</time>
                 </p>
               </div>
-              {d.deviceId !== current && (
+              {current !== undefined && d.deviceId !== current && (
                 <button
                   type="button"
                   class="button button-small button-danger"
