@@ -58,6 +58,7 @@ const { values: args } = parseArgs({
     'data-dir': { type: 'string' },
     nice: { type: 'string' },
     'keep-going': { type: 'boolean', default: false },
+    'node-flags': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -82,6 +83,7 @@ if (args.help) {
   --workers N            WORKERS=N for the started server (needs --database-url and --redis-url)
   --no-relay / --relay-only   skip the relay / Parley
   --cpu-prof             profile the server (node --cpu-prof) and summarise where its time went
+  --node-flags=…         extra node flags for the server and the relay (e.g. --node-flags=--max-semi-space-size=64)
   --keep-data            keep the SQLite directory
   --data-dir DIR         make the SQLite directory under DIR (default: the OS temp dir)
   --keep-going           run every step even past the budget (stop only when messages fail, go missing or double)
@@ -117,6 +119,7 @@ const opts = {
   relay: !args['no-relay'],
   parley: !args['relay-only'],
   cpuProf: args['cpu-prof'],
+  nodeFlags: (args['node-flags'] ?? '').split(' ').filter(Boolean),
   keepData: args['keep-data'],
   dataDir: args['data-dir'],
   nice: args.nice === undefined ? undefined : Number(args.nice),
@@ -195,7 +198,7 @@ interface TargetResult {
 
 async function runTarget(kind: TargetKind, rates: number[], progress: Progress): Promise<TargetResult> {
   const profileDir = path.join(os.tmpdir(), `parley-bench-prof-${label}-${kind}`);
-  const nodeFlags = opts.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const nodeFlags = [...opts.nodeFlags, ...(opts.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])];
   if (opts.cpuProf) fs.rmSync(profileDir, { recursive: true, force: true });
   progress.log(`\n== ${kind}: starting ${kind === 'parley' ? (opts.url ? `(external ${opts.url})` : `the Parley server (${dialect})`) : 'the bare relay'}`);
   let server: TargetProcess;
