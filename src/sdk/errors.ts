@@ -2,6 +2,9 @@ import type { ErrorCode } from '../protocol/errors.js';
 
 export type SdkErrorCode = ErrorCode | 'WEAK_PASSWORD' | 'KDF_REFUSED' | 'NETWORK' | 'NOT_CONNECTED' | 'BAD_RESPONSE';
 
+/** The SDK error code of a failure, or undefined for anything else. */
+export const errorCode = (err: unknown): SdkErrorCode | undefined => (err instanceof ParleyError ? err.code : undefined);
+
 /** Every failure the SDK reports: a code to branch on and a message to show. */
 export class ParleyError extends Error {
   constructor(

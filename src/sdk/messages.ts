@@ -1,5 +1,6 @@
 import type { Content } from './e2ee/content.js';
 import type { E2eeApi } from './e2ee/api.js';
+import { KeyedQueue } from './e2ee/lock.js';
 import type { OpenedE2ee } from './client.js';
 import { ParleyError } from './errors.js';
 import { toMessage, type Message, type MessageStream } from './message-stream.js';
@@ -18,18 +19,11 @@ export class Messages {
     private readonly encrypted: boolean,
   ) {}
 
-  /** Per conversation, the previous send: a client's messages are stored in the order it sent them. */
-  private readonly sending = new Map<string, Promise<unknown>>();
+  /** Sends per conversation one after the other: a client's messages are stored in the order it sent them. */
+  private readonly sending = new KeyedQueue();
 
   private inOrder<T>(conversationId: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.sending.get(conversationId) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const tail = run.catch(() => undefined);
-    this.sending.set(conversationId, tail);
-    void tail.then(() => {
-      if (this.sending.get(conversationId) === tail) this.sending.delete(conversationId);
-    });
-    return run;
+    return this.sending.run(conversationId, task);
   }
 
   private refusePlain(): never {

@@ -45,6 +45,8 @@ describeBrowser(`end-to-end encrypted chat in Chromium (${dialect})`, () => {
     await sendInUi(alice.page, CANARY);
     await openConversationInUi(bob.page, 'alice');
     await expectMessages(bob.page, [CANARY]);
+    // MLS runs off the page's main thread, in the end-to-end worker.
+    expect(bob.page.workers().some((w) => w.url().includes('e2ee-worker'))).toBe(true);
     await sendInUi(bob.page, 'read you, encrypted');
     await expectMessages(alice.page, [CANARY, 'read you, encrypted']);
 

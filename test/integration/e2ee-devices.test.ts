@@ -130,6 +130,19 @@ describe(`history on any client: the vault (${dialect})`, () => {
     expect(aliceInbox.find((m) => m.id === four.id)?.text).toBe('four, from the phone');
   });
 
+  it('keeps vault copies only of messages the user can see, and shows them only to the user while a member', async () => {
+    const record = { seq: 9_999, keyVersion: 1, body: new Uint8Array(40).fill(1) };
+    await expect(realtimeOf(alice).request('vault:put', { conversationId: direct, records: [record] })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    const carol = await signedIn(t, 'carol');
+    clients.push(carol);
+    await expect(realtimeOf(carol).request('vault:list', { conversationId: direct, seqs: [1] })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(realtimeOf(carol).request('vault:put', { conversationId: direct, records: [{ ...record, seq: 1 }] })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
   it('after a password change, a third new client reads the history with the new password; the old one opens nothing', async () => {
     const vaultKeyOf = async (password: string) => {
       const res = await fetch(`${t.url}/api/auth/prelogin`, {

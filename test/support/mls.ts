@@ -20,14 +20,13 @@ import {
   type PendingCommit,
 } from '../../src/sdk/crypto/index.js';
 import { ParleyError, type ParleyClient } from '../../src/sdk/index.js';
-import type { Realtime } from '../../src/sdk/realtime.js';
+import { realtimeOf } from './e2ee.js';
 import type { TestServer } from './server.js';
 import { signedIn } from './users.js';
 
 export type Request = <E extends ClientEventName>(event: E, payload: ClientEventRequest<E>) => Promise<ClientEventResponse<E>>;
 export type RawEmit = (event: string, payload: unknown) => Promise<unknown>;
 
-const realtimeOf = (client: ParleyClient) => (client as unknown as { realtime: Realtime }).realtime;
 export const request = (client: ParleyClient): Request => (event, payload) => realtimeOf(client).request(event, payload);
 /** The raw acknowledgement, error bodies included (to compare answers exactly). */
 export const rawEmit = (client: ParleyClient): RawEmit => (event, payload) => {

@@ -9,7 +9,7 @@
 import { MLS_COMMIT, MLS_PRIVATE, type WelcomeDto } from '../../protocol/e2e.js';
 import type { ConversationDto } from '../../protocol/conversations.js';
 import { MAX_BODY_BYTES, type MessageDto } from '../../protocol/messages.js';
-import { ParleyError } from '../errors.js';
+import { ParleyError, errorCode as codeOf } from '../errors.js';
 import { bytesToBase64Url } from '../encoding.js';
 import { toMessage, type Message, type SendPayload } from '../message-stream.js';
 
@@ -18,7 +18,7 @@ export type { GroupView } from './api.js';
 import { isMlsCryptoError, type MlsDevice } from '../crypto/index.js';
 import type { E2eeApi, EngineHost, GroupView, OpenE2ee, OpenOptions } from './api.js';
 import { createDevice, loadIdentity, restoreDevice, rewrapIdentity } from './account.js';
-import { Joining, codeOf } from './joining.js';
+import { Joining } from './joining.js';
 import { encodeContent, type Content, type StoredText } from './content.js';
 import { ServerDirectory } from './directory.js';
 import { GroupStore, bodyHash, type Group } from './groups.js';

@@ -5,7 +5,7 @@
  */
 import { MLS_COMMIT } from '../../protocol/e2e.js';
 import { inspectMlsMessage } from '../../mls/index.js';
-import { ParleyError } from '../errors.js';
+import { ParleyError, errorCode as codeOf } from '../errors.js';
 import type { EngineHost } from './api.js';
 import { isMlsCryptoError, type MlsDevice } from '../crypto/index.js';
 import { KEY_PACKAGE_STOCK, publishKeyPackages } from './account.js';
@@ -13,7 +13,6 @@ import type { GroupStore, Group } from './groups.js';
 import type { Membership } from './reconcile.js';
 import type { SecretStore } from './store.js';
 
-export const codeOf = (err: unknown) => (err instanceof ParleyError ? err.code : undefined);
 
 export class Joining {
   constructor(

@@ -11,22 +11,30 @@ function webLocks(): LockManagerLike | undefined {
   return nav?.locks;
 }
 
-export class NamedLocks {
+/** Tasks run one after the other per key, in the order they were queued (in this process). */
+export class KeyedQueue {
   private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    const run = prev.then(task, task);
+    const tail = run.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return run;
+  }
+}
+
+export class NamedLocks {
+  private readonly queue = new KeyedQueue();
 
   constructor(private readonly prefix: string) {}
 
   run<T>(name: string, task: () => Promise<T>): Promise<T> {
     const full = `${this.prefix}:${name}`;
-    const prev = this.tails.get(full) ?? Promise.resolve();
     const locks = webLocks();
-    const exec = locks ? () => locks.request(full, task) : task;
-    const run = prev.then(exec, exec);
-    const tail = run.catch(() => undefined);
-    this.tails.set(full, tail);
-    void tail.then(() => {
-      if (this.tails.get(full) === tail) this.tails.delete(full);
-    });
-    return run;
+    return this.queue.run(full, locks ? () => locks.request(full, task) : task);
   }
 }

@@ -6,19 +6,10 @@
  * @noble/hashes.
  */
 import { sha512 } from '@noble/hashes/sha2.js';
+import { concatBytes as concat } from '../crypto/bytes.js';
 
 const ITERATIONS = 5200;
 const VERSION = 0;
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function half(identityKey: Uint8Array, username: string): string {
   let hash = concat(new Uint8Array([0, VERSION]), identityKey, new TextEncoder().encode(username));

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { MAX_VAULT_RECORDS_PER_LIST, MAX_VAULT_RECORDS_PER_PUT, type VaultRecordDto } from '../../protocol/vault.js';
 import { base64UrlToBytes, bytesToBase64Url } from '../encoding.js';
-import { ParleyError } from '../errors.js';
+import { ParleyError, errorCode as codeOf } from '../errors.js';
 import type { Requester } from './api.js';
 import { decodeStoredText, encodeStoredText, type StoredText } from './content.js';
 import type { SecretStore } from './store.js';
@@ -50,7 +50,6 @@ async function open(key: CryptoKey, body: Uint8Array, aad: Uint8Array): Promise<
   return new Uint8Array(plain);
 }
 
-const codeOf = (err: unknown) => (err instanceof ParleyError ? err.code : undefined);
 
 export class Vault {
   private keyring: Keyring | undefined;

@@ -9,7 +9,7 @@ import { compareAndSetVaultKey, findVaultKey, upsertVaultRecords, vaultRecords }
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import type { Actor } from '../policies/actor.js';
-import { accessConversation } from '../policies/conversations.js';
+import { accessConversation, assertCanSeeSeq } from '../policies/conversations.js';
 
 export async function getVaultKey(deps: Deps, actor: Actor): Promise<{ version: number; wrappedKeyring: Uint8Array }> {
   const row = await findVaultKey(deps.db, actor.user.id);
@@ -30,12 +30,8 @@ export async function setVaultKey(deps: Deps, actor: Actor, input: z.infer<typeo
 }
 
 export async function putVaultRecords(deps: Deps, actor: Actor, input: z.infer<typeof PutVaultRecordsRequest>): Promise<{ stored: number }> {
-  const { conversation, member } = await accessConversation(deps.db, actor, input.conversationId);
-  for (const r of input.records) {
-    if (r.seq <= member.joined_seq || r.seq > conversation.last_seq) {
-      throw new AppError('VALIDATION_FAILED', `Message ${r.seq} is not one you can see in this conversation.`);
-    }
-  }
+  const access = await accessConversation(deps.db, actor, input.conversationId);
+  for (const r of input.records) assertCanSeeSeq(access, r.seq);
   const now = Date.now();
   const unique = new Map(input.records.map((r) => [r.seq, r]));
   await upsertVaultRecords(deps.db, [...unique.values()].map((r) => ({

@@ -85,6 +85,13 @@ export function visibleFromSeq(access: Access): number {
   return access.member.joined_seq;
 }
 
+/** A message the member can see: after they joined, up to the newest (a vault copy may be kept only of those). */
+export function assertCanSeeSeq(access: Access, seq: number): void {
+  if (seq <= visibleFromSeq(access) || seq > access.conversation.last_seq) {
+    throw new AppError('VALIDATION_FAILED', `Message ${seq} is not one you can see in this conversation.`);
+  }
+}
+
 /** A direct conversation carries messages only while the two are contacts (a removal or a block ends it). */
 export async function assertCanSendTo(db: Db, actor: Actor, access: Access): Promise<void> {
   if (access.conversation.kind !== 'direct') return;
