@@ -1,7 +1,7 @@
 import type { ConversationDto } from '../protocol/conversations.js';
 import { MAX_BODY_BYTES, type MessageDto } from '../protocol/messages.js';
 import { MLS_CONTENT_PREFIX } from '../protocol/e2e.js';
-import { bytesToBase64Url } from './encoding.js';
+import { v7 as uuidv7 } from 'uuid';
 import { ParleyError } from './errors.js';
 import type { Realtime } from './realtime.js';
 
@@ -184,7 +184,8 @@ export class MessageStream {
    * server stores a key's message at most once), rebuilt after STALE_EPOCH if `rebuildWhenStale` is given.
    */
   async sendPayload(conversationId: string, payload: SendPayload, options: SendOptions = {}): Promise<MessageDto> {
-    const clientKey = bytesToBase64Url(globalThis.crypto.getRandomValues(new Uint8Array(16)));
+    // Time-ordered (UUIDv7): a sender's keys are appended to the server's idempotency index, not scattered over it.
+    const clientKey = uuidv7();
     if (payload.body.byteLength > MAX_BODY_BYTES) {
       throw new ParleyError('PAYLOAD_TOO_LARGE', `A message holds at most ${MAX_BODY_BYTES} bytes; this one has ${payload.body.byteLength}.`);
     }

@@ -15,6 +15,11 @@ import { createRateLimiters } from './security/rate-limits.js';
 
 /** Batches of sends in flight at once on PostgreSQL (the pool has 10 connections: the rest serve reads). */
 const SENDS_IN_FLIGHT_POSTGRES = 4;
+/**
+ * On SQLite one batch at a time: the next one gathers every send that arrives while this one is written and its WAL
+ * fsync runs (off the event loop, db/sqlite-durable.ts). Two in flight measured no faster and made smaller batches.
+ */
+const SENDS_IN_FLIGHT_SQLITE = 1;
 
 export interface RunningServer {
   url: string;
@@ -46,7 +51,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
     preloginSecret: await getOrCreateSecret(db, 'prelogin-salt'),
     events,
     presence: redis ? redisPresence(redis) : memoryPresence(),
-    sends: new SendQueue(db, events, log, config.database.kind === 'postgres' ? SENDS_IN_FLIGHT_POSTGRES : 1),
+    sends: new SendQueue(db, events, log, config.database.kind === 'postgres' ? SENDS_IN_FLIGHT_POSTGRES : SENDS_IN_FLIGHT_SQLITE),
   };
   const app = await buildApp(deps, log);
   const io = attachRealtime(app.server, deps, redis);

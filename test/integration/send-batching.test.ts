@@ -165,4 +165,28 @@ describe(`group commit of sends (${dialect})`, () => {
       expect(seqs).toEqual(seqs.map((_, i) => lastSeq + i + 1));
     }
   });
+
+  // Last: it blocks a contact.
+  it('decides the send rule inside the batch: refused sends write nothing and take no key; the retry of a stored message is still answered', async () => {
+    const aliceCarol = (await alice.conversations.openDirect('carol')).id;
+    const [kept] = (await submitTogether([pending('carol', aliceCarol, 'rule-kept')])).map(fulfilled);
+    await carol.contacts.block('alice');
+    const before = { direct: await stored(direct), group: await stored(group), aliceCarol: await stored(aliceCarol) };
+    const results = await submitTogether([
+      pending('carol', direct, 'rule-1'), // not a member of alice and bob's conversation
+      pending('alice', aliceCarol, 'rule-2'), // blocked by carol
+      pending('carol', group, 'rule-1'), // the key the refused send did not take
+      pending('alice', direct, 'rule-3'),
+      pending('carol', aliceCarol, 'rule-kept'), // a retry of a message stored before the block: its message
+    ]);
+    expect(refusal(results[0] as PromiseSettledResult<MessageDto>)).toMatchObject({ code: 'NOT_FOUND' });
+    expect(refusal(results[1] as PromiseSettledResult<MessageDto>)).toMatchObject({ code: 'BLOCKED' });
+    const inGroup = fulfilled(results[2] as PromiseSettledResult<MessageDto>);
+    const inDirect = fulfilled(results[3] as PromiseSettledResult<MessageDto>);
+    expect(fulfilled(results[4] as PromiseSettledResult<MessageDto>)).toEqual(kept);
+    expect(inGroup).toMatchObject({ conversationId: group, seq: (before.group.at(-1)?.seq ?? 0) + 1 });
+    expect(inDirect).toMatchObject({ conversationId: direct, seq: (before.direct.at(-1)?.seq ?? 0) + 1 });
+    expect((await stored(direct)).map((r) => r.client_key)).toEqual([...before.direct.map((r) => r.client_key), 'rule-3']);
+    expect(await stored(aliceCarol)).toEqual(before.aliceCarol);
+  });
 });

@@ -1,16 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type MigrationResultSet, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import type { Database } from './schema.js';
 import { migrations } from './migrations/index.js';
+import { DurableSqliteDialect, WalSync } from './sqlite-durable.js';
 
 // PostgreSQL bigint (int8) columns hold millisecond timestamps: read them as numbers.
 pg.types.setTypeParser(20, (value: string) => Number(value));
 
 export type Db = Kysely<Database>;
+
+const walSyncs = new WeakMap<Db, WalSync>();
+/** The WAL sync of a SQLite database (its counters, for tests); undefined on PostgreSQL. */
+export const walSyncOf = (db: Db): WalSync | undefined => walSyncs.get(db);
 
 /** One code path for both dialects: SQLite (embedded file, WAL) or PostgreSQL. */
 export function connectDatabase(database: Config['database'], onPoolError: (err: Error) => void = () => undefined): Db {
@@ -24,10 +29,14 @@ export function connectDatabase(database: Config['database'], onPoolError: (err:
   const sqlite = new SQLite(database.file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
-  // FULL: a commit is on disk before the call returns, so an acknowledgement means durably stored.
-  sqlite.pragma('synchronous = FULL');
+  // NORMAL: a commit writes the WAL without fsync; the dialect then fsyncs the WAL off the event loop and resolves
+  // the commit only once it is on disk (sqlite-durable.ts), so an acknowledgement still means durably stored.
+  sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
+  const wal = new WalSync(`${database.file}-wal`);
+  const db = new Kysely<Database>({ dialect: new DurableSqliteDialect({ database: cachingStatements(sqlite) }, sqlite, wal) });
+  walSyncs.set(db, wal);
+  return db;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { MLS_COMMIT, MLS_CONTENT_PREFIX } from '../../protocol/e2e.js';
 import type { Db } from '../db/connect.js';
-import { findDirectPeer, findMembership, type ConversationRow, type MemberRow } from '../db/repositories/conversations.js';
+import { findMembership, type ConversationRow, type MemberRow } from '../db/repositories/conversations.js';
+import type { SendStanding } from '../db/repositories/send-standing.js';
 import { AppError, notFound } from '../errors.js';
 import { assertStanding } from './contacts.js';
 import type { Actor } from './actor.js';
@@ -92,9 +93,12 @@ export function assertCanSeeSeq(access: Access, seq: number): void {
   }
 }
 
-/** A direct conversation carries messages only while the two are contacts (a removal or a block ends it). */
-export async function assertCanSendTo(db: Db, actor: Actor, access: Access): Promise<void> {
-  if (access.conversation.kind !== 'direct') return;
-  const other = await findDirectPeer(db, access.conversation.id, actor.user.id);
-  if (other) assertStanding(other, other.username);
+/**
+ * The send rule, on the standing read in the send's own transaction (commands/messages/store-batch.ts): a member may
+ * send; a direct conversation carries messages only while the two are contacts (a removal or a block ends it). For a
+ * non-member the conversation does not exist.
+ */
+export function assertCanSend(standing: SendStanding | undefined): void {
+  if (!standing) throw notFound(NOT_FOUND_MESSAGE);
+  if (standing.kind === 'direct' && standing.peer) assertStanding(standing.peer, standing.peer.username);
 }

@@ -1,8 +1,11 @@
 import type { MessageDto } from '../../../protocol/messages.js';
 import type { Db } from '../../db/connect.js';
-import { setReadSeq, takeSeqs } from '../../db/repositories/conversations.js';
+import { lockConversations, setReadSeqsMany, takeSeqsMany } from '../../db/repositories/batch-counters.js';
+import { takeSeqs } from '../../db/repositories/conversations.js';
 import { findBySenderKey, findBySenderKeys, insertMessages, type MessageRow } from '../../db/repositories/messages.js';
 import { AppError } from '../../errors.js';
+import { findSendStandings, type SendStanding, type SenderInConversation } from '../../db/repositories/send-standing.js';
+import { assertCanSend } from '../../policies/conversations.js';
 import type { DomainEvent } from '../../events/domain-events.js';
 import { presentMessage } from '../../presenters/message.js';
 import type { MlsStep } from '../e2e/mls-log.js';
@@ -45,26 +48,51 @@ export async function findReplay(db: Db, senderId: string, clientKey: string, co
  * Stores a batch of sends in the caller's transaction, with the same result as storing them one after another in
  * this order:
  *
- * - a (sender, client key) already stored answers the stored message (a retry), found for the whole batch in one
- *   query; a key repeated inside the batch is written once, by its first send, and every later one answers that
- *   message (CONFLICT if it names another conversation);
- * - each conversation's new messages take consecutive sequence numbers in arrival order: one counter UPDATE per
- *   conversation, or one per message where an MLS step must see the sequence number of its own message. The
- *   conversations are taken in the order of their ids, so that on PostgreSQL two batches lock their counter rows in
- *   the same order and cannot deadlock;
+ * - a (sender, client key) already stored answers the stored message (a retry, whatever changed since), found for the
+ *   whole batch in one query; a key repeated inside the batch is written once, by its first accepted send, and every
+ *   later one answers that message (CONFLICT if it names another conversation);
+ * - the send rule (policy `assertCanSend`: a member; a direct conversation only between contacts) is decided here, in
+ *   the transaction that writes, on every sender's standing read for the whole batch in one query: a refused send
+ *   writes nothing and takes no key;
+ * - each conversation's new messages take consecutive sequence numbers in arrival order: on PostgreSQL the batch's
+ *   conversations are first locked in id order (two batches then wait for each other and cannot deadlock); one UPDATE
+ *   takes the numbers of every conversation without MLS sends (a CASE arm each), and a conversation with MLS sends
+ *   takes one per message, since an MLS step must see the sequence number of its own message; then one UPDATE moves
+ *   every sender's read position (repositories/batch-counters.ts);
  * - an MLS step that refuses its send throws SendRefused, and the caller rolls back and stores the others without it.
  */
 export async function storeBatch(trx: Db, sends: PendingSend[], now: number): Promise<SendOutcome[]> {
-  const firstOfKey = new Map<string, { send: PendingSend; index: number }>();
+  const stored = new Map<string, MessageDto>();
+  const keys = new Map<string, { senderId: string; clientKey: string }>();
+  for (const { row } of sends) keys.set(keyOf(row.sender_id, row.client_key), { senderId: row.sender_id, clientKey: row.client_key });
+  for (const row of await findBySenderKeys(trx, [...keys.values()])) stored.set(keyOf(row.sender_id, row.client_key), presentMessage(row));
+
+  const pairs = new Map<string, SenderInConversation>();
+  for (const { row } of sends) {
+    if (!stored.has(keyOf(row.sender_id, row.client_key))) {
+      pairs.set(keyOf(row.conversation_id, row.sender_id), { conversationId: row.conversation_id, userId: row.sender_id });
+    }
+  }
+  const standings = new Map<string, SendStanding>();
+  for (const s of await findSendStandings(trx, [...pairs.values()])) standings.set(keyOf(s.conversationId, s.userId), s);
+
+  const refused = new Map<number, AppError>();
+  const claimed = new Set<string>();
+  const writes: { send: PendingSend; index: number }[] = [];
   sends.forEach((send, index) => {
     const key = keyOf(send.row.sender_id, send.row.client_key);
-    if (!firstOfKey.has(key)) firstOfKey.set(key, { send, index });
+    if (stored.has(key) || claimed.has(key)) return; // answered below with the message under that key
+    try {
+      assertCanSend(standings.get(keyOf(send.row.conversation_id, send.row.sender_id)));
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      refused.set(index, err);
+      return;
+    }
+    claimed.add(key);
+    writes.push({ send, index });
   });
-  const stored = new Map<string, MessageDto>();
-  const keys = [...firstOfKey.values()].map(({ send }) => ({ senderId: send.row.sender_id, clientKey: send.row.client_key }));
-  for (const row of await findBySenderKeys(trx, keys)) stored.set(keyOf(row.sender_id, row.client_key), presentMessage(row));
 
-  const writes = [...firstOfKey].filter(([key]) => !stored.has(key)).map(([, write]) => write);
   const byConversation = new Map<string, { send: PendingSend; index: number }[]>();
   for (const write of writes) {
     const id = write.send.row.conversation_id;
@@ -73,12 +101,16 @@ export async function storeBatch(trx: Db, sends: PendingSend[], now: number): Pr
     else byConversation.set(id, [write]);
   }
   const mlsEvents = new Map<number, DomainEvent[]>();
-  for (const [id, list] of [...byConversation].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (list.every(({ send }) => !send.mls)) {
-      const last = await takeSeqs(trx, id, list.length, now);
-      list.forEach(({ send }, k) => (send.row.seq = last - list.length + 1 + k));
-      continue;
-    }
+  const conversations = [...byConversation].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  await lockConversations(trx, conversations.map(([id]) => id));
+  const withMls = conversations.filter(([, list]) => list.some(({ send }) => send.mls));
+  const plain = conversations.filter((c) => !withMls.includes(c));
+  const lasts = await takeSeqsMany(trx, plain.map(([id, list]) => ({ id, count: list.length })), now);
+  for (const [id, list] of plain) {
+    const last = lasts.get(id) ?? 0;
+    list.forEach(({ send }, k) => (send.row.seq = last - list.length + 1 + k));
+  }
+  for (const [id, list] of withMls) {
     for (const { send, index } of list) {
       send.row.seq = await takeSeqs(trx, id, 1, now);
       if (send.mls) mlsEvents.set(index, await runMlsStep(send.mls, trx, send.row.seq, now, index));
@@ -86,16 +118,14 @@ export async function storeBatch(trx: Db, sends: PendingSend[], now: number): Pr
   }
   await insertMessages(trx, writes.map(({ send }) => send.row));
 
+  // Each sender's read position moves to their last new message.
   const readSeqs = new Map<string, { conversationId: string; userId: string; seq: number }>();
   for (const { send } of writes) {
     const { conversation_id: conversationId, sender_id: userId, seq } = send.row;
     const key = keyOf(conversationId, userId);
     if ((readSeqs.get(key)?.seq ?? 0) < seq) readSeqs.set(key, { conversationId, userId, seq });
   }
-  // In key order too (conversation, then user), like the counters: concurrent batches lock member rows in one order.
-  for (const [, r] of [...readSeqs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    await setReadSeq(trx, r.conversationId, r.userId, r.seq);
-  }
+  await setReadSeqsMany(trx, [...readSeqs.values()]);
 
   const created = new Map<number, DomainEvent[]>();
   for (const { send, index } of writes) {
@@ -104,6 +134,8 @@ export async function storeBatch(trx: Db, sends: PendingSend[], now: number): Pr
     created.set(index, [{ type: 'message.created', message }, ...(mlsEvents.get(index) ?? [])]);
   }
   return sends.map((send, index): SendOutcome => {
+    const refusal = refused.get(index);
+    if (refusal) return { error: refusal };
     const message = stored.get(keyOf(send.row.sender_id, send.row.client_key));
     if (!message) throw new Error('storeBatch: a send has neither a stored nor a new message');
     if (message.conversationId !== send.row.conversation_id) return { error: keyConflict() };

@@ -1,5 +1,6 @@
 import { MLS_COMMIT } from '../../../protocol/e2e.js';
 import type { Db } from '../connect.js';
+import { prepared } from '../prepared.js';
 import type { ConversationMembersTable, ConversationsTable } from '../schema.js';
 
 export type ConversationRow = ConversationsTable;
@@ -29,30 +30,14 @@ export function findMember(db: Db, conversationId: string, userId: string): Prom
     .where('conversation_id', '=', conversationId).where('user_id', '=', userId).executeTakeFirst();
 }
 
-/** A user's membership with its conversation, in one query (the check every conversation access makes). */
-export function findMembership(db: Db, conversationId: string, userId: string): Promise<(MemberRow & ConversationRow) | undefined> {
-  return db.selectFrom('conversation_members').innerJoin('conversations', 'conversations.id', 'conversation_members.conversation_id')
+const membershipQuery = prepared((db: Db, p: { conversationId: string; userId: string }) =>
+  db.selectFrom('conversation_members').innerJoin('conversations', 'conversations.id', 'conversation_members.conversation_id')
     .selectAll('conversation_members').selectAll('conversations')
-    .where('conversation_members.conversation_id', '=', conversationId).where('conversation_members.user_id', '=', userId)
-    .executeTakeFirst();
-}
+    .where('conversation_members.conversation_id', '=', p.conversationId).where('conversation_members.user_id', '=', p.userId));
 
-/** The other member of a direct conversation, whether `me` has them as a contact, and whether either blocked the other. */
-export async function findDirectPeer(db: Db, conversationId: string, me: string): Promise<{ userId: string; username: string; contact: boolean; blocked: boolean } | undefined> {
-  const row = await db.selectFrom('conversation_members as m').innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['m.user_id', 'u.username'])
-    .select((eb) => [
-      eb.exists(eb.selectFrom('contacts').select('contacts.user_id')
-        .where('contacts.user_id', '=', me).whereRef('contacts.contact_id', '=', 'm.user_id')).as('contact'),
-      eb.exists(eb.selectFrom('blocks').select('blocks.blocker_id').where((b) => b.or([
-        b.and([b('blocks.blocker_id', '=', me), b('blocks.blocked_id', '=', b.ref('m.user_id'))]),
-        b.and([b('blocks.blocker_id', '=', b.ref('m.user_id')), b('blocks.blocked_id', '=', me)]),
-      ]))).as('blocked'),
-    ])
-    .where('m.conversation_id', '=', conversationId).where('m.user_id', '!=', me).executeTakeFirst();
-  if (!row) return undefined;
-  // EXISTS is 0/1 on SQLite and a boolean on PostgreSQL.
-  return { userId: row.user_id, username: row.username, contact: Boolean(row.contact), blocked: Boolean(row.blocked) };
+/** A user's membership with its conversation, in one query (the check every conversation access makes). */
+export async function findMembership(db: Db, conversationId: string, userId: string): Promise<(MemberRow & ConversationRow) | undefined> {
+  return (await membershipQuery(db, { conversationId, userId })).rows[0];
 }
 
 export function listMembers(db: Db, conversationId: string): Promise<MemberWithName[]> {
@@ -86,19 +71,26 @@ export async function renameConversation(db: Db, id: string, name: string): Prom
   await db.updateTable('conversations').set({ name }).where('id', '=', id).execute();
 }
 
+const readSeqQuery = prepared((db: Db, p: { conversationId: string; userId: string; seq: number }) =>
+  db.updateTable('conversation_members').set({ read_seq: p.seq })
+    .where('conversation_id', '=', p.conversationId).where('user_id', '=', p.userId).where('read_seq', '<', p.seq));
+
 export async function setReadSeq(db: Db, conversationId: string, userId: string, seq: number): Promise<void> {
-  await db.updateTable('conversation_members').set({ read_seq: seq })
-    .where('conversation_id', '=', conversationId).where('user_id', '=', userId).where('read_seq', '<', seq).execute();
+  await readSeqQuery(db, { conversationId, userId, seq });
 }
+
+const takeSeqsQuery = prepared((db: Db, p: { conversationId: string; count: number; now: number }) =>
+  db.updateTable('conversations')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', p.count), last_activity_at: p.now }))
+    .where('id', '=', p.conversationId).returning('last_seq'));
 
 /**
  * Takes `count` consecutive sequence numbers of a conversation and returns the last (the first is last - count + 1).
  * On PostgreSQL the UPDATE holds the conversation's row lock until commit, which serialises senders.
  */
 export async function takeSeqs(db: Db, conversationId: string, count: number, now: number): Promise<number> {
-  const row = await db.updateTable('conversations')
-    .set((eb) => ({ last_seq: eb('last_seq', '+', count), last_activity_at: now }))
-    .where('id', '=', conversationId).returning('last_seq').executeTakeFirstOrThrow();
+  const [row] = (await takeSeqsQuery(db, { conversationId, count, now })).rows;
+  if (!row) throw new Error(`takeSeqs: no conversation ${conversationId}`);
   return row.last_seq;
 }
 

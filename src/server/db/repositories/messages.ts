@@ -1,4 +1,5 @@
 import type { Db } from '../connect.js';
+import { prepared } from '../prepared.js';
 import type { MessagesTable } from '../schema.js';
 
 export type MessageRow = MessagesTable;
@@ -19,21 +20,21 @@ export function findMessage(db: Db, id: string): Promise<MessageWithSender | und
   return withSender(db).where('messages.id', '=', id).executeTakeFirst();
 }
 
+const bySenderKeysQuery = prepared((db: Db, p: { keys: { senderId: string; clientKey: string }[] }) =>
+  withSender(db).where((eb) => eb(eb.refTuple('messages.sender_id', 'messages.client_key'), 'in', p.keys.map((k) => eb.tuple(k.senderId, k.clientKey)))));
+
 /** The stored messages among these (sender, client key) pairs: one indexed query for a whole batch of sends. */
 export async function findBySenderKeys(db: Db, keys: { senderId: string; clientKey: string }[]): Promise<MessageWithSender[]> {
   const found: MessageWithSender[] = [];
-  for (let i = 0; i < keys.length; i += CHUNK) {
-    const chunk = keys.slice(i, i + CHUNK);
-    found.push(...await withSender(db)
-      .where((eb) => eb(eb.refTuple('messages.sender_id', 'messages.client_key'), 'in', chunk.map((k) => eb.tuple(k.senderId, k.clientKey))))
-      .execute());
-  }
+  for (let i = 0; i < keys.length; i += CHUNK) found.push(...(await bySenderKeysQuery(db, { keys: keys.slice(i, i + CHUNK) })).rows);
   return found;
 }
 
+const insertQuery = prepared((db: Db, p: { rows: MessageRow[] }) => db.insertInto('messages').values(p.rows));
+
 /** Several rows in as few statements as the dialects' parameter limits allow. */
 export async function insertMessages(db: Db, rows: MessageRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('messages').values(rows.slice(i, i + CHUNK)).execute();
+  for (let i = 0; i < rows.length; i += CHUNK) await insertQuery(db, { rows: rows.slice(i, i + CHUNK) });
 }
 
 /** Newest first from the database, returned oldest first. */

@@ -1,4 +1,5 @@
 import type { Db } from '../connect.js';
+import { prepared } from '../prepared.js';
 import type { MlsGroupsTable, WelcomesTable } from '../schema.js';
 
 export type MlsGroupRow = MlsGroupsTable;
@@ -8,9 +9,12 @@ export function findMlsGroup(db: Db, conversationId: string): Promise<MlsGroupRo
   return db.selectFrom('mls_groups').selectAll().where('conversation_id', '=', conversationId).executeTakeFirst();
 }
 
+const epochQuery = prepared((db: Db, p: { conversationId: string }) =>
+  db.selectFrom('mls_groups').select('epoch').where('conversation_id', '=', p.conversationId));
+
 /** The epoch alone (no GroupInfo bytes), read inside a send's transaction. */
 export async function currentEpoch(db: Db, conversationId: string): Promise<number | undefined> {
-  const row = await db.selectFrom('mls_groups').select('epoch').where('conversation_id', '=', conversationId).executeTakeFirst();
+  const [row] = (await epochQuery(db, { conversationId })).rows;
   return row === undefined ? undefined : Number(row.epoch);
 }
 
