@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { DriverCommand, FinalStepReport, GeneratorConfig, GeneratorReport, StepReport } from './protocol.js';
 import { isDriverCommand } from './protocol.js';
 import { parleyTarget, relayTarget, type BenchUser, type Received, type Target } from './targets.js';
+import { parleyWireTarget } from './wire-target.js';
 
 const MAGIC = 'pb';
 
@@ -127,7 +128,7 @@ function onDisconnect(): void {
 
 async function setup(c: GeneratorConfig): Promise<void> {
   config = c;
-  target = c.target === 'parley' ? parleyTarget(c.url) : relayTarget(c.url);
+  target = c.target === 'relay' ? relayTarget(c.url) : c.client === 'sdk' ? parleyTarget(c.url) : parleyWireTarget(c.url);
   const t = target;
   for (let i = 0; i < c.users; i++) {
     const name = `b${c.runId}g${c.index}u${i}`;

@@ -2,6 +2,8 @@
 // child-process IPC channel (advanced serialization: typed arrays pass as they are).
 
 export type TargetKind = 'parley' | 'relay';
+/** How generators speak to Parley: a bare socket.io client (bench/wire-target.ts) or the SDK (bench/targets.ts). */
+export type ParleyClientKind = 'wire' | 'sdk';
 
 export interface GeneratorConfig {
   target: TargetKind;
@@ -15,6 +17,7 @@ export interface GeneratorConfig {
   messageBytes: number;
   /** Concurrent sign-ups / connections / setup requests in this generator. */
   concurrency: number;
+  client: ParleyClientKind;
 }
 
 export type DriverCommand =

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { printProfileSummary, summarizeProfile, type ProfileSummary } from './profile-summary.js';
 import { BENCH_DIR, Generator, startParley, startRelay, type TargetProcess } from './processes.js';
 import { createProgress, type Progress } from './progress.js';
-import type { FinalStepReport, GeneratorReport, StepReport, TargetKind } from './protocol.js';
+import type { FinalStepReport, GeneratorReport, ParleyClientKind, StepReport, TargetKind } from './protocol.js';
 import {
   autogroupNice,
   cpuPercent,
@@ -58,7 +58,9 @@ const { values: args } = parseArgs({
     'data-dir': { type: 'string' },
     nice: { type: 'string' },
     'keep-going': { type: 'boolean', default: false },
+    'warmup-seconds': { type: 'string' },
     'node-flags': { type: 'string' },
+    client: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -82,16 +84,26 @@ if (args.help) {
   --redis-url URL        Redis for the started server
   --workers N            WORKERS=N for the started server (needs --database-url and --redis-url)
   --no-relay / --relay-only   skip the relay / Parley
+  --client wire|sdk      how the generators speak to Parley (default wire: a bare socket.io client, as for the relay;
+                         sdk: the full ParleyClient, whose ordering, outbox and validation cost the generators CPU;
+                         the default with --workers > 1, where only the SDK restores the order of live events)
   --cpu-prof             profile the server (node --cpu-prof) and summarise where its time went
   --node-flags=…         extra node flags for the server and the relay (e.g. --node-flags=--max-semi-space-size=64)
   --keep-data            keep the SQLite directory
   --data-dir DIR         make the SQLite directory under DIR (default: the OS temp dir)
+  --warmup-seconds S     a warm-up at min(first rate, 500) msg/s before the ramp, not a step (default 5; 0: none)
   --keep-going           run every step even past the budget (stop only when messages fail, go missing or double)
   --nice=N               run the server, relay and generators at this nice value (e.g. --nice=-10 as root on a busy machine)`);
   process.exit(0);
 }
 
 const short = args.short;
+/** The warm-up's rate at most: enough to compile the hot paths, far below any server's limit. */
+const WARMUP_RATE = 500;
+function clientKind(v: string | undefined): ParleyClientKind {
+  if (v === 'wire' || v === 'sdk') return v;
+  throw new Error(`--client is wire or sdk, not ${v}`);
+}
 const num = (v: string | undefined, fallback: number): number => {
   const n = v === undefined ? fallback : Number(v);
   if (!Number.isFinite(n) || n < 0) throw new Error(`not a number: ${v}`);
@@ -116,7 +128,10 @@ const opts = {
   databaseUrl: args['database-url'],
   redisUrl: args['redis-url'],
   workers: Math.max(1, Math.floor(num(args.workers, 1))),
+  warmupSeconds: num(args['warmup-seconds'], short ? 0 : 5),
   relay: !args['no-relay'],
+  // Across instances live events may arrive out of order (the SDK restores the order; a bare client would not).
+  client: clientKind(args.client ?? (Number(args.workers ?? 1) > 1 ? 'sdk' : 'wire')),
   parley: !args['relay-only'],
   cpuProf: args['cpu-prof'],
   nodeFlags: (args['node-flags'] ?? '').split(' ').filter(Boolean),
@@ -188,6 +203,8 @@ interface TargetResult {
   setupSeconds: { signup: number; connect: number; conversations: number };
   rss: { startMiB: number; idleBeforeConnectMiB: number; allConnectedMiB: number; perConnectionKiB: number };
   fds: { idleBeforeConnect: number; allConnected: number };
+  /** The warm-up before the ramp (step 0): checked for loss, not part of the ramp. */
+  warmup?: StepRow;
   steps: StepRow[];
   maxSustainedRate: number;
   maxSustainedDeliveredRate: number;
@@ -281,6 +298,7 @@ async function runTarget(kind: TargetKind, rates: number[], progress: Progress):
               activeFraction: opts.activeFraction,
               messageBytes: opts.messageBytes,
               concurrency: opts.concurrency,
+              client: opts.client,
             },
           },
           'setupDone',
@@ -325,8 +343,19 @@ async function runTarget(kind: TargetKind, rates: number[], progress: Progress):
     result.users.groups = talking.reduce((n, r) => n + r.groups, 0);
     progress.log(`${kind}: ${result.users.active} active users in ${result.users.directs} direct conversations and ${result.users.groups} groups`);
 
-    // 4. The ramp.
+    // 4. A warm-up (JIT, the database's first pages), then the ramp. The warm-up's messages are checked like any
+    // step's (a loss there fails the run) but its latencies are not a step of the ramp.
     reniceAll();
+    if (opts.warmupSeconds > 0) {
+      const rate = Math.min(rates[0] ?? WARMUP_RATE, WARMUP_RATE);
+      stepLabel = () => `${kind}: warm-up at ${rate} msg/s`;
+      progress.start(opts.warmupSeconds + opts.drainSeconds, stepLabel());
+      stepStartS = performance.now() / 1000;
+      const row = await runStep(0, rate, generators, serverPids, generatorPids, server, result.users.connected, opts.warmupSeconds);
+      progress.stop();
+      result.warmup = row;
+      progress.log(`${kind} warm-up: ${rate}/s for ${opts.warmupSeconds} s, p99 ${row.latencyMs.p99} ms, server CPU ${row.serverCpuPercent} %`);
+    }
     for (const [i, rate] of rates.entries()) {
       const step = i + 1;
       ticks.clear();
@@ -353,7 +382,7 @@ async function runTarget(kind: TargetKind, rates: number[], progress: Progress):
 
     // 5. Whatever never arrived after a last grace period is lost.
     const finals = await Promise.all(generators.map((g) => g.ask({ type: 'final', graceMs: opts.drainSeconds * 1000 }, 'finalDone')));
-    for (const row of result.steps) {
+    for (const row of result.warmup ? [result.warmup, ...result.steps] : result.steps) {
       const per = finals.map((f) => f.steps.find((s) => s.step === row.step)).filter((s): s is FinalStepReport => s !== undefined);
       row.lost = per.reduce((n, s) => n + s.lost, 0);
       row.duplicated = per.reduce((n, s) => n + s.duplicated, 0);
@@ -409,8 +438,9 @@ async function runStep(
   generatorPids: () => number[],
   server: TargetProcess,
   users: number,
+  windowSeconds = opts.stepSeconds,
 ): Promise<StepRow> {
-  const windowMs = opts.stepSeconds * 1000;
+  const windowMs = windowSeconds * 1000;
   const sPids = serverPids();
   const gPids = generatorPids();
   const s0 = sampleProcesses(sPids);
