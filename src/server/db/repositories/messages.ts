@@ -13,7 +13,7 @@ const withSender = (db: Db) =>
     .selectAll('messages').select('users.username as sender_username');
 
 export function findBySenderKey(db: Db, senderId: string, clientKey: string): Promise<MessageWithSender | undefined> {
-  return withSender(db).where('messages.sender_id', '=', senderId).where('messages.client_key', '=', clientKey).executeTakeFirst();
+  return withSender(db).where('messages.client_key', '=', clientKey).where('messages.sender_id', '=', senderId).executeTakeFirst();
 }
 
 export function findMessage(db: Db, id: string): Promise<MessageWithSender | undefined> {
@@ -21,7 +21,7 @@ export function findMessage(db: Db, id: string): Promise<MessageWithSender | und
 }
 
 const bySenderKeysQuery = prepared((db: Db, p: { keys: { senderId: string; clientKey: string }[] }) =>
-  withSender(db).where((eb) => eb(eb.refTuple('messages.sender_id', 'messages.client_key'), 'in', p.keys.map((k) => eb.tuple(k.senderId, k.clientKey)))));
+  withSender(db).where((eb) => eb(eb.refTuple('messages.client_key', 'messages.sender_id'), 'in', p.keys.map((k) => eb.tuple(k.clientKey, k.senderId)))));
 
 /** The stored messages among these (sender, client key) pairs: one indexed query for a whole batch of sends. */
 export async function findBySenderKeys(db: Db, keys: { senderId: string; clientKey: string }[]): Promise<MessageWithSender[]> {
