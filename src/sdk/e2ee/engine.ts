@@ -36,6 +36,8 @@ export const MAX_ENCRYPTED_CONTENT_BYTES = MAX_BODY_BYTES - 1024;
 
 
 const isMls = (contentType: string) => contentType === MLS_COMMIT || contentType === MLS_PRIVATE;
+/** A failure of a join that a later attempt may overcome (the server's answer, the network, the MLS step). */
+const recoverable = (err: unknown) => codeOf(err) !== undefined || isMlsCryptoError(err);
 
 export class E2ee implements E2eeApi {
   readonly groups: GroupStore;
@@ -112,9 +114,11 @@ export class E2ee implements E2eeApi {
   private async decodeLocked(dto: MessageDto): Promise<Message | undefined> {
     const commit = dto.contentType === MLS_COMMIT;
     // Reading never joins by external commit (that would skip whatever comes before our join): a member who writes
-    // brings every member's devices in first, so a Welcome for us precedes any message meant for us.
+    // brings every member's devices in first, so a Welcome for us precedes any message meant for us. The exception is
+    // a leaf of ours in the group without its state here: no one adds us again, so we replace it.
     let group = await this.usable(dto.conversationId);
     group ??= await this.joining.joinByWelcome(dto.conversationId);
+    group ??= await this.rejoinStranded(dto.conversationId);
     if (!group) return commit ? undefined : this.shown(dto, { error: UNDECRYPTABLE.notJoined });
     if (dto.seq <= group.seq) return commit ? undefined : this.fromHistory(dto);
     // Entries this device has not processed yet (say, sent while it was signed out) come first, in log order.
@@ -194,9 +198,22 @@ export class E2ee implements E2eeApi {
         await this.groups.save(group);
         return;
       }
-      // An accepted commit this device cannot process: its state is unusable. Resync by external join.
+      // An accepted commit this device cannot process: its state is unusable. Resync by external join; if that fails
+      // (say, the connection dropped), our leaf is stranded and the next entry replaces it (rejoinStranded).
       await this.groups.drop(dto.conversationId);
-      await this.joining.join(dto.conversationId, true);
+      await this.joining.join(dto.conversationId, true).catch((e: unknown) => {
+        if (!recoverable(e)) throw e;
+      });
+    }
+  }
+
+  /** A leaf of ours the group holds with no state here is replaced; a failure leaves that to the next entry. */
+  private async rejoinStranded(conversationId: string): Promise<Group | undefined> {
+    try {
+      return await this.joining.rejoinStranded(conversationId);
+    } catch (err) {
+      if (recoverable(err)) return undefined;
+      throw err;
     }
   }
 

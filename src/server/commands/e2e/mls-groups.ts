@@ -22,7 +22,8 @@ export const noMlsGroup = () => new AppError('CONFLICT', 'This conversation is n
 /**
  * Makes a conversation an MLS group: stores its epoch-0 GroupInfo, made by the creating device alone. Accepted once,
  * from a member, for that member's own registered device; a second init (even a concurrent one) is a CONFLICT, and
- * the loser joins the winner's group instead (Welcome or external join).
+ * the loser joins the winner's group instead (Welcome or external join). A retry of the accepted init (the same
+ * GroupInfo, while the group is still at epoch 0) is answered like the init.
  */
 export async function initGroup(deps: Deps, actor: Actor, conversationId: string, groupInfo: Uint8Array): Promise<GroupState> {
   await accessConversation(deps.db, actor, conversationId);
@@ -40,8 +41,12 @@ export async function initGroup(deps: Deps, actor: Actor, conversationId: string
     const inserted = await insertMlsGroup(trx, {
       conversation_id: conversationId, epoch: 0, group_info: groupInfo, epoch_seq: conversation.last_seq, created_at: now, updated_at: now,
     });
-    if (!inserted) throw new AppError('CONFLICT', 'This conversation already is an MLS group.');
-    return conversation.last_seq;
+    if (inserted) return conversation.last_seq;
+    // The same init again (its answer was lost) gets the same answer while the group is as it made it: the GroupInfo
+    // is signed by the creating device, so no one else has these bytes. Any other init is too late.
+    const existing = await findMlsGroup(trx, conversationId);
+    if (existing && Number(existing.epoch) === 0 && sameBytes(existing.group_info, groupInfo)) return existing.epoch_seq;
+    throw new AppError('CONFLICT', 'This conversation already is an MLS group.');
   });
   return { conversationId, epoch: 0, seq };
 }
