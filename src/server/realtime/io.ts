@@ -10,6 +10,7 @@ import type { SocketData } from './event-adapter.js';
 import { registerHandlers } from './handlers.js';
 import { isAllowedOrigin } from '../http/guards.js';
 import { allowRequestFor, authenticateHandshake } from './handshake.js';
+import { coalesceWrites } from './coalesce-writes.js';
 import { conversationRoom, sessionRoom, userRoom } from './rooms.js';
 
 export type ParleyIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -25,6 +26,9 @@ export function attachRealtime(server: HttpServer, deps: Deps, redis: RedisClien
     cors: { origin: deps.config.allowedOrigins, credentials: true },
     ...(redis ? { adapter: createAdapter(redis) } : {}),
   });
+
+  // One socket write per connection per turn of the event loop (coalesce-writes.ts).
+  io.engine.on('connection', coalesceWrites);
 
   // allowRequest checks the handshake; this checks every later polling request and the WebSocket upgrade too.
   io.engine.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
