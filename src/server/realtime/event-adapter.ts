@@ -9,6 +9,8 @@ import { consumeOrThrow } from '../security/rate-limits.js';
 
 export interface SocketData {
   actor: Actor;
+  /** Per conversation, when this socket last relayed a typing indicator (made on its first `typing`). */
+  lastTyping?: Map<string, number>;
 }
 
 type Handler<E extends ClientEventName> = (
@@ -17,23 +19,49 @@ type Handler<E extends ClientEventName> = (
   socket: Socket,
 ) => Promise<ClientEventResponse<E>>;
 
+interface Route {
+  schema: z.ZodType<unknown, unknown>;
+  handler: (actor: Actor, input: unknown, socket: Socket) => Promise<unknown>;
+}
+
 /**
- * One socket event: rate limit → validate the payload with its protocol schema → run the command as the session's
- * actor → ack. An event without an acknowledgement callback is dropped (nobody could hear the answer), never run.
+ * The socket events and their commands, one table per server shared by every connection: each socket gets a single
+ * listener (`attach`) instead of a closure per event, which with thousands of connections is memory that matters.
+ *
+ * One event: rate limit → validate the payload with its protocol schema → run the command as the session's actor →
+ * ack. An event without an acknowledgement callback is dropped (nobody could hear the answer), never run; so is an
+ * event that is not in the table.
  */
-export function onEvent<E extends ClientEventName>(socket: Socket, deps: Deps, event: E, handler: Handler<E>): void {
-  const schema: z.ZodType<z.infer<(typeof clientEvents)[E]['request']>, unknown> = clientEvents[event].request as never;
-  const name: string = event;
-  socket.on(name, async (...args: unknown[]) => {
+export class EventRouter {
+  private readonly routes = new Map<string, Route>();
+
+  constructor(private readonly deps: Deps) {}
+
+  on<E extends ClientEventName>(event: E, handler: Handler<E>): void {
+    const schema: z.ZodType<z.infer<(typeof clientEvents)[E]['request']>, unknown> = clientEvents[event].request as never;
+    this.routes.set(event, { schema, handler: handler as Route['handler'] });
+  }
+
+  /** Routes every event the socket receives through the table. */
+  attach(socket: Socket): void {
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (typeof event === 'string') void this.dispatch(socket, event, args);
+    });
+  }
+
+  private async dispatch(socket: Socket, event: string, args: unknown[]): Promise<void> {
+    const route = this.routes.get(event);
     const ack = args[args.length - 1];
-    if (typeof ack !== 'function') return;
-    const reply = ack as (r: Ack<ClientEventResponse<E>>) => void;
+    // Like socket.io's own dispatch: nothing runs for a connection that is already gone.
+    if (!route || typeof ack !== 'function' || !socket.connected) return;
+    const reply = ack as (r: Ack<unknown>) => void;
+    const { deps } = this;
     try {
       if (args.length !== 2) throw new AppError('VALIDATION_FAILED', `${event} takes one payload and an acknowledgement.`);
       await consumeOrThrow(deps.limiters.eventsPerConnection, socket.id);
       if (event === 'messages:send') await consumeOrThrow(deps.limiters.messagesPerConnection, socket.id);
-      const input = parseInput(schema, args[0], `${event} payload`);
-      const data = await handler((socket.data as SocketData).actor, input, socket);
+      const input = parseInput(route.schema, args[0], `${event} payload`);
+      const data = await route.handler((socket.data as SocketData).actor, input, socket);
       reply({ data });
     } catch (err) {
       if (err instanceof AppError) {
@@ -43,5 +71,5 @@ export function onEvent<E extends ClientEventName>(socket: Socket, deps: Deps, e
         reply({ error: { code: 'INTERNAL', message: 'Something went wrong on our side.' } });
       }
     }
-  });
+  }
 }

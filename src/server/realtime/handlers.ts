@@ -1,4 +1,3 @@
-import type { Socket } from 'socket.io';
 import { acceptContact, cancelContactRequest, declineContact } from '../commands/contacts/respond-to-request.js';
 import { blockUser, removeContact, unblockUser } from '../commands/contacts/remove-contact.js';
 import { listContacts } from '../commands/contacts/list-contacts.js';
@@ -18,15 +17,15 @@ import { sendMessage } from '../commands/messages/send-message.js';
 import type { Deps } from '../deps.js';
 import { accessConversation } from '../policies/conversations.js';
 import { presentUser } from '../presenters/user.js';
-import { onEvent } from './event-adapter.js';
+import { EventRouter, type SocketData } from './event-adapter.js';
 import { conversationRoom } from './rooms.js';
 
 const TYPING_EVERY_MS = 2_000;
 
-/** Every client event → its command. Thin: validation, auth and acks live in onEvent. */
-export function registerHandlers(socket: Socket, deps: Deps): void {
-  const on = <E extends Parameters<typeof onEvent>[2]>(event: E, handler: Parameters<typeof onEvent<E>>[3]) =>
-    onEvent(socket, deps, event, handler);
+/** Every client event → its command, once per server. Thin: validation, auth and acks live in EventRouter. */
+export function buildEventRouter(deps: Deps): EventRouter {
+  const router = new EventRouter(deps);
+  const on: EventRouter['on'] = (event, handler) => router.on(event, handler);
 
   on('whoami', (a) => Promise.resolve({ user: presentUser(a.user), sessionId: a.session.id }));
 
@@ -84,15 +83,17 @@ export function registerHandlers(socket: Socket, deps: Deps): void {
   on('vault:put', (a, i) => putVaultRecords(deps, a, i));
   on('vault:list', (a, i) => listVaultRecords(deps, a, i));
 
-  // Typing is ephemeral: authorized, throttled per conversation, never stored.
-  const lastTyping = new Map<string, number>();
-  on('typing', async (a, i) => {
+  // Typing is ephemeral: authorized, throttled per socket and conversation, never stored.
+  on('typing', async (a, i, socket) => {
     await accessConversation(deps.db, a, i.conversationId);
     const now = Date.now();
+    const data = socket.data as SocketData;
+    const lastTyping = (data.lastTyping ??= new Map<string, number>());
     if (now - (lastTyping.get(i.conversationId) ?? 0) >= TYPING_EVERY_MS) {
       lastTyping.set(i.conversationId, now);
       socket.to(conversationRoom(i.conversationId)).emit('typing', { conversationId: i.conversationId, username: a.user.username });
     }
     return { ok: true as const };
   });
+  return router;
 }

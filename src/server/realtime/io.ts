@@ -7,7 +7,7 @@ import { listContactIds } from '../db/repositories/contacts.js';
 import { listConversationIdsOfUser } from '../db/repositories/conversations.js';
 import type { Deps } from '../deps.js';
 import type { SocketData } from './event-adapter.js';
-import { registerHandlers } from './handlers.js';
+import { buildEventRouter } from './handlers.js';
 import { isAllowedOrigin } from '../http/guards.js';
 import { allowRequestFor, authenticateHandshake } from './handshake.js';
 import { coalesceWrites } from './coalesce-writes.js';
@@ -60,9 +60,10 @@ export function attachRealtime(server: HttpServer, deps: Deps, redis: RedisClien
     );
   });
 
+  const router = buildEventRouter(deps);
   io.on('connection', (socket: Socket) => {
-    // Handlers first, so no event is missed while the rooms are being joined.
-    registerHandlers(socket, deps);
+    // Events first, so none is missed while the rooms are being joined.
+    router.attach(socket);
     void onConnected(io, socket, deps).catch((err: unknown) => {
       deps.log.error({ err }, 'socket setup failed');
       socket.disconnect(true);
