@@ -30,7 +30,7 @@ afterEach(async () => {
 async function start(coalesce: boolean): Promise<Running> {
   const http = createServer();
   const io = new Server(http, { transports: ['websocket'], serveClient: false });
-  if (coalesce) io.engine.on('connection', coalesceWrites);
+  if (coalesce) io.engine.on('connection', (engineSocket: Socket['conn']) => coalesceWrites(engineSocket, (err) => { throw err; }));
   let writes = 0;
   const connected = new Promise<void>((resolve) => {
     io.on('connection', (socket: Socket) => {
@@ -41,6 +41,11 @@ async function start(coalesce: boolean): Promise<Running> {
       counted._write = (...a) => (writes++, write(...a));
       counted._writev = (...a) => (writes++, writev(...a));
       void socket.join('room');
+      // The server shuts down in the same turn as it answers (what happens to a send acknowledged at SIGTERM).
+      socket.on('bye', (ack: (r: unknown) => void) => {
+        ack({ ok: true });
+        void io.close();
+      });
       socket.on('ping', (n: number, ack: (r: unknown) => void) => {
         const message = { seq: n, body: new Uint8Array([n, 1, 2, 3]) };
         io.to('room').emit('message', message);
@@ -85,6 +90,11 @@ describe('coalesced socket writes', () => {
       expect(Array.from(message.body)).toEqual([n, 1, 2, 3]);
       expect(r.writes()).toBe(1);
     }
+  });
+
+  it('still delivers a reply written in the turn the server closes every connection', async () => {
+    const r = await start(true);
+    await expect(r.client.timeout(2_000).emitWithAck('bye')).resolves.toEqual({ ok: true });
   });
 
   it('keeps the order of everything written in one turn', async () => {

@@ -15,23 +15,32 @@ type EngineSocket = Socket['conn'];
  * Here each engine.io socket's flush waits for the end of the current turn (`setImmediate`: every fan-out and
  * acknowledgement of a batch of sends is written by then), and the WebSocket's TCP socket is corked while the
  * transport writes that turn's packets, so they leave in one `writev`. Nothing is reordered (engine.io's own buffer,
- * in order, is what is flushed) and nothing is dropped (engine.io's flush runs as before, only later in the turn). The
- * cost is the wait for the end of the turn, a fraction of a millisecond.
+ * in order, is what is flushed) and nothing is dropped (engine.io's flush runs as before, only later in the turn, and
+ * at once when the connection is closed). The cost is the wait for the end of the turn, a fraction of a millisecond.
  *
  * engine.io keeps `flush` private and the WebSocket transport its `ws` socket (`socket`), whose TCP socket is `ws`'s
- * `_socket`: this relies on those two names, checked by `test/integration/coalesce-writes.test.ts` (a binary message
- * and an acknowledgement in one turn arrive in one write).
+ * `_socket`: this relies on those two names, checked by `test/unit/coalesce-writes.test.ts` (a binary message and an
+ * acknowledgement in one turn arrive in one write; a reply sent in the turn the server closes still arrives).
  */
-export function coalesceWrites(engineSocket: EngineSocket): void {
-  const target = engineSocket as unknown as { flush: () => void };
-  const flushNow = target.flush.bind(engineSocket);
+export function coalesceWrites(engineSocket: EngineSocket, onError: (err: unknown) => void): void {
+  const target = engineSocket as unknown as { flush?: unknown; close?: unknown };
+  const { flush, close } = target;
+  // Should engine.io ever rename these, the connection simply goes uncoalesced.
+  if (typeof flush !== 'function' || typeof close !== 'function') return;
+  const flushNow = (flush as () => void).bind(engineSocket);
+  const closeNow = (close as (discard?: boolean) => void).bind(engineSocket);
   let scheduled = false;
   const flushTurn = () => {
+    if (!scheduled) return;
     scheduled = false;
     const tcp = tcpSocketOf(engineSocket);
     tcp?.cork();
     try {
       flushNow();
+    } catch (err) {
+      // Thrown from a setImmediate callback, this would end the process: end this connection instead.
+      onError(err);
+      closeNow(true);
     } finally {
       tcp?.uncork();
     }
@@ -41,8 +50,13 @@ export function coalesceWrites(engineSocket: EngineSocket): void {
     scheduled = true;
     setImmediate(flushTurn);
   };
+  // A close that discards the buffer (the server shutting down) first writes what this turn has queued, as an
+  // immediate flush would have: an acknowledgement sent just before the shutdown still leaves.
+  target.close = (discard?: boolean) => {
+    flushTurn();
+    closeNow(discard);
+  };
 }
-
 /** The TCP socket under a WebSocket transport (undefined for long-polling, whose writes are HTTP responses). */
 function tcpSocketOf(engineSocket: EngineSocket): NetSocket | undefined {
   const transport = engineSocket.transport as unknown as { name?: string; socket?: { _socket?: NetSocket } };

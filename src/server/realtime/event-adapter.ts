@@ -30,7 +30,8 @@ interface Route {
  *
  * One event: rate limit → validate the payload with its protocol schema → run the command as the session's actor →
  * ack. An event without an acknowledgement callback is dropped (nobody could hear the answer), never run; so is an
- * event that is not in the table.
+ * event that is not in the table. `onAny` listeners run before socket.io's per-socket middleware (`socket.use`):
+ * Parley has none, and every check an event needs is here, not in middleware.
  */
 export class EventRouter {
   private readonly routes = new Map<string, Route>();
@@ -40,6 +41,12 @@ export class EventRouter {
   on<E extends ClientEventName>(event: E, handler: Handler<E>): void {
     const schema: z.ZodType<z.infer<(typeof clientEvents)[E]['request']>, unknown> = clientEvents[event].request as never;
     this.routes.set(event, { schema, handler: handler as Route['handler'] });
+  }
+
+  /** Throws at start if a protocol event has no command: every event the protocol names is served. */
+  assertComplete(): void {
+    const missing = Object.keys(clientEvents).filter((event) => !this.routes.has(event));
+    if (missing.length > 0) throw new Error(`EventRouter: no handler for ${missing.join(', ')}`);
   }
 
   /** Routes every event the socket receives through the table. */

@@ -95,5 +95,6 @@ export function buildEventRouter(deps: Deps): EventRouter {
     }
     return { ok: true as const };
   });
+  router.assertComplete();
   return router;
 }

@@ -28,7 +28,8 @@ export function attachRealtime(server: HttpServer, deps: Deps, redis: RedisClien
   });
 
   // One socket write per connection per turn of the event loop (coalesce-writes.ts).
-  io.engine.on('connection', coalesceWrites);
+  io.engine.on('connection', (engineSocket: Socket['conn']) =>
+    coalesceWrites(engineSocket, (err: unknown) => deps.log.error({ err }, 'socket write failed; connection closed')));
 
   // allowRequest checks the handshake; this checks every later polling request and the WebSocket upgrade too.
   io.engine.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {

@@ -42,8 +42,9 @@ export async function initGroup(deps: Deps, actor: Actor, conversationId: string
       conversation_id: conversationId, epoch: 0, group_info: groupInfo, epoch_seq: conversation.last_seq, created_at: now, updated_at: now,
     });
     if (inserted) return conversation.last_seq;
-    // The same init again (its answer was lost) gets the same answer while the group is as it made it: the GroupInfo
-    // is signed by the creating device, so no one else has these bytes. Any other init is too late.
+    // The same init again (its answer was lost) gets the same answer while the group is as it made it. Other members
+    // can read these bytes (mls:groupInfo), but the checks above let only the owner of the signing device send them, and
+    // the answer tells nothing they cannot read already. Any other init is too late.
     const existing = await findMlsGroup(trx, conversationId);
     if (existing && Number(existing.epoch) === 0 && sameBytes(existing.group_info, groupInfo)) return existing.epoch_seq;
     throw new AppError('CONFLICT', 'This conversation already is an MLS group.');
