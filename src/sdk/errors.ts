@@ -5,6 +5,15 @@ export type SdkErrorCode = ErrorCode | 'WEAK_PASSWORD' | 'KDF_REFUSED' | 'NETWOR
 /** The SDK error code of a failure, or undefined for anything else. */
 export const errorCode = (err: unknown): SdkErrorCode | undefined => (err instanceof ParleyError ? err.code : undefined);
 
+/**
+ * No answer came (the connection dropped, or the request timed out): the request may or may not have been carried
+ * out, so only a request that is safe to repeat may be sent again.
+ */
+export const isConnectionError = (err: unknown): boolean => {
+  const code = errorCode(err);
+  return code === 'NETWORK' || code === 'NOT_CONNECTED';
+};
+
 /** Every failure the SDK reports: a code to branch on and a message to show. */
 export class ParleyError extends Error {
   constructor(

@@ -2,7 +2,7 @@ import type { ConversationDto } from '../protocol/conversations.js';
 import { MAX_BODY_BYTES, type MessageDto } from '../protocol/messages.js';
 import { MLS_CONTENT_PREFIX } from '../protocol/e2e.js';
 import { v7 as uuidv7 } from 'uuid';
-import { ParleyError } from './errors.js';
+import { ParleyError, errorCode, isConnectionError } from './errors.js';
 import type { Realtime } from './realtime.js';
 
 /** A message as an app sees it. */
@@ -201,8 +201,8 @@ export class MessageStream {
           continue;
         }
         // Safe to retry with the same key: the server stores a key's message at most once.
-        const retryable = err instanceof ParleyError && ['NETWORK', 'NOT_CONNECTED', 'INTERNAL'].includes(err.code);
-        if (!retryable || (err.code === 'INTERNAL' && ++serverFailures > 20)) throw err;
+        const serverFailure = errorCode(err) === 'INTERNAL';
+        if (!(isConnectionError(err) || serverFailure) || (serverFailure && ++serverFailures > 20)) throw err;
         if (!this.realtime.socket) throw err;
         // Timed out on a live connection: try again shortly; disconnected: wait until the connection is back.
         if (this.realtime.connected) await new Promise((r) => setTimeout(r, 250));
@@ -241,8 +241,7 @@ export class MessageStream {
       try {
         return await task();
       } catch (err) {
-        const retryable = err instanceof ParleyError && (err.code === 'NETWORK' || err.code === 'NOT_CONNECTED');
-        if (!retryable || attempt > 40 || !this.realtime.socket) throw err;
+        if (!isConnectionError(err) || attempt > 40 || !this.realtime.socket) throw err;
         if (this.realtime.connected) await new Promise((r) => setTimeout(r, 250));
         else await this.nextReady();
       }

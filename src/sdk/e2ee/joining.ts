@@ -7,7 +7,7 @@
  */
 import { MLS_COMMIT } from '../../protocol/e2e.js';
 import { inspectMlsMessage } from '../../mls/index.js';
-import { ParleyError, errorCode as codeOf } from '../errors.js';
+import { ParleyError, errorCode as codeOf, isConnectionError } from '../errors.js';
 import type { EngineHost } from './api.js';
 import { isMlsCryptoError, type MlsDevice } from '../crypto/index.js';
 import { KEY_PACKAGE_STOCK, publishKeyPackages } from './account.js';
@@ -150,10 +150,9 @@ export class Joining {
         this.membership.markOutOfDate(conversationId);
         return group;
       } catch (err) {
-        const code = codeOf(err);
-        if (code === 'CONFLICT') return undefined;
+        if (codeOf(err) === 'CONFLICT') return undefined;
         // No answer: the init may be stored. The same init again gets the same answer, and keeps this state usable.
-        if ((code !== 'NETWORK' && code !== 'NOT_CONNECTED') || attempt >= 5) throw err;
+        if (!isConnectionError(err) || attempt >= 5) throw err;
       }
     }
   }

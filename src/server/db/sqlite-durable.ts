@@ -27,7 +27,7 @@ export class WalSync {
   private fd: number | undefined;
   private running: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
-  /** fdatasync calls made (for tests and the benchmark). */
+  /** fdatasync calls made (for tests). */
   syncs = 0;
   /** Writes committed, and how many of them the last completed fdatasync covers. */
   private committed = 0;

@@ -3,7 +3,7 @@ import type { ConversationRow } from './conversations.js';
 import { prepared } from '../prepared.js';
 
 /**
- * What the send rule needs about one sender in one conversation (policies/conversations.ts `sendRefusal`): the
+ * What the send rule needs about one sender in one conversation (policies/conversations.ts `assertCanSend`): the
  * conversation's kind and, in a direct conversation, the other member, whether the sender has them as a contact and
  * whether either blocked the other. No row: the sender is not a member.
  */
