@@ -173,10 +173,9 @@ export class E2ee implements E2eeApi {
     }
     const { texts, edited } = await applyEdit(this.groups, dto, value, content);
     await this.groups.save(group, texts, false, readBack);
-    if (edited) {
-      this.vault.enqueue(dto.conversationId, content.target.seq, edited);
-      this.rt.onUpdate(storedMessage(dto.conversationId, content.target.seq, edited));
-    }
+    // Every entry's meaning goes to the vault, the edit's own entry too: a new device must know it is no message.
+    for (const t of texts) this.vault.enqueue(dto.conversationId, t.seq, t.value);
+    if (edited) this.rt.onUpdate(storedMessage(dto.conversationId, content.target.seq, edited));
     return undefined;
   }
 
@@ -266,7 +265,12 @@ export class E2ee implements E2eeApi {
   /** An edit or delete the server announced: a deleted message's text is erased from this device too. */
   async updated(dto: MessageDto): Promise<Message | undefined> {
     if (!isMls(dto.contentType)) return toMessage(dto);
-    if (dto.deleted) await this.groups.saveText(dto.conversationId, dto.seq, { id: dto.id, sentAt: dto.sentAt });
+    if (dto.deleted) {
+      // Erased here and in the vault (the copy there is replaced by one without text).
+      const erased = { id: dto.id, sentAt: dto.sentAt, sender: dto.sender };
+      await this.groups.saveText(dto.conversationId, dto.seq, erased);
+      this.vault.enqueue(dto.conversationId, dto.seq, erased);
+    }
     return this.fromHistory(dto);
   }
 
@@ -318,8 +322,11 @@ export class E2ee implements E2eeApi {
     }
     const target = await this.groups.text(dto.conversationId, content.target.seq);
     const edited = { ...target, text: content.text, editedAt: dto.sentAt };
+    const entry = { sender: this.username, editOf: content.target.seq };
     await this.groups.saveText(dto.conversationId, content.target.seq, edited);
+    await this.groups.saveText(dto.conversationId, dto.seq, entry);
     this.vault.enqueue(dto.conversationId, content.target.seq, edited);
+    this.vault.enqueue(dto.conversationId, dto.seq, entry);
     return storedMessage(dto.conversationId, content.target.seq, edited);
   }
 

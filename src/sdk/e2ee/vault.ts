@@ -128,9 +128,13 @@ export class Vault {
     await this.save();
   }
 
-  /** Queues a message's text for upload (sent in small batches in the background). */
+  /**
+   * Queues what this device knows of a log entry for upload (sent in small batches in the background): a message's
+   * text, an edit's own entry (`editOf`), or a deleted message's erased record. Not a failure to decrypt: another
+   * device of the user may have read that entry, and its copy must not be overwritten by this one's error.
+   */
   enqueue(conversationId: string, seq: number, value: StoredText): void {
-    if (!this.keyring || value.text === undefined) return;
+    if (!this.keyring || value.error !== undefined) return;
     const forConversation = this.queue.get(conversationId) ?? new Map<number, StoredText>();
     forConversation.set(seq, value);
     this.queue.set(conversationId, forConversation);

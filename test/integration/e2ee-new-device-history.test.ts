@@ -1,0 +1,72 @@
+/**
+ * A new device reads a history with edits and deletes: every message from the vault, no decryption error, the edits
+ * and the deletes applied (issue: the edit's own log entry used to show as "not yet in the conversation").
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Message, ParleyClient } from '../../src/sdk/index.js';
+import { dialect } from '../support/env.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { PASSWORDS, befriend, eventually, inbox, signedIn } from '../support/users.js';
+
+describe(`a new device reads a history with edits and deletes (${dialect})`, () => {
+  let t: TestServer;
+  let alice: ParleyClient;
+  let bob: ParleyClient;
+  let direct: string;
+  const clients: ParleyClient[] = [];
+  const expected = ['one', 'two (edited)', 'four', 'five', 'six'];
+
+  const newDevice = async (username: string) => {
+    const c = t.client();
+    clients.push(c);
+    await c.login(username, PASSWORDS[username] ?? '');
+    await c.connect();
+    return c;
+  };
+  /** The history as a reader shows it: text, or the deletion, or the decryption error. */
+  const shown = (messages: Message[]) => messages.map((m) => (m.deleted ? '(deleted)' : (m.decryptionError ?? m.text)));
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    [alice, bob] = await Promise.all([signedIn(t, 'alice'), signedIn(t, 'bob')]);
+    clients.push(alice, bob);
+    await befriend(alice, bob);
+    direct = (await alice.conversations.openDirect('bob')).id;
+    const bobInbox = inbox(bob);
+    const bobUpdates: Message[] = [];
+    bob.on('messageUpdated', (m) => bobUpdates.push(m));
+    const sent: Message[] = [];
+    for (const text of ['one', 'two', 'three']) sent.push(await alice.messages.send(direct, text));
+    await eventually(() => bobInbox.length === 3, 5_000, 'bob reads');
+    await alice.messages.edit(sent[1]!.id, 'two (edited)');
+    await alice.messages.delete(sent[2]!.id);
+    await bob.messages.send(direct, 'four');
+    await alice.messages.send(direct, 'five');
+    await eventually(() => bobInbox.length === 4 && bobUpdates.length >= 2, 5_000, 'bob reads the edit, the delete and five');
+    await bob.messages.send(direct, 'six');
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await t?.close();
+  });
+
+  it('the old device shows the edit and the delete applied', async () => {
+    const history = await bob.messages.history(direct, { limit: 100 });
+    expect(shown(history)).toEqual(['one', 'two (edited)', '(deleted)', 'four', 'five', 'six']);
+  });
+
+  it.each(['bob', 'alice'])('a new device of %s reads every message, the edit and the delete applied, no decryption error', async (user) => {
+    const device = await newDevice(user);
+    let history: Message[] = [];
+    // The old devices upload to the vault in the background: wait until every text is there.
+    for (let i = 0; i < 100; i++) {
+      history = await device.messages.history(direct, { limit: 100 });
+      if (history.filter((m) => !m.deleted).every((m) => m.decryptionError === null)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(history.filter((m) => m.decryptionError !== null)).toEqual([]);
+    expect(shown(history)).toEqual(['one', 'two (edited)', '(deleted)', 'four', 'five', 'six']);
+    expect(history.find((m) => m.text === 'two (edited)')?.editedAt).not.toBeNull();
+    expect(shown(history).filter((s) => s !== '(deleted)')).toEqual(expected);
+  });
+});
