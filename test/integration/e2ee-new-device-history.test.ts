@@ -3,7 +3,7 @@
  * and the deletes applied (issue: the edit's own log entry used to show as "not yet in the conversation").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message, ParleyClient } from '../../src/sdk/index.js';
+import { E2ee, MemoryStore, type Message, type ParleyClient } from '../../src/sdk/index.js';
 import { dialect } from '../support/env.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { PASSWORDS, befriend, eventually, inbox, signedIn } from '../support/users.js';
@@ -68,5 +68,57 @@ describe(`a new device reads a history with edits and deletes (${dialect})`, () 
     expect(shown(history)).toEqual(['one', 'two (edited)', '(deleted)', 'four', 'five', 'six']);
     expect(history.find((m) => m.text === 'two (edited)')?.editedAt).not.toBeNull();
     expect(shown(history).filter((s) => s !== '(deleted)')).toEqual(expected);
+  });
+});
+
+/** The end-to-end layer of a client (to wait until its vault copies are uploaded). */
+const engineOf = (client: ParleyClient): E2ee => {
+  const api = (client as unknown as { e2ee?: { api: unknown } }).e2ee?.api;
+  if (!(api instanceof E2ee)) throw new Error('the client has no end-to-end layer in this thread');
+  return api;
+};
+
+describe(`a vault copy survives the client closing before its upload (${dialect})`, () => {
+  let t: TestServer;
+  const clients: ParleyClient[] = [];
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await t?.close();
+  });
+
+  it('bob closes right after reading; the next run of his store uploads the copy; his new device reads the message', async () => {
+    t = await startTestServer();
+    const [alice, bob] = await Promise.all([signedIn(t, 'alice'), signedIn(t, 'bob')]);
+    clients.push(alice, bob);
+    await befriend(alice, bob);
+    const direct = (await alice.conversations.openDirect('bob')).id;
+    // bob's device keeps its state in a store: the same device opens again after the close.
+    const store = new MemoryStore();
+    const laptop = t.client({ secretStore: store });
+    clients.push(laptop);
+    await laptop.login('bob', PASSWORDS.bob ?? '');
+    await laptop.connect();
+    const read = new Promise<Message>((resolve) =>
+      laptop.on('message', (m) => {
+        laptop.close(); // before the copy's upload could leave
+        resolve(m);
+      }),
+    );
+    await alice.messages.send(direct, 'read, then the tab closed');
+    expect((await read).text).toBe('read, then the tab closed');
+    bob.close();
+
+    const reopened = t.client({ secretStore: store });
+    clients.push(reopened);
+    await reopened.login('bob', PASSWORDS.bob ?? '');
+    await reopened.connect();
+    await engineOf(reopened).vaultSettled();
+
+    const phone = t.client();
+    clients.push(phone);
+    await phone.login('bob', PASSWORDS.bob ?? '');
+    await phone.connect();
+    const history = await phone.messages.history(direct);
+    expect(history.map((m) => m.decryptionError ?? m.text)).toEqual(['read, then the tab closed']);
   });
 });

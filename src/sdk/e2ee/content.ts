@@ -30,7 +30,7 @@ export function decodeContent(payload: string): Content | undefined {
 }
 
 /** What the store keeps for a message this device has read or sent. */
-const StoredText = z.strictObject({
+export const StoredText = z.strictObject({
   text: z.string().optional(),
   error: z.string().optional(),
   /** Who signed it (MLS sender), and the latest edit's time. */

@@ -256,6 +256,11 @@ export class E2ee implements E2eeApi {
     return this.vault.rotate();
   }
 
+  /** Resolves once every copy this device queued for the vault is uploaded (or given up). */
+  vaultSettled(): Promise<void> {
+    return this.vault.settled();
+  }
+
   /** Uploads what waits for the vault, and stops. */
   async close(): Promise<void> {
     this.closed = true;

@@ -12,6 +12,7 @@ import { ParleyError, errorCode as codeOf } from '../errors.js';
 import type { Requester } from './api.js';
 import { decodeStoredText, encodeStoredText, type StoredText } from './content.js';
 import type { SecretStore } from './store.js';
+import { VaultOutbox } from './vault-outbox.js';
 
 const WRAP_INFO = 'parley/vault-wrap/v1';
 const RECORD_INFO = 'parley/vault-record/v1';
@@ -56,14 +57,16 @@ export class Vault {
   /** Raw 32 bytes derived from the vaultKey: seals the keyring (kept in the store, so a reload can rotate). */
   private wrapSecret: Uint8Array | undefined;
   private readonly subkeys = new Map<string, Promise<CryptoKey>>();
-  private readonly queue = new Map<string, Map<number, StoredText>>();
-  private flushing: Promise<void> | undefined;
+  /** Copies waiting for upload, kept in the store until the server has them. */
+  private readonly outbox: VaultOutbox;
 
   constructor(
     private readonly rt: Requester,
     private readonly store: SecretStore,
     private readonly username: string,
-  ) {}
+  ) {
+    this.outbox = new VaultOutbox(store, `${username}/vault-outbox`, (id, entries) => this.upload(id, entries), MAX_VAULT_RECORDS_PER_PUT);
+  }
 
   private get storeKey(): string {
     return `${this.username}/vault`;
@@ -72,6 +75,7 @@ export class Vault {
   static async open(rt: Requester, store: SecretStore, username: string, vaultKey: Uint8Array | undefined): Promise<Vault> {
     const vault = new Vault(rt, store, username);
     await vault.load(vaultKey);
+    if (vault.ready) await vault.outbox.load();
     return vault;
   }
 
@@ -135,22 +139,23 @@ export class Vault {
    */
   enqueue(conversationId: string, seq: number, value: StoredText): void {
     if (!this.keyring || value.error !== undefined) return;
-    const forConversation = this.queue.get(conversationId) ?? new Map<number, StoredText>();
-    forConversation.set(seq, value);
-    this.queue.set(conversationId, forConversation);
-    this.flushing ??= Promise.resolve().then(() => this.flush()).finally(() => (this.flushing = undefined));
+    this.outbox.add(conversationId, seq, value);
   }
 
-  /** Uploads everything queued (awaitable, e.g. before closing). */
+  /** Resolves once nothing waits for upload (or what waits failed for now, and is retried later). */
+  settled(): Promise<void> {
+    return this.outbox.settled();
+  }
+
+  /** Uploads everything queued (awaitable, e.g. before closing); later retries stop. */
   async flush(): Promise<void> {
-    for (const [conversationId, entries] of [...this.queue]) {
-      this.queue.delete(conversationId);
-      const all = [...entries];
-      for (let i = 0; i < all.length; i += MAX_VAULT_RECORDS_PER_PUT) {
-        const records = await Promise.all(all.slice(i, i + MAX_VAULT_RECORDS_PER_PUT).map(([seq, value]) => this.sealRecord(conversationId, seq, value)));
-        await this.rt.request('vault:put', { conversationId, records }).catch(() => undefined);
-      }
-    }
+    await this.outbox.flush();
+    this.outbox.stop();
+  }
+
+  private async upload(conversationId: string, entries: [number, StoredText][]): Promise<void> {
+    const records = await Promise.all(entries.map(([seq, value]) => this.sealRecord(conversationId, seq, value)));
+    await this.rt.request('vault:put', { conversationId, records });
   }
 
   /** Texts of these messages from the vault (those it holds and this keyring opens). */

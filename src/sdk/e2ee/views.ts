@@ -6,6 +6,7 @@ import type { StoredText } from './content.js';
 
 export const UNDECRYPTABLE = {
   notJoined: 'This device was not yet in the conversation when the message was sent.',
+  removed: 'This device had been removed from the conversation when the message was sent.',
   failed: 'The message could not be decrypted: it was altered, or it was not encrypted for this device.',
   unreadable: 'The message decrypted, but its content is not one this app understands.',
   impostor: 'The server named another sender than the one who signed the message.',
