@@ -122,3 +122,48 @@ describe(`a vault copy survives the client closing before its upload (${dialect}
     expect(history.map((m) => m.decryptionError ?? m.text)).toEqual(['read, then the tab closed']);
   });
 });
+
+describe(`an edit a device learns before its target (${dialect})`, () => {
+  let t: TestServer;
+  const clients: ParleyClient[] = [];
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await t?.close();
+  });
+  const device = async () => {
+    const c = t.client();
+    clients.push(c);
+    await c.login('bob', PASSWORDS.bob ?? '');
+    await c.connect();
+    return c;
+  };
+
+  it('bob\'s only reader of the message is offline when alice edits it: his new devices still show the edit, not the vault\'s older copy', async () => {
+    t = await startTestServer();
+    const [alice, bob] = await Promise.all([signedIn(t, 'alice'), signedIn(t, 'bob')]);
+    clients.push(alice, bob);
+    await befriend(alice, bob);
+    const direct = (await alice.conversations.openDirect('bob')).id;
+    const bobInbox = inbox(bob);
+    const original = await alice.messages.send(direct, 'before the edit');
+    await eventually(() => bobInbox.length === 1, 5_000, 'bob reads');
+    await engineOf(bob).vaultSettled();
+    bob.close(); // the vault now holds the original text, and nobody of bob's will replace it for a while
+
+    const phone = await device();
+    const phoneInbox = inbox(phone);
+    // The phone joins the group by itself (an external commit): it reads what is sent from then on.
+    for (let i = 0; i < 100 && (await phone.encryption.state(direct)) === undefined; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await phone.encryption.state(direct)).toBeDefined();
+    await alice.messages.edit(original.id, 'after the edit');
+    const marker = await alice.messages.send(direct, 'marker');
+    await eventually(() => phoneInbox.some((m) => m.id === marker.id), 5_000, 'the phone reads past the edit');
+    const shown = async (c: ParleyClient) => (await c.messages.history(direct)).map((m) => m.decryptionError ?? m.text);
+    expect(await shown(phone)).toEqual(['after the edit', 'marker']);
+
+    // A third device learns both from the vault: the target's older copy and the phone's record of the edit.
+    await engineOf(phone).vaultSettled();
+    const tablet = await device();
+    expect(await shown(tablet)).toEqual(['after the edit', 'marker']);
+  });
+});

@@ -256,13 +256,13 @@ export class World {
     return true;
   }
 
-  private async offline(): Promise<boolean> {
+  private offline(): Promise<boolean> {
     const device = this.pick(this.online().filter((d) => this.online().filter((o) => o.user === d.user).length > 1));
-    if (!device) return false;
+    if (!device) return Promise.resolve(false);
     device.client!.close();
     device.client = undefined;
     this.last = device.name;
-    return true;
+    return Promise.resolve(true);
   }
 
   private async bringOnline(): Promise<boolean> {

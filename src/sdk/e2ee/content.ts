@@ -38,8 +38,13 @@ export const StoredText = z.strictObject({
   editedAt: z.string().optional(),
   id: z.string().optional(),
   sentAt: z.string().optional(),
-  /** This log entry is an edit of the message at that sequence number (not shown by itself). */
+  /** This log entry is an edit of the message at that sequence number (not shown by itself)... */
   editOf: z.number().int().optional(),
+  /** ...that message's id, and the text it gives it (at `editedAt`): a device that reads the edit first applies it later. */
+  targetId: z.string().optional(),
+  editText: z.string().optional(),
+  /** The newest edit of this message known here while its text is not (it comes later, from the vault). */
+  pendingEdit: z.strictObject({ id: z.string(), sender: z.string(), text: z.string(), editedAt: z.string() }).optional(),
 });
 export type StoredText = z.infer<typeof StoredText>;
 

@@ -25,7 +25,7 @@ import { GroupStore, bodyHash, type Group } from './groups.js';
 import { NamedLocks } from './lock.js';
 import { Membership } from './reconcile.js';
 import { Vault } from './vault.js';
-import { applyEdit, fillFromVault, openBody } from './reading.js';
+import { applyEdit, editEntry, fillFromVault, openBody, withEdit } from './reading.js';
 import { Trust, type Verification } from './trust.js';
 import { Verifier } from './verification.js';
 import { UNDECRYPTABLE, shownMessage, storedMessage } from './views.js';
@@ -228,7 +228,9 @@ export class E2ee implements E2eeApi {
     const stored = await this.groups.text(dto.conversationId, dto.seq);
     if (stored?.editOf !== undefined) return undefined;
     this.index.set(dto.id, { conversationId: dto.conversationId, seq: dto.seq });
-    return this.shown(dto, stored ?? { error: UNDECRYPTABLE.notJoined });
+    // No text and no reason here (nothing stored, or only an edit waiting for its target): this device never read it.
+    const read = stored?.text !== undefined || stored?.error !== undefined;
+    return this.shown(dto, read ? stored : { error: UNDECRYPTABLE.notJoined });
   }
 
   /** A page of history, read under the conversation's lock (so a message being decoded right now shows as read). */
@@ -326,8 +328,9 @@ export class E2ee implements E2eeApi {
       return this.shown(dto, { text: content.text });
     }
     const target = await this.groups.text(dto.conversationId, content.target.seq);
-    const edited = { ...target, text: content.text, editedAt: dto.sentAt };
-    const entry = { sender: this.username, editOf: content.target.seq };
+    const edit = { id: content.target.id, sender: this.username, text: content.text, editedAt: dto.sentAt };
+    const edited = (target && withEdit(target, edit)) ?? { ...target, text: content.text, editedAt: dto.sentAt };
+    const entry = editEntry(this.username, content.target.seq, edit);
     await this.groups.saveText(dto.conversationId, content.target.seq, edited);
     await this.groups.saveText(dto.conversationId, dto.seq, entry);
     this.vault.enqueue(dto.conversationId, content.target.seq, edited);

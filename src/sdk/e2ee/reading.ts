@@ -40,7 +40,56 @@ export async function openBody(
   return { value: { ...meta, sender, ...(content.type === 'text' ? { text: content.text } : {}) }, content, ...mine };
 }
 
-/** Messages this device never read (sent before it existed, or while it was not in the group) from the vault. */
+/** One edit: the message it changes (id, sender) and what it makes of it. */
+export interface Edit {
+  id: string;
+  sender: string;
+  text: string;
+  editedAt: string;
+}
+
+/**
+ * The target with the edit applied, or undefined if the edit does not apply: not the same sender's message, or the
+ * target already holds this edit or a newer one. Newest wins, so a device reaches the same text whatever order it
+ * learns the message and its edits in (live, caught up, or from the vault).
+ */
+export function withEdit(target: StoredText, edit: Edit): StoredText | undefined {
+  if (target.text === undefined || target.sender !== edit.sender || target.id !== edit.id) return undefined;
+  if (target.editedAt !== undefined && target.editedAt >= edit.editedAt) return undefined;
+  return { ...target, text: edit.text, editedAt: edit.editedAt };
+}
+
+/** What an edit's own log entry keeps (and the vault with it): where it points and what it says. */
+export function editEntry(sender: string, targetSeq: number, edit: Edit): StoredText {
+  return { sender, editOf: targetSeq, targetId: edit.id, editText: edit.text, editedAt: edit.editedAt };
+}
+
+/** The edit an entry's record holds (undefined for a record made before edits were kept whole). */
+function editOfEntry(entry: StoredText): Edit | undefined {
+  const { targetId, sender, editText, editedAt } = entry;
+  return targetId !== undefined && sender !== undefined && editText !== undefined && editedAt !== undefined
+    ? { id: targetId, sender, text: editText, editedAt }
+    : undefined;
+}
+
+/**
+ * Applies an edit to the target this device holds; a target it does not hold yet keeps the edit as pending (applied
+ * once its text arrives). Returns what to store for the target (undefined: nothing changes).
+ */
+export function editTarget(target: StoredText | undefined, edit: Edit): { value: StoredText; edited: boolean } | undefined {
+  if (target?.text !== undefined) {
+    const edited = withEdit(target, edit);
+    return edited && { value: edited, edited: true };
+  }
+  const pending = target?.pendingEdit;
+  if (pending && pending.editedAt >= edit.editedAt) return undefined;
+  return { value: { ...target, pendingEdit: edit }, edited: false };
+}
+
+/**
+ * Messages this device never read (sent before it existed, or while it was not in the group) from the vault. Edits
+ * are applied whichever comes first, the edit or its target (the vault may still hold a target's older copy).
+ */
 export async function fillFromVault(groups: GroupStore, vault: Vault, conversationId: string, page: MessageDto[]): Promise<void> {
   const missing: number[] = [];
   for (const m of page) {
@@ -49,12 +98,20 @@ export async function fillFromVault(groups: GroupStore, vault: Vault, conversati
     if (stored?.text === undefined && stored?.editOf === undefined) missing.push(m.seq);
   }
   const found = await vault.fetch(conversationId, missing);
-  for (const [seq, value] of found) await groups.saveText(conversationId, seq, value);
+  for (const [seq, value] of [...found].sort(([a], [b]) => a - b)) {
+    const local = await groups.text(conversationId, seq);
+    const pending = local?.pendingEdit;
+    await groups.saveText(conversationId, seq, (pending && withEdit(value, pending)) ?? value);
+    const edit = value.editOf !== undefined ? editOfEntry(value) : undefined;
+    if (value.editOf === undefined || !edit) continue;
+    const target = editTarget(await groups.text(conversationId, value.editOf), edit);
+    if (target) await groups.saveText(conversationId, value.editOf, target.value);
+  }
 }
 
 /**
  * An edit is applied to its target only if the target is the same sender's message; the edit itself is not shown
- * (stored as `editOf`). Returns what to store, and the target as it now reads (undefined if refused).
+ * (stored as `editOf`). Returns what to store, and the target as it now reads (undefined if not changed).
  */
 export async function applyEdit(
   groups: GroupStore,
@@ -62,10 +119,11 @@ export async function applyEdit(
   value: StoredText,
   content: Extract<Content, { type: 'edit' }>,
 ): Promise<{ texts: { seq: number; value: StoredText }[]; edited: StoredText | undefined }> {
-  const target = await groups.text(dto.conversationId, content.target.seq);
-  const allowed = target !== undefined && target.sender === value.sender && target.id === content.target.id && target.text !== undefined;
-  const edited = allowed ? { ...target, text: content.text, editedAt: dto.sentAt } : undefined;
-  const texts: { seq: number; value: StoredText }[] = [{ seq: dto.seq, value: { sender: value.sender, editOf: content.target.seq } }];
-  if (edited) texts.push({ seq: content.target.seq, value: edited });
-  return { texts, edited };
+  const texts: { seq: number; value: StoredText }[] = [];
+  if (value.sender === undefined) return { texts: [{ seq: dto.seq, value }], edited: undefined };
+  const edit: Edit = { id: content.target.id, sender: value.sender, text: content.text, editedAt: dto.sentAt };
+  texts.push({ seq: dto.seq, value: editEntry(value.sender, content.target.seq, edit) });
+  const target = editTarget(await groups.text(dto.conversationId, content.target.seq), edit);
+  if (target) texts.push({ seq: content.target.seq, value: target.value });
+  return { texts, edited: target?.edited ? target.value : undefined };
 }

@@ -70,7 +70,7 @@ export class VaultOutbox {
 
   private forConversation(conversationId: string): Map<number, StoredText> {
     let entries = this.queue.get(conversationId);
-    if (!entries) this.queue.set(conversationId, (entries = new Map()));
+    if (!entries) this.queue.set(conversationId, (entries = new Map<number, StoredText>()));
     return entries;
   }
 

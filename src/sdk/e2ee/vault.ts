@@ -134,11 +134,12 @@ export class Vault {
 
   /**
    * Queues what this device knows of a log entry for upload (sent in small batches in the background): a message's
-   * text, an edit's own entry (`editOf`), or a deleted message's erased record. Not a failure to decrypt: another
-   * device of the user may have read that entry, and its copy must not be overwritten by this one's error.
+   * text, an edit's own entry (`editOf`), or a deleted message's erased record. Never what this device does not know:
+   * a failure to decrypt, or an edit waiting for its target's text; another device of the user may have read that
+   * entry, and its copy must not be overwritten.
    */
   enqueue(conversationId: string, seq: number, value: StoredText): void {
-    if (!this.keyring || value.error !== undefined) return;
+    if (!this.keyring || value.error !== undefined || value.pendingEdit !== undefined) return;
     this.outbox.add(conversationId, seq, value);
   }
 
