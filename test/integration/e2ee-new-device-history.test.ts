@@ -3,7 +3,7 @@
  * and the deletes applied (issue: the edit's own log entry used to show as "not yet in the conversation").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { E2ee, MemoryStore, type Message, type ParleyClient } from '../../src/sdk/index.js';
+import { E2ee, MemoryStore, UNDECRYPTABLE, type Message, type ParleyClient } from '../../src/sdk/index.js';
 import { dialect } from '../support/env.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { PASSWORDS, befriend, eventually, inbox, signedIn } from '../support/users.js';
@@ -165,5 +165,57 @@ describe(`an edit a device learns before its target (${dialect})`, () => {
     await engineOf(phone).vaultSettled();
     const tablet = await device();
     expect(await shown(tablet)).toEqual(['after the edit', 'marker']);
+  });
+});
+
+describe(`the decryption errors a user can see say why (${dialect})`, () => {
+  let t: TestServer;
+  const clients: ParleyClient[] = [];
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await t?.close();
+  });
+
+  it('a message no device of bob\'s read: "not yet in the conversation"; one sent after his phone was removed: "removed"', async () => {
+    t = await startTestServer();
+    const [alice, bob] = await Promise.all([signedIn(t, 'alice'), signedIn(t, 'bob')]);
+    clients.push(alice, bob);
+    await befriend(alice, bob);
+    const direct = (await alice.conversations.openDirect('bob')).id;
+    bob.close(); // bob's laptop never reads what comes now
+    const unread = await alice.messages.send(direct, 'while bob\'s only device is away');
+
+    const phone = t.client();
+    clients.push(phone);
+    await phone.login('bob', PASSWORDS.bob ?? '');
+    await phone.connect();
+    for (let i = 0; i < 100 && (await phone.encryption.state(direct)) === undefined; i++) await new Promise((r) => setTimeout(r, 50));
+    const phoneInbox = inbox(phone);
+    const seen = await alice.messages.send(direct, 'the phone reads this');
+    await eventually(() => phoneInbox.some((m) => m.id === seen.id), 5_000, 'the phone reads');
+    const history = await phone.messages.history(direct);
+    expect(history.map((m) => [m.id, m.decryptionError ?? m.text])).toEqual([
+      [unread.id, UNDECRYPTABLE.notJoined],
+      [seen.id, 'the phone reads this'],
+    ]);
+
+    // bob removes the phone from his laptop: it is committed out of the group, and says so of what comes next.
+    const laptop = t.client();
+    clients.push(laptop);
+    await laptop.login('bob', PASSWORDS.bob ?? '');
+    await laptop.connect();
+    // (A device removes another from the groups it is in itself.)
+    for (let i = 0; i < 100 && (await laptop.encryption.state(direct)) === undefined; i++) await new Promise((r) => setTimeout(r, 50));
+    await laptop.devices.remove(phone.encryption.deviceId()!);
+    const after = await alice.messages.send(direct, 'after the phone was removed');
+    await eventually(() => phoneInbox.some((m) => m.id === after.id), 5_000, 'the phone gets the entry');
+    expect(phoneInbox.find((m) => m.id === after.id)).toMatchObject({ text: '', decryptionError: UNDECRYPTABLE.removed });
+    const later = await phone.messages.history(direct);
+    expect(later.map((m) => [m.id, m.decryptionError ?? m.text])).toEqual([
+      [unread.id, UNDECRYPTABLE.notJoined],
+      [seen.id, 'the phone reads this'],
+      [after.id, UNDECRYPTABLE.removed],
+    ]);
+    expect(UNDECRYPTABLE.removed).not.toBe(UNDECRYPTABLE.notJoined);
   });
 });

@@ -117,13 +117,13 @@ export class E2ee implements E2eeApi {
     // brings every member's devices in first, so a Welcome for us precedes any message meant for us. The exception is
     // a leaf of ours in the group without its state here: no one adds us again, so we replace it.
     let group = await this.usable(dto.conversationId);
-    group ??= await this.joining.joinByWelcome(dto.conversationId);
+    group ??= await this.joinByWelcome(dto.conversationId);
     group ??= await this.rejoinStranded(dto.conversationId);
-    if (!group) return commit ? undefined : this.shown(dto, { error: UNDECRYPTABLE.notJoined });
+    if (!group) return commit ? undefined : this.shown(dto, { error: await this.unreadBecause(dto) });
     if (dto.seq <= group.seq) return commit ? undefined : this.fromHistory(dto);
     // Entries this device has not processed yet (say, sent while it was signed out) come first, in log order.
     group = await this.catchUp(group, dto.seq - 1);
-    if (!group) return commit ? undefined : this.shown(dto, { error: UNDECRYPTABLE.notJoined });
+    if (!group) return commit ? undefined : this.shown(dto, { error: await this.unreadBecause(dto) });
     if (dto.seq <= group.seq) return commit ? undefined : this.fromHistory(dto);
     return this.apply(group, dto);
   }
@@ -160,7 +160,10 @@ export class E2ee implements E2eeApi {
     }
     if (dto.deleted) {
       group.seq = dto.seq;
-      await this.groups.save(group);
+      const erased = { id: dto.id, sentAt: dto.sentAt, sender: dto.sender };
+      await this.groups.save(group, [{ seq: dto.seq, value: erased }]);
+      // Replaces a copy of its text still waiting for upload (read before this device went offline).
+      this.vault.enqueue(dto.conversationId, dto.seq, erased);
       return this.shown(dto, {});
     }
     const { value, content, own } = await openBody(this.groups, this.username, group, dto);
@@ -185,7 +188,7 @@ export class E2ee implements E2eeApi {
       const outcome = await group.conversation.processHandshake(dto.body, { mayJoin });
       group.seq = dto.seq;
       if (outcome.kind === 'commit' && outcome.removedSelf) {
-        await this.groups.drop(dto.conversationId);
+        await this.groups.drop(dto.conversationId, dto.seq);
         return;
       }
       if (outcome.kind === 'commit' && outcome.removed.length > 0) this.directory.forget();
@@ -203,6 +206,19 @@ export class E2ee implements E2eeApi {
       await this.joining.join(dto.conversationId, true).catch((e: unknown) => {
         if (!recoverable(e)) throw e;
       });
+    }
+  }
+
+  /**
+   * A Welcome waiting for this device, taken; a refusal (say, this device was removed: the server no longer knows
+   * it) means no group, and the entries show why (removed, or not joined), never a failure of the whole read.
+   */
+  private async joinByWelcome(conversationId: string): Promise<Group | undefined> {
+    try {
+      return await this.joining.joinByWelcome(conversationId);
+    } catch (err) {
+      if (recoverable(err)) return undefined;
+      throw err;
     }
   }
 
@@ -230,14 +246,23 @@ export class E2ee implements E2eeApi {
     this.index.set(dto.id, { conversationId: dto.conversationId, seq: dto.seq });
     // No text and no reason here (nothing stored, or only an edit waiting for its target): this device never read it.
     const read = stored?.text !== undefined || stored?.error !== undefined;
-    return this.shown(dto, read ? stored : { error: UNDECRYPTABLE.notJoined });
+    return this.shown(dto, read ? stored : { error: await this.unreadBecause(dto) });
+  }
+
+  /**
+   * Why this device holds no text for an entry it had no keys for (nor a vault copy): it was committed out of the
+   * group before the entry (removed), or it was not in the group yet.
+   */
+  private async unreadBecause(dto: MessageDto): Promise<string> {
+    const removedAt = await this.groups.removedAt(dto.conversationId);
+    return removedAt !== undefined && dto.seq > removedAt ? UNDECRYPTABLE.removed : UNDECRYPTABLE.notJoined;
   }
 
   /** A page of history, read under the conversation's lock (so a message being decoded right now shows as read). */
   async historyPage(conversationId: string, page: MessageDto[]): Promise<Message[]> {
     const newest = page.at(-1)?.seq ?? 0;
     const messages = await this.locks.run(conversationId, async () => {
-      const group = (await this.usable(conversationId)) ?? (await this.joining.joinByWelcome(conversationId));
+      const group = (await this.usable(conversationId)) ?? (await this.joinByWelcome(conversationId));
       if (group && newest > group.seq) await this.catchUp(group, newest);
       await fillFromVault(this.groups, this.vault, conversationId, page);
       return Promise.all(page.map((m) => this.fromHistory(m)));

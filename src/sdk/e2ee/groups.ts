@@ -71,7 +71,10 @@ export class GroupStore {
   ): Promise<void> {
     const id = group.conversation.conversationId;
     this.groups.set(id, group);
-    const entries = new Map<string, Uint8Array | undefined>([[storeKeys.group(this.username, id), encodeGroup(group)]]);
+    const entries = new Map<string, Uint8Array | undefined>([
+      [storeKeys.group(this.username, id), encodeGroup(group)],
+      [storeKeys.removed(this.username, id), undefined],
+    ]);
     if (own) entries.set(storeKeys.own(this.username, id, own.bodyHash), own.plaintext === undefined ? undefined : encoder.encode(own.plaintext));
     for (const t of texts) entries.set(storeKeys.text(this.username, id, t.seq), encodeStoredText(t.value));
     if (withDevice) entries.set(storeKeys.device(this.username), this.device().serialize());
@@ -93,9 +96,17 @@ export class GroupStore {
     return bytes && decodeStoredText(bytes);
   }
 
-  /** This device left the conversation (or was removed): its state is erased. */
-  async drop(conversationId: string): Promise<void> {
+  /** This device left the conversation (or was removed, by the commit at `removedAt`): its state is erased. */
+  async drop(conversationId: string, removedAt?: number): Promise<void> {
     this.groups.delete(conversationId);
-    await this.store.write(new Map([[storeKeys.group(this.username, conversationId), undefined]]));
+    const entries = new Map<string, Uint8Array | undefined>([[storeKeys.group(this.username, conversationId), undefined]]);
+    if (removedAt !== undefined) entries.set(storeKeys.removed(this.username, conversationId), encoder.encode(String(removedAt)));
+    await this.store.write(entries);
+  }
+
+  /** Where this device was committed out of the group (if it was, and has not joined again since). */
+  async removedAt(conversationId: string): Promise<number | undefined> {
+    const bytes = await this.store.get(storeKeys.removed(this.username, conversationId));
+    return bytes && Number(decoder.decode(bytes));
   }
 }

@@ -34,4 +34,6 @@ export const storeKeys = {
   text: (username: string, conversationId: string, seq: number) => `${username}/text/${conversationId}/${seq}`,
   /** The plaintext of a ciphertext this device sent, until its copy comes back in the log (by the body's SHA-256). */
   own: (username: string, conversationId: string, bodyHash: string) => `${username}/own/${conversationId}/${bodyHash}`,
+  /** The log position at which this device was committed out of the conversation's group (until it joins again). */
+  removed: (username: string, conversationId: string) => `${username}/removed/${conversationId}`,
 };
