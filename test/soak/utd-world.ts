@@ -288,7 +288,16 @@ export class World {
   /** SIGKILL and start again on the same database; every online client reconnects. */
   async restart(): Promise<boolean> {
     await this.server.kill();
-    await this.server.boot();
+    // On a loaded machine a start may take longer than boot() waits: kill what half-started and try again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.server.boot();
+        break;
+      } catch (err) {
+        await this.server.kill();
+        if (attempt === 3) throw err;
+      }
+    }
     for (const d of this.online()) await this.reconnected(d.client!);
     return true;
   }

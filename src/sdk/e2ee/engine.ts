@@ -25,19 +25,31 @@ import { GroupStore, bodyHash, type Group } from './groups.js';
 import { NamedLocks } from './lock.js';
 import { Membership } from './reconcile.js';
 import { Vault } from './vault.js';
-import { applyEdit, editEntry, fillFromVault, openBody, withEdit } from './reading.js';
+import { applyEdit, fillFromVault, openBody, unreadReason } from './reading.js';
+import { recordErased, recordSent } from './recording.js';
 import { Trust, type Verification } from './trust.js';
 import { Verifier } from './verification.js';
-import { UNDECRYPTABLE, shownMessage, storedMessage } from './views.js';
+import { shownMessage, storedMessage } from './views.js';
 import type { SecretStore } from './store.js';
 
 /** What fits in one encrypted message (its JSON content): the body limit less room for MLS framing and padding. */
 export const MAX_ENCRYPTED_CONTENT_BYTES = MAX_BODY_BYTES - 1024;
 
-
 const isMls = (contentType: string) => contentType === MLS_COMMIT || contentType === MLS_PRIVATE;
 /** A failure of a join that a later attempt may overcome (the server's answer, the network, the MLS step). */
 const recoverable = (err: unknown) => codeOf(err) !== undefined || isMlsCryptoError(err);
+/**
+ * A join attempt on the read path: a refusal (say, this device was removed and the server no longer knows it) means
+ * no group, and the entries show why; never a failure of the whole read.
+ */
+async function orNone<T>(attempt: Promise<T>): Promise<T | undefined> {
+  try {
+    return await attempt;
+  } catch (err) {
+    if (recoverable(err)) return undefined;
+    throw err;
+  }
+}
 
 export class E2ee implements E2eeApi {
   readonly groups: GroupStore;
@@ -117,13 +129,14 @@ export class E2ee implements E2eeApi {
     // brings every member's devices in first, so a Welcome for us precedes any message meant for us. The exception is
     // a leaf of ours in the group without its state here: no one adds us again, so we replace it.
     let group = await this.usable(dto.conversationId);
-    group ??= await this.joinByWelcome(dto.conversationId);
-    group ??= await this.rejoinStranded(dto.conversationId);
-    if (!group) return commit ? undefined : this.shown(dto, { error: await this.unreadBecause(dto) });
+    group ??= await orNone(this.joining.joinByWelcome(dto.conversationId));
+    // A leaf of ours the group holds with no state here is replaced (a failure leaves that to the next entry).
+    group ??= await orNone(this.joining.rejoinStranded(dto.conversationId));
+    if (!group) return commit ? undefined : this.shown(dto, { error: await unreadReason(this.groups, dto) });
     if (dto.seq <= group.seq) return commit ? undefined : this.fromHistory(dto);
     // Entries this device has not processed yet (say, sent while it was signed out) come first, in log order.
     group = await this.catchUp(group, dto.seq - 1);
-    if (!group) return commit ? undefined : this.shown(dto, { error: await this.unreadBecause(dto) });
+    if (!group) return commit ? undefined : this.shown(dto, { error: await unreadReason(this.groups, dto) });
     if (dto.seq <= group.seq) return commit ? undefined : this.fromHistory(dto);
     return this.apply(group, dto);
   }
@@ -209,29 +222,6 @@ export class E2ee implements E2eeApi {
     }
   }
 
-  /**
-   * A Welcome waiting for this device, taken; a refusal (say, this device was removed: the server no longer knows
-   * it) means no group, and the entries show why (removed, or not joined), never a failure of the whole read.
-   */
-  private async joinByWelcome(conversationId: string): Promise<Group | undefined> {
-    try {
-      return await this.joining.joinByWelcome(conversationId);
-    } catch (err) {
-      if (recoverable(err)) return undefined;
-      throw err;
-    }
-  }
-
-  /** A leaf of ours the group holds with no state here is replaced; a failure leaves that to the next entry. */
-  private async rejoinStranded(conversationId: string): Promise<Group | undefined> {
-    try {
-      return await this.joining.rejoinStranded(conversationId);
-    } catch (err) {
-      if (recoverable(err)) return undefined;
-      throw err;
-    }
-  }
-
   private shown(dto: MessageDto, value: StoredText): Message {
     this.index.set(dto.id, { conversationId: dto.conversationId, seq: dto.seq });
     return shownMessage(dto, value);
@@ -246,23 +236,14 @@ export class E2ee implements E2eeApi {
     this.index.set(dto.id, { conversationId: dto.conversationId, seq: dto.seq });
     // No text and no reason here (nothing stored, or only an edit waiting for its target): this device never read it.
     const read = stored?.text !== undefined || stored?.error !== undefined;
-    return this.shown(dto, read ? stored : { error: await this.unreadBecause(dto) });
-  }
-
-  /**
-   * Why this device holds no text for an entry it had no keys for (nor a vault copy): it was committed out of the
-   * group before the entry (removed), or it was not in the group yet.
-   */
-  private async unreadBecause(dto: MessageDto): Promise<string> {
-    const removedAt = await this.groups.removedAt(dto.conversationId);
-    return removedAt !== undefined && dto.seq > removedAt ? UNDECRYPTABLE.removed : UNDECRYPTABLE.notJoined;
+    return this.shown(dto, read ? stored : { error: await unreadReason(this.groups, dto) });
   }
 
   /** A page of history, read under the conversation's lock (so a message being decoded right now shows as read). */
   async historyPage(conversationId: string, page: MessageDto[]): Promise<Message[]> {
     const newest = page.at(-1)?.seq ?? 0;
     const messages = await this.locks.run(conversationId, async () => {
-      const group = (await this.usable(conversationId)) ?? (await this.joinByWelcome(conversationId));
+      const group = (await this.usable(conversationId)) ?? (await orNone(this.joining.joinByWelcome(conversationId)));
       if (group && newest > group.seq) await this.catchUp(group, newest);
       await fillFromVault(this.groups, this.vault, conversationId, page);
       return Promise.all(page.map((m) => this.fromHistory(m)));
@@ -297,12 +278,7 @@ export class E2ee implements E2eeApi {
   /** An edit or delete the server announced: a deleted message's text is erased from this device too. */
   async updated(dto: MessageDto): Promise<Message | undefined> {
     if (!isMls(dto.contentType)) return toMessage(dto);
-    if (dto.deleted) {
-      // Erased here and in the vault (the copy there is replaced by one without text).
-      const erased = { id: dto.id, sentAt: dto.sentAt, sender: dto.sender };
-      await this.groups.saveText(dto.conversationId, dto.seq, erased);
-      this.vault.enqueue(dto.conversationId, dto.seq, erased);
-    }
+    if (dto.deleted) await recordErased(this.groups, this.vault, dto);
     return this.fromHistory(dto);
   }
 
@@ -340,27 +316,11 @@ export class E2ee implements E2eeApi {
     throw new ParleyError('CONFLICT', 'Could not bring this conversation\'s encryption up to date; try again.');
   }
 
-  /**
-   * The server stored our message: keep its text for history (MLS cannot decrypt our own messages again); for an
-   * edit, apply it to its target. Returns the message as it now reads.
-   */
+  /** The server stored our message: kept for history (see recording.ts). Returns the message as it now reads. */
   async sent(dto: MessageDto, content: Content): Promise<Message> {
-    const meta = { id: dto.id, sentAt: dto.sentAt, sender: this.username };
     this.index.set(dto.id, { conversationId: dto.conversationId, seq: dto.seq });
-    if (content.type === 'text') {
-      await this.groups.saveText(dto.conversationId, dto.seq, { ...meta, text: content.text });
-      this.vault.enqueue(dto.conversationId, dto.seq, { ...meta, text: content.text });
-      return this.shown(dto, { text: content.text });
-    }
-    const target = await this.groups.text(dto.conversationId, content.target.seq);
-    const edit = { id: content.target.id, sender: this.username, text: content.text, editedAt: dto.sentAt };
-    const edited = (target && withEdit(target, edit)) ?? { ...target, text: content.text, editedAt: dto.sentAt };
-    const entry = editEntry(this.username, content.target.seq, edit);
-    await this.groups.saveText(dto.conversationId, content.target.seq, edited);
-    await this.groups.saveText(dto.conversationId, dto.seq, entry);
-    this.vault.enqueue(dto.conversationId, content.target.seq, edited);
-    this.vault.enqueue(dto.conversationId, dto.seq, entry);
-    return storedMessage(dto.conversationId, content.target.seq, edited);
+    const { seq, value } = await recordSent(this.groups, this.vault, this.username, dto, content);
+    return seq === dto.seq ? this.shown(dto, value) : storedMessage(dto.conversationId, seq, value);
   }
 
   /** A fresh-keys commit (post-compromise security): everyone moves to a new epoch with new secrets. */
@@ -395,7 +355,6 @@ export class E2ee implements E2eeApi {
 
   // ---- membership ----
 
-  /** The conversation's members changed (or we learnt them): bring the group's devices in line. */
   /**
    * A conversation we are a member of: if its group has members that changed, reconcile; if this device is not in
    * its group yet (a new device, or newly added), join now (Welcome or external commit), so that it reads what

@@ -127,3 +127,12 @@ export async function applyEdit(
   if (target) texts.push({ seq: content.target.seq, value: target.value });
   return { texts, edited: target?.edited ? target.value : undefined };
 }
+
+/**
+ * Why this device holds no text for an entry it had no keys for (nor a vault copy): it was committed out of the
+ * group before the entry (removed), or it was not in the group yet.
+ */
+export async function unreadReason(groups: GroupStore, dto: MessageDto): Promise<string> {
+  const removedAt = await groups.removedAt(dto.conversationId);
+  return removedAt !== undefined && dto.seq > removedAt ? UNDECRYPTABLE.removed : UNDECRYPTABLE.notJoined;
+}
