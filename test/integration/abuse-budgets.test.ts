@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../src/protocol/messages.js';
-import { dialect } from '../support/env.js';
+import { dialect, testEnv } from '../support/env.js';
 import { ask, openSocket, rawAccount, type Answer, type ConnectError, type RawAccount } from '../support/raw-socket.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { eventually } from '../support/users.js';
@@ -181,4 +182,35 @@ describe(`per-user budgets (${dialect})`, () => {
     }
     return '';
   }
+});
+
+/** Two instances behind one load balancer share each user's event budget through Redis. */
+describe.skipIf(!testEnv.redisUrl)(`per-user event budget shared through Redis by two instances (${dialect})`, () => {
+  let a: TestServer;
+  let b: TestServer;
+  const sockets: Socket[] = [];
+  // The Redis key is the lower-case user name: a fresh name per run keeps runs (and parallel runs) apart.
+  const username = `bu-${randomBytes(9).toString('hex')}`;
+
+  beforeAll(async () => {
+    const env = { EVENTS_PER_USER_PER_10S: '30' };
+    [a, b] = await Promise.all([startTestServer({ redis: true, env }), startTestServer({ redis: true, env })]);
+  });
+  afterAll(async () => {
+    for (const s of sockets.splice(0)) s.close();
+    await Promise.all([a?.close(), b?.close()]);
+  });
+
+  it('20 events on A and 20 on B: 30 are served, 10 refused, on both instances alike', async () => {
+    // Each test server has its own database: the same account on both, as if they shared one.
+    const onA = await openSocket(a, (await rawAccount(a, username)).token);
+    const onB = await openSocket(b, (await rawAccount(b, username)).token);
+    sockets.push(onA, onB);
+    const answers: Answer[] = [];
+    for (let i = 0; i < 20; i++) answers.push(await ask(onA, 'whoami', {}), await ask(onB, 'whoami', {}));
+    expect(answers.filter((x) => x.data !== undefined)).toHaveLength(30);
+    expect(answers.filter((x) => x.error?.code === 'RATE_LIMITED')).toHaveLength(10);
+    expect((await ask(onA, 'whoami', {})).error?.code).toBe('RATE_LIMITED');
+    expect((await ask(onB, 'whoami', {})).error?.code).toBe('RATE_LIMITED');
+  });
 });
