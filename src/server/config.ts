@@ -96,6 +96,8 @@ export interface Config {
   workers: number;
   /** socket.io transports: WebSocket only when several instances serve (no sticky sessions needed). */
   transports: ('websocket' | 'polling')[];
+  /** Where the web UI is served from; never from the environment: only test servers set it (to the test build). */
+  webRoot?: string;
 }
 
 export class ConfigError extends Error {
