@@ -1,11 +1,15 @@
 import { defineConfig } from 'vite';
 
 // The web UI: Preact via esbuild's automatic JSX runtime; output to dist/web, served by the server.
-export default defineConfig({
+// `vite build --mode test` makes the test build instead, in dist/web-test: the only build whose test hooks (the
+// fast-KDF override read from localStorage) exist; in every other build `__PARLEY_TEST_BUILD__` is false and the hook
+// is removed as dead code (test/unit/production-bundle.test.ts checks dist/web for it).
+export default defineConfig(({ mode }) => ({
   root: '.',
   publicDir: false,
+  define: { __PARLEY_TEST_BUILD__: JSON.stringify(mode === 'test') },
   build: {
-    outDir: 'dist/web',
+    outDir: mode === 'test' ? 'dist/web-test' : 'dist/web',
     emptyOutDir: true,
     sourcemap: true,
     target: 'es2022',
@@ -15,4 +19,4 @@ export default defineConfig({
   },
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   worker: { format: 'es' },
-});
+}));

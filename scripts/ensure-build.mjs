@@ -2,6 +2,7 @@
 //   node scripts/ensure-build.mjs            build server+web if stale
 //   node scripts/ensure-build.mjs --web-only build the web UI if stale
 //   node scripts/ensure-build.mjs --stamp    record that a full build just finished
+//   --test-web (with --web-only)             also the test build of the web UI (dist/web-test, `--mode test`)
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -43,6 +44,10 @@ if (args.has('--stamp')) {
   if (stale('web', webInputs)) {
     run('npx vite build --logLevel warn');
     stamp('web');
+  }
+  if (args.has('--test-web') && stale('web-test', webInputs)) {
+    run('npx vite build --mode test --logLevel warn');
+    stamp('web-test');
   }
   if (!args.has('--web-only') && stale('server', serverInputs)) {
     run('npx tsc -p tsconfig.build.json');

@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'USERNAME_TAKEN',
   'KDF_TOO_WEAK',
   'RATE_LIMITED',
+  /** A socket refused because its session or user already holds the most connections allowed. */
+  'TOO_MANY_CONNECTIONS',
   'UNSUPPORTED_MEDIA_TYPE',
   'PAYLOAD_TOO_LARGE',
   'INTERNAL',

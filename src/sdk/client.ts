@@ -130,6 +130,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
     await assertStrongPassword(password, [username]);
     const salt = newSalt();
     const keys = await deriveKeys(password, salt, this.kdf, this.deriveMaster);
+    if (this.user) this.forget();
     const res = await this.http.request('POST', '/api/auth/signup', AuthResponse, {
       username,
       salt: bytesToBase64Url(salt),
@@ -147,6 +148,9 @@ export class ParleyClient extends Emitter<ClientEvents> {
       throw new ParleyError('KDF_REFUSED', 'The server asked for weaker password hashing than this client accepts.');
     }
     const keys = await deriveKeys(password, base64UrlToBytes(pre.salt), pre.kdf, this.deriveMaster);
+    // The server ends this client's previous session when the new one starts: let go of it first, so its
+    // `session:revoked` cannot sign out the new one.
+    if (this.user) this.forget();
     const res = await this.http.request('POST', '/api/auth/login', AuthResponse, { username, authKey: keys.authKey });
     this.vaultKey = keys.vaultKey;
     this.user = res.user;

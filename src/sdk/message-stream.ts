@@ -107,7 +107,9 @@ export class MessageStream {
     }
     this.synced = true;
     for (const dto of this.early.splice(0)) this.accept(dto);
-    await Promise.all(conversations.filter((c) => c.lastSeq > this.stateOf(c.id).delivered).map((c) => this.fill(c.id)));
+    const behind = conversations.filter((c) => c.lastSeq > this.stateOf(c.id).delivered);
+    // A few at a time: the server runs a connection's requests through a bounded queue (RATE_LIMITED beyond it).
+    for (let i = 0; i < behind.length; i += 8) await Promise.all(behind.slice(i, i + 8).map((c) => this.fill(c.id)));
     for (const w of this.readyWaiters.splice(0)) w();
   }
 

@@ -40,6 +40,14 @@ const EnvSchema = z.object({
   SIGNUPS_PER_ADDRESS_PER_HOUR: positiveInt.default(20),
   MESSAGES_PER_CONNECTION_PER_10S: positiveInt.default(50),
   EVENTS_PER_CONNECTION_PER_10S: positiveInt.default(300),
+  MESSAGES_PER_USER_PER_10S: positiveInt.default(150),
+  EVENTS_PER_USER_PER_10S: positiveInt.default(1000),
+  SOCKETS_PER_SESSION: positiveInt.default(8),
+  SOCKETS_PER_USER: positiveInt.default(16),
+  SOCKET_REQUESTS_IN_FLIGHT: positiveInt.default(8),
+  SOCKET_REQUESTS_QUEUED: z.coerce.number().int().min(0).default(64),
+  SOCKET_OUTPUT_MAX_KIB: positiveInt.default(4096),
+  PAGE_MAX_KIB: positiveInt.default(1024),
   PARLEY_INSECURE_TEST_KDF: bool.default(false),
   WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   SOCKET_TRANSPORTS: z.enum(['websocket', 'polling,websocket', 'websocket,polling']).optional(),
@@ -66,12 +74,30 @@ export interface Config {
     signupsPerAddressPerHour: number;
     messagesPerConnectionPer10s: number;
     eventsPerConnectionPer10s: number;
+    /** Counted per user over all their connections (through Redis when REDIS_URL is set). */
+    messagesPerUserPer10s: number;
+    eventsPerUserPer10s: number;
+    socketsPerSession: number;
+    socketsPerUser: number;
+  };
+  /** Per-connection backpressure and memory bounds (src/server/realtime/backpressure.ts). */
+  backpressure: {
+    /** Requests of one connection running at once. */
+    requestsInFlight: number;
+    /** Requests of one connection waiting for a free slot; more are refused RATE_LIMITED. */
+    requestsQueued: number;
+    /** Bytes a connection may leave unread (queued by engine.io and buffered by its TCP socket) before it is cut. */
+    outputMaxBytes: number;
+    /** Bytes of message bodies in one history or catch-up page (at least one message is always sent). */
+    pageMaxBytes: number;
   };
   minKdf: { memoryKiB: number; iterations: number; parallelism: number };
   /** Worker processes on this machine (`WORKERS=N npm start`); more than one needs REDIS_URL. */
   workers: number;
   /** socket.io transports: WebSocket only when several instances serve (no sticky sessions needed). */
   transports: ('websocket' | 'polling')[];
+  /** Where the web UI is served from; never from the environment: only test servers set it (to the test build). */
+  webRoot?: string;
 }
 
 export class ConfigError extends Error {
@@ -186,6 +212,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       signupsPerAddressPerHour: e.SIGNUPS_PER_ADDRESS_PER_HOUR,
       messagesPerConnectionPer10s: e.MESSAGES_PER_CONNECTION_PER_10S,
       eventsPerConnectionPer10s: e.EVENTS_PER_CONNECTION_PER_10S,
+      messagesPerUserPer10s: e.MESSAGES_PER_USER_PER_10S,
+      eventsPerUserPer10s: e.EVENTS_PER_USER_PER_10S,
+      socketsPerSession: e.SOCKETS_PER_SESSION,
+      socketsPerUser: e.SOCKETS_PER_USER,
+    },
+    backpressure: {
+      requestsInFlight: e.SOCKET_REQUESTS_IN_FLIGHT,
+      requestsQueued: e.SOCKET_REQUESTS_QUEUED,
+      outputMaxBytes: e.SOCKET_OUTPUT_MAX_KIB * 1024,
+      pageMaxBytes: e.PAGE_MAX_KIB * 1024,
     },
     minKdf: e.PARLEY_INSECURE_TEST_KDF ? { ...INSECURE_TEST_MIN_KDF } : { ...PRODUCTION_MIN_KDF },
     workers: e.WORKERS,

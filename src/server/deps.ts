@@ -5,6 +5,7 @@ import type { Db } from './db/connect.js';
 import type { EventPublisher } from './events/domain-events.js';
 import type { Presence } from './realtime/presence.js';
 import type { RateLimiters } from './security/rate-limits.js';
+import type { UserBudgets } from './security/user-budgets.js';
 
 /** What commands need, built once at start. */
 export interface Deps {
@@ -12,6 +13,8 @@ export interface Deps {
   db: Db;
   log: Logger;
   limiters: RateLimiters;
+  /** Budgets per user over all their connections: sockets, events, messages. */
+  budgets: UserBudgets;
   preloginSecret: Buffer;
   events: EventPublisher;
   presence: Presence;

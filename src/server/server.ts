@@ -12,6 +12,7 @@ import { realtimePublisher } from './realtime/fanout.js';
 import { attachRealtime, type ParleyIo } from './realtime/io.js';
 import { memoryPresence, redisPresence } from './realtime/presence.js';
 import { createRateLimiters } from './security/rate-limits.js';
+import { createUserBudgets } from './security/user-budgets.js';
 
 /** Batches of sends in flight at once on PostgreSQL (the pool has 10 connections: the rest serve reads). */
 const SENDS_IN_FLIGHT_POSTGRES = 4;
@@ -48,6 +49,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
     db,
     log,
     limiters: createRateLimiters(config, redis),
+    budgets: createUserBudgets(config, redis),
     preloginSecret: await getOrCreateSecret(db, 'prelogin-salt'),
     events,
     presence: redis ? redisPresence(redis) : memoryPresence(),

@@ -1,27 +1,14 @@
-import { KdfParams } from '../protocol/auth.js';
 import { ParleyClient } from '../sdk/client.js';
 import { deriveMasterInWorker } from './worker-kdf.js';
 import { openE2eeInWorker } from './e2ee-in-worker.js';
-
-/** localStorage key a test harness sets (before the page loads) to use fast KDF parameters against a test server. */
-export const TEST_KDF_KEY = 'parley:test-kdf';
+import { readTestKdf } from './test-kdf.js';
 
 /**
- * KDF parameters from the test override, or undefined for the production defaults (64 MiB, t=3, p=1).
- * A production server refuses parameters below its own minimum, so the override cannot weaken a real account.
+ * The test build's fast KDF parameters, or undefined for the production defaults (64 MiB, t=3, p=1). Only the test
+ * build (`vite build --mode test`) reads the override at all: elsewhere this is `undefined` and the hook is not in the
+ * bundle.
  */
-export function readTestKdf(): KdfParams | undefined {
-  try {
-    const raw = globalThis.localStorage?.getItem(TEST_KDF_KEY);
-    if (!raw) return undefined;
-    const parsed = KdfParams.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export const testKdf = readTestKdf();
+export const testKdf = __PARLEY_TEST_BUILD__ ? readTestKdf() : undefined;
 
 /** The one client of the page: same origin, KDF in a Web Worker, end-to-end encryption on. */
 export const client = new ParleyClient({

@@ -1,4 +1,5 @@
 import { loadConfig } from '../../src/server/config.js';
+import { TEST_WEB_ROOT } from '../../src/server/http/static-files.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
 import { ParleyClient, type ParleyClientOptions } from '../../src/sdk/index.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -47,7 +48,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const boot = async () => {
     const config = loadConfig({ ...baseEnv, PORT: String(port) });
     // Origins are those of the port actually bound, known only after listen: allow the loopback ones for any port.
-    const server = await startServer({ ...config, allowedOrigins: [] }, logs);
+    // The test build of the web UI: the only one with the test hooks (the fast-KDF override).
+    const server = await startServer({ ...config, allowedOrigins: [], webRoot: TEST_WEB_ROOT }, logs);
     port = Number(new URL(server.url).port);
     const scheme = new URL(server.url).protocol; // 'http:' or 'https:'
     server.deps.config.allowedOrigins.push(`${scheme}//127.0.0.1:${port}`, `${scheme}//localhost:${port}`);

@@ -78,6 +78,6 @@ export async function buildApp(deps: Deps, logger: Logger): Promise<FastifyInsta
   registerRequestGuards(app, config);
   registerAuthRoutes(app, deps);
   registerSessionRoutes(app, deps);
-  await registerStaticFiles(app);
+  await registerStaticFiles(app, config.webRoot);
   return app;
 }

@@ -7,12 +7,15 @@ import { notFound } from '../errors.js';
 
 /** The built web UI (dist/web), from src/server/http or dist/server/http alike. */
 export const WEB_ROOT = fileURLToPath(new URL('../../../dist/web/', import.meta.url));
+/** The test build of the web UI (`vite build --mode test`, with the test hooks): served by test servers only. */
+export const TEST_WEB_ROOT = fileURLToPath(new URL('../../../dist/web-test/', import.meta.url));
 
-export async function registerStaticFiles(app: FastifyInstance): Promise<void> {
-  const hasWeb = fs.existsSync(path.join(WEB_ROOT, 'index.html'));
+/** Serves the web UI from `root` (the production build unless a test server says otherwise). */
+export async function registerStaticFiles(app: FastifyInstance, root = WEB_ROOT): Promise<void> {
+  const hasWeb = fs.existsSync(path.join(root, 'index.html'));
   if (hasWeb) {
     await app.register(fastifyStatic, {
-      root: WEB_ROOT,
+      root,
       wildcard: false,
       index: ['index.html'],
       setHeaders: (res, filePath) => {

@@ -6,6 +6,7 @@ import { AppError } from '../errors.js';
 import { parseInput } from '../http/validate.js';
 import type { Actor } from '../policies/actor.js';
 import { consumeOrThrow } from '../security/rate-limits.js';
+import { RequestGate } from './backpressure.js';
 
 export interface SocketData {
   actor: Actor;
@@ -49,10 +50,16 @@ export class EventRouter {
     if (missing.length > 0) throw new Error(`EventRouter: no handler for ${missing.join(', ')}`);
   }
 
-  /** Routes every event the socket receives through the table. */
+  /**
+   * Routes every event the socket receives through the table, at most `SOCKET_REQUESTS_IN_FLIGHT` at once and
+   * `SOCKET_REQUESTS_QUEUED` waiting (in order); an event beyond those is answered RATE_LIMITED at once.
+   */
   attach(socket: Socket): void {
+    const { requestsInFlight, requestsQueued } = this.deps.config.backpressure;
+    const gate = new RequestGate(requestsInFlight, requestsQueued);
     socket.onAny((event: unknown, ...args: unknown[]) => {
-      if (typeof event === 'string') void this.dispatch(socket, event, args);
+      if (typeof event !== 'string') return;
+      if (!gate.admit(() => this.dispatch(socket, event, args))) refuseBusy(args);
     });
   }
 
@@ -65,10 +72,15 @@ export class EventRouter {
     const { deps } = this;
     try {
       if (args.length !== 2) throw new AppError('VALIDATION_FAILED', `${event} takes one payload and an acknowledgement.`);
+      const { actor } = socket.data as SocketData;
       await consumeOrThrow(deps.limiters.eventsPerConnection, socket.id);
-      if (event === 'messages:send') await consumeOrThrow(deps.limiters.messagesPerConnection, socket.id);
+      await consumeOrThrow(deps.budgets.eventsPerUser, actor.user.username_key);
+      if (event === 'messages:send') {
+        await consumeOrThrow(deps.limiters.messagesPerConnection, socket.id);
+        await consumeOrThrow(deps.budgets.messagesPerUser, actor.user.username_key);
+      }
       const input = parseInput(route.schema, args[0], `${event} payload`);
-      const data = await route.handler((socket.data as SocketData).actor, input, socket);
+      const data = await route.handler(actor, input, socket);
       reply({ data });
     } catch (err) {
       if (err instanceof AppError) {
@@ -79,4 +91,13 @@ export class EventRouter {
       }
     }
   }
+}
+
+/** The answer to a request over the connection's in-flight and queue caps (nothing of it runs). */
+function refuseBusy(args: unknown[]): void {
+  const ack = args[args.length - 1];
+  if (typeof ack !== 'function') return;
+  (ack as (r: Ack<unknown>) => void)({
+    error: { code: 'RATE_LIMITED', message: 'Too many requests at once on this connection: wait for the answers.', retryAfterSeconds: 1 },
+  });
 }

@@ -11,6 +11,8 @@ import { buildEventRouter } from './handlers.js';
 import { isAllowedOrigin } from '../http/guards.js';
 import { allowRequestFor, authenticateHandshake } from './handshake.js';
 import { coalesceWrites } from './coalesce-writes.js';
+import { capOutput } from './backpressure.js';
+import { AppError } from '../errors.js';
 import { conversationRoom, sessionRoom, userRoom } from './rooms.js';
 
 export type ParleyIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -50,6 +52,18 @@ export function attachRealtime(server: HttpServer, deps: Deps, redis: RedisClien
           return;
         }
         socket.data.actor = actor;
+        try {
+          // Sockets per session and per user; the slot is freed when the connection ends, however it ends.
+          const release = deps.budgets.sockets.reserve(actor.user.id, actor.session.id);
+          socket.conn.once('close', release);
+          socket.once('disconnect', release);
+        } catch (err) {
+          const body = err instanceof AppError ? err.toBody().error : { code: 'INTERNAL', message: 'Something went wrong on our side.' };
+          const refused = new Error(body.code) as Error & { data?: unknown };
+          refused.data = body;
+          next(refused);
+          return;
+        }
         next();
       },
       (err: unknown) => {
@@ -65,6 +79,7 @@ export function attachRealtime(server: HttpServer, deps: Deps, redis: RedisClien
   io.on('connection', (socket: Socket) => {
     // Events first, so none is missed while the rooms are being joined.
     router.attach(socket);
+    capOutput(socket, { maxBytes: deps.config.backpressure.outputMaxBytes, log: deps.log, userId: (socket.data as SocketData).actor.user.id });
     void onConnected(io, socket, deps).catch((err: unknown) => {
       deps.log.error({ err }, 'socket setup failed');
       socket.disconnect(true);

@@ -11,3 +11,11 @@ export async function contactView(deps: Deps, db: Db, viewerId: string, other: {
   const state = rel.iBlocked ? 'blocked' : rel.contact ? 'accepted' : rel.outgoing ? 'outgoing' : rel.incoming ? 'incoming' : 'none';
   return presentContact(other.username, state, Date.now(), state === 'accepted' ? await isOnline(deps.presence, other.id) : undefined);
 }
+
+/**
+ * The answer about a user who has not shown themselves to the viewer (no contact, no request from them), or about a
+ * name nobody has: the name exactly as the viewer typed it, so that neither its existence nor its letter case leaks.
+ */
+export function strangerView(typed: string, state: ContactDto['state']): ContactDto {
+  return presentContact(typed, state, Date.now(), undefined);
+}

@@ -4,22 +4,24 @@ import type { Deps } from '../../deps.js';
 import { AfterCommit } from '../../events/domain-events.js';
 import { AppError } from '../../errors.js';
 import type { Actor } from '../../policies/actor.js';
-import { resolveOtherUser } from '../resolve-user.js';
-import { contactView } from './contact-view.js';
+import { findOtherUser } from '../resolve-user.js';
+import { contactView, strangerView } from './contact-view.js';
 
 /**
  * Asks another user to be a contact. A request both ways becomes a contact at once. A request to someone who blocked
- * you looks sent but reaches nobody (messaging them still answers BLOCKED).
+ * you, or to a name without an account, looks sent (`outgoing`, the name as typed) but reaches nobody (messaging them
+ * still answers BLOCKED).
  */
 export async function requestContact(deps: Deps, actor: Actor, username: string): Promise<ContactDto> {
-  const other = await resolveOtherUser(deps.db, actor, username);
+  const other = await findOtherUser(deps.db, actor, username);
+  if (!other) return strangerView(username, 'outgoing');
   const me = { id: actor.user.id, username: actor.user.username };
   const after = new AfterCommit();
   const view = await deps.db.transaction().execute(async (trx) => {
     const rel = await getRelationship(trx, me.id, other.id);
-    if (rel.iBlocked) throw new AppError('BLOCKED', `You blocked ${other.username}: unblock them first.`);
+    if (rel.iBlocked) throw new AppError('BLOCKED', `You blocked ${username}: unblock them first.`);
     if (rel.contact) return contactView(deps, trx, me.id, other);
-    if (rel.blockedMe) return { ...(await contactView(deps, trx, me.id, other)), state: 'outgoing' as const };
+    if (rel.blockedMe) return strangerView(username, 'outgoing');
     const now = Date.now();
     if (rel.incoming) {
       await deleteRequests(trx, me.id, other.id);
@@ -28,7 +30,7 @@ export async function requestContact(deps: Deps, actor: Actor, username: string)
       await insertRequest(trx, me.id, other.id, now);
     }
     after.add({ type: 'contact.changed', toUserId: other.id, contact: await contactView(deps, trx, other.id, me) });
-    return contactView(deps, trx, me.id, other);
+    return rel.incoming ? contactView(deps, trx, me.id, other) : strangerView(username, 'outgoing');
   });
   after.flush(deps.events);
   return view;

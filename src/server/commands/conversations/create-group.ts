@@ -5,7 +5,8 @@ import { AfterCommit } from '../../events/domain-events.js';
 import type { Actor } from '../../policies/actor.js';
 import { assertContacts } from '../../policies/contacts.js';
 import type { UserRow } from '../../db/repositories/users.js';
-import { resolveOtherUser } from '../resolve-user.js';
+import { findOtherUser } from '../resolve-user.js';
+import { notAContact } from './open-direct.js';
 import { conversationChanged, viewFor } from './conversation-view.js';
 
 /** A named group of the creator (owner) and some of their contacts (members). */
@@ -14,8 +15,9 @@ export async function createGroup(deps: Deps, actor: Actor, name: string, userna
     .filter((u) => u.toLowerCase() !== actor.user.username_key);
   const others: UserRow[] = [];
   for (const username of unique) {
-    const user = await resolveOtherUser(deps.db, actor, username);
-    await assertContacts(deps.db, actor.user.id, user.id, user.username);
+    const user = await findOtherUser(deps.db, actor, username);
+    if (!user) throw notAContact(username);
+    await assertContacts(deps.db, actor.user.id, user.id, username);
     others.push(user);
   }
   const now = Date.now();

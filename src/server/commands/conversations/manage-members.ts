@@ -6,7 +6,8 @@ import { AppError, notFound } from '../../errors.js';
 import type { Actor } from '../../policies/actor.js';
 import { assertContacts } from '../../policies/contacts.js';
 import { accessConversation, assertCanAddMembers, assertCanRemoveMember, assertCanSetRole } from '../../policies/conversations.js';
-import { resolveOtherUser } from '../resolve-user.js';
+import { findOtherUser } from '../resolve-user.js';
+import { notAContact } from './open-direct.js';
 import { conversationChanged, viewFor } from './conversation-view.js';
 
 async function refreshed(deps: Deps, conversationId: string, actor: Actor): Promise<ConversationDto> {
@@ -19,12 +20,14 @@ async function refreshed(deps: Deps, conversationId: string, actor: Actor): Prom
 export async function addMember(deps: Deps, actor: Actor, conversationId: string, username: string): Promise<ConversationDto> {
   const access = await accessConversation(deps.db, actor, conversationId);
   assertCanAddMembers(access);
-  const user = await resolveOtherUser(deps.db, actor, username);
-  if (await findMember(deps.db, conversationId, user.id)) throw new AppError('CONFLICT', `${user.username} is already a member.`);
+  const user = await findOtherUser(deps.db, actor, username);
+  if (user && (await findMember(deps.db, conversationId, user.id))) throw new AppError('CONFLICT', `${user.username} is already a member.`);
   if ((await listMembers(deps.db, conversationId)).length >= MAX_GROUP_MEMBERS) {
     throw new AppError('CONFLICT', `A group holds at most ${MAX_GROUP_MEMBERS} members.`);
   }
-  await assertContacts(deps.db, actor.user.id, user.id, user.username);
+  // A name without an account answers like an account that is not a contact (no user-name oracle).
+  if (!user) throw notAContact(username);
+  await assertContacts(deps.db, actor.user.id, user.id, username);
   const after = new AfterCommit();
   await deps.db.transaction().execute(async (trx) => {
     const conversation = await findConversation(trx, conversationId);
@@ -42,9 +45,9 @@ export async function addMember(deps: Deps, actor: Actor, conversationId: string
 /** Removes a member at once: their sockets leave the conversation before anything else is sent to it. */
 export async function removeMember(deps: Deps, actor: Actor, conversationId: string, username: string): Promise<ConversationDto> {
   const access = await accessConversation(deps.db, actor, conversationId);
-  const user = await resolveOtherUser(deps.db, actor, username);
-  const target = await findMember(deps.db, conversationId, user.id);
-  if (!target) throw notFound(`${user.username} is not a member.`);
+  const user = await findOtherUser(deps.db, actor, username);
+  const target = user && (await findMember(deps.db, conversationId, user.id));
+  if (!user || !target) throw notFound(`${username} is not a member.`);
   assertCanRemoveMember(access, target);
   await deleteMember(deps.db, conversationId, user.id);
   deps.events.publish({ type: 'conversation.removed', conversationId, userId: user.id });
@@ -72,9 +75,9 @@ export async function leaveConversation(deps: Deps, actor: Actor, conversationId
 export async function setRole(deps: Deps, actor: Actor, conversationId: string, username: string, role: 'admin' | 'member'): Promise<ConversationDto> {
   const access = await accessConversation(deps.db, actor, conversationId);
   assertCanSetRole(access);
-  const user = await resolveOtherUser(deps.db, actor, username);
-  const target = await findMember(deps.db, conversationId, user.id);
-  if (!target) throw notFound(`${user.username} is not a member.`);
+  const user = await findOtherUser(deps.db, actor, username);
+  const target = user && (await findMember(deps.db, conversationId, user.id));
+  if (!user || !target) throw notFound(`${username} is not a member.`);
   await updateRole(deps.db, conversationId, user.id, role);
   deps.events.publish(await conversationChanged(deps.db, access.conversation, []));
   return refreshed(deps, conversationId, actor);

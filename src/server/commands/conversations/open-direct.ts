@@ -4,13 +4,18 @@ import type { Deps } from '../../deps.js';
 import { AfterCommit } from '../../events/domain-events.js';
 import type { Actor } from '../../policies/actor.js';
 import { assertContacts } from '../../policies/contacts.js';
-import { resolveOtherUser } from '../resolve-user.js';
+import { AppError } from '../../errors.js';
+import { findOtherUser } from '../resolve-user.js';
 import { conversationChanged, viewFor } from './conversation-view.js';
+
+export const notAContact = (username: string) => new AppError('NOT_A_CONTACT', `${username} is not one of your contacts.`);
 
 /** The direct conversation with a contact: created on first open, the same one after. */
 export async function openDirect(deps: Deps, actor: Actor, username: string): Promise<ConversationDto> {
-  const other = await resolveOtherUser(deps.db, actor, username);
-  await assertContacts(deps.db, actor.user.id, other.id, other.username);
+  const other = await findOtherUser(deps.db, actor, username);
+  // A name without an account answers like an account that is not a contact (no user-name oracle).
+  if (!other) throw notAContact(username);
+  await assertContacts(deps.db, actor.user.id, other.id, username);
   const key = directKey(actor.user.id, other.id);
   let conversation = await findDirect(deps.db, key);
   if (!conversation) {

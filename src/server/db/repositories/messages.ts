@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../connect.js';
 import { prepared } from '../prepared.js';
 import type { MessagesTable } from '../schema.js';
@@ -48,6 +49,20 @@ export async function messagesBefore(db: Db, conversationId: string, before: num
 export function messagesAfter(db: Db, conversationId: string, after: number, limit: number): Promise<MessageWithSender[]> {
   return withSender(db).where('messages.conversation_id', '=', conversationId).where('messages.seq', '>', after)
     .orderBy('messages.seq', 'asc').limit(limit).execute();
+}
+
+/** Sequence numbers and body sizes, newest first, of up to `limit` messages before `before` (bodies not read). */
+export function messageSizesBefore(db: Db, conversationId: string, before: number, minSeq: number, limit: number): Promise<{ seq: number; size: number }[]> {
+  return db.selectFrom('messages').select(['seq', sql<number>`length(body)`.as('size')])
+    .where('conversation_id', '=', conversationId).where('seq', '<', before).where('seq', '>', minSeq)
+    .orderBy('seq', 'desc').limit(limit).execute();
+}
+
+/** Sequence numbers and body sizes, oldest first, of up to `limit` messages after `after`. */
+export function messageSizesAfter(db: Db, conversationId: string, after: number, limit: number): Promise<{ seq: number; size: number }[]> {
+  return db.selectFrom('messages').select(['seq', sql<number>`length(body)`.as('size')])
+    .where('conversation_id', '=', conversationId).where('seq', '>', after)
+    .orderBy('seq', 'asc').limit(limit).execute();
 }
 
 export async function updateMessageBody(db: Db, id: string, contentType: string, body: Uint8Array, now: number): Promise<void> {

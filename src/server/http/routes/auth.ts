@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import {
+  SESSION_COOKIE,
   AuthResponse,
   ChangePasswordRequest,
   EmptyRequest,
@@ -14,6 +15,7 @@ import { changePassword } from '../../commands/change-password.js';
 import { logIn } from '../../commands/log-in.js';
 import { logOut } from '../../commands/log-out.js';
 import { prelogin } from '../../commands/prelogin.js';
+import { endReplacedSession } from '../../commands/replace-session.js';
 import { signUp } from '../../commands/sign-up.js';
 import type { Deps } from '../../deps.js';
 import { presentSession } from '../../presenters/session.js';
@@ -31,8 +33,9 @@ export function registerAuthRoutes(app: FastifyInstance, deps: Deps): void {
   publicRoute(
     app,
     { method: 'POST', url: '/api/auth/signup', body: SignupRequest, response: AuthResponse },
-    async ({ body, meta, reply }) => {
-      const { user, token } = await signUp(deps, body, meta);
+    async ({ body, meta, req, reply }) => {
+      const { user, token, session } = await signUp(deps, body, meta);
+      await endReplacedSession(deps, req.cookies[SESSION_COOKIE], session.id);
       setSessionCookie(reply, deps.config, token);
       void reply.status(201);
       return { user: presentUser(user) };
@@ -42,8 +45,9 @@ export function registerAuthRoutes(app: FastifyInstance, deps: Deps): void {
   publicRoute(
     app,
     { method: 'POST', url: '/api/auth/login', body: LoginRequest, response: AuthResponse },
-    async ({ body, meta, reply }) => {
-      const { user, token } = await logIn(deps, body, meta);
+    async ({ body, meta, req, reply }) => {
+      const { user, token, session } = await logIn(deps, body, meta);
+      await endReplacedSession(deps, req.cookies[SESSION_COOKIE], session.id);
       setSessionCookie(reply, deps.config, token);
       return { user: presentUser(user) };
     },

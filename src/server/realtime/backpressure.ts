@@ -1,0 +1,111 @@
+import type { Logger } from 'pino';
+import type { Socket } from 'socket.io';
+
+/** engine.io's socket under a socket.io connection. */
+type EngineSocket = Socket['conn'];
+
+/**
+ * At most `inFlight` requests of one connection run at once; up to `queued` more wait in order for a slot, and a
+ * request beyond that is refused at once (the caller answers RATE_LIMITED). Memory held for one connection's requests
+ * is so bounded by configuration (each waiting request is at most one 64 KiB frame), whatever the client sends.
+ */
+export class RequestGate {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    private readonly inFlight: number,
+    private readonly queued: number,
+  ) {}
+
+  /** Runs `task` now or when a slot frees; returns false (and runs nothing) when the queue is full. */
+  admit(task: () => Promise<void>): boolean {
+    if (this.running < this.inFlight && this.waiting.length === 0) {
+      this.start(task);
+      return true;
+    }
+    if (this.waiting.length >= this.queued) return false;
+    this.waiting.push(() => this.start(task));
+    return true;
+  }
+
+  /** Requests running and waiting, for tests and logs. */
+  get load(): { running: number; waiting: number } {
+    return { running: this.running, waiting: this.waiting.length };
+  }
+
+  private start(task: () => Promise<void>): void {
+    this.running++;
+    const done = () => {
+      this.running--;
+      this.waiting.shift()?.();
+    };
+    task().then(done, done);
+  }
+}
+
+/** Bytes of one engine.io packet's payload (a string counts its length: JSON, mostly ASCII). */
+function sizeOf(data: unknown): number {
+  if (typeof data === 'string') return data.length;
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data.byteLength;
+  return 0;
+}
+
+interface WsLike {
+  bufferedAmount?: number;
+  terminate?: () => void;
+}
+
+/** The `ws` WebSocket under a WebSocket transport (undefined for long-polling). */
+function webSocketOf(conn: EngineSocket): WsLike | undefined {
+  const transport = conn.transport as unknown as { name?: string; socket?: WsLike };
+  return transport.name === 'websocket' ? transport.socket : undefined;
+}
+
+export interface OutputCapOptions {
+  maxBytes: number;
+  log: Logger;
+  /** Who the connection belongs to, for the log line. */
+  userId: string;
+  /** Called once when the connection is cut (the abuse counters of tests and benchmarks). */
+  onCut?: (bytes: number) => void;
+}
+
+/**
+ * A byte cap on a connection's unsent output: what engine.io has queued for it plus what its WebSocket has handed to
+ * the TCP socket that the peer has not read yet (ws's `bufferedAmount`, which Node keeps in memory without bound).
+ * Checked whenever a packet is queued (output only grows then): a client that stops reading is disconnected, and
+ * logged, as soon as its output passes the cap, so it can never hold more than the cap plus one packet.
+ *
+ * The cut discards the queued packets and destroys the TCP socket at once (`ws.terminate()`): a polite close would
+ * wait for the very buffer the client refuses to read.
+ */
+export function capOutput(socket: Socket, options: OutputCapOptions): void {
+  const conn = socket.conn;
+  let queued = 0;
+  let cut = false;
+  conn.on('packetCreate', (packet: { data?: unknown }) => {
+    queued += sizeOf(packet.data);
+    if (cut) return;
+    const unsent = queued + (webSocketOf(conn)?.bufferedAmount ?? 0);
+    if (unsent <= options.maxBytes) return;
+    cut = true;
+    options.log.warn(
+      { userId: options.userId, unsentBytes: unsent, maxBytes: options.maxBytes, transport: conn.transport.name },
+      'socket output over its cap: the client is not reading; connection cut',
+    );
+    options.onCut?.(unsent);
+    // After this turn: engine.io pushes the packet to its buffer right after announcing it.
+    queueMicrotask(() => cutConnection(conn));
+  });
+  conn.on('flush', (buffer: { data?: unknown }[]) => {
+    for (const packet of buffer) queued -= sizeOf(packet.data);
+  });
+}
+
+function cutConnection(conn: EngineSocket): void {
+  (conn as unknown as { writeBuffer: unknown[] }).writeBuffer = [];
+  const ws = webSocketOf(conn);
+  if (ws && typeof ws.terminate === 'function') ws.terminate();
+  else conn.close(true);
+}
