@@ -19,7 +19,9 @@ import { ParleyError } from './errors.js';
 import { HttpClient } from './http.js';
 import { DEFAULT_KDF, deriveKeys, kdfAtLeast, newSalt, type DeriveMaster } from './kdf.js';
 import { assertStrongPassword } from './password-strength.js';
-import { MessageStream, toMessage, type Message, type SendPayload } from './message-stream.js';
+import type { Message, SendPayload } from './message-stream.js';
+import { ConversationEngine } from './engine/conversation-engine.js';
+import { e2eeCodec, plainCodec, type Codec } from './engine/codec.js';
 import { Messages } from './messages.js';
 import { Realtime, type ParleySocket } from './realtime.js';
 import { Contacts, Conversations } from './social.js';
@@ -84,7 +86,8 @@ export type ClientEvents = {
 export class ParleyClient extends Emitter<ClientEvents> {
   private readonly http: HttpClient;
   private readonly realtime: Realtime;
-  private readonly stream: MessageStream;
+  /** The conversation engine: ordered log, outbox with local echoes, decryption and the state a UI renders. */
+  readonly engine: ConversationEngine;
   readonly contacts: Contacts;
   readonly conversations: Conversations;
   readonly messages: Messages;
@@ -104,17 +107,21 @@ export class ParleyClient extends Emitter<ClientEvents> {
     super();
     this.http = new HttpClient(options.baseUrl, options.fetch);
     this.realtime = new Realtime(this.http);
-    this.stream = new MessageStream(
-      this.realtime,
-      (m) => this.emit('message', m),
-      (e) => this.emit('error', e),
-    );
+    this.engine = new ConversationEngine({
+      transport: this.realtime,
+      me: () => this.user?.username,
+      codec: () => this.codec(),
+      seen: (c) => void this.e2ee?.api.conversationSeen(c).catch((e: unknown) => this.emit('error', e)),
+    });
+    this.engine.on('message', (m) => this.emit('message', m));
+    this.engine.on('messageUpdated', (m) => this.emit('messageUpdated', m));
+    this.engine.on('error', (e) => this.emit('error', e));
     this.contacts = new Contacts(this.realtime);
     this.conversations = new Conversations(this.realtime, async (id) => {
       await this.e2ee?.api.reconcile(id);
     });
     this.encryptionMode = options.encryption ?? 'mls';
-    this.messages = new Messages(this.realtime, this.stream, () => this.e2eeReady, this.encryptionMode === 'mls');
+    this.messages = new Messages(this.engine);
     this.openE2ee = options.openE2ee ?? E2ee.inThread(options.secretStore ?? new MemoryStore());
     this.kdf = options.kdf ?? DEFAULT_KDF;
     this.minKdf = options.minKdf ?? DEFAULT_KDF;
@@ -199,6 +206,8 @@ export class ParleyClient extends Emitter<ClientEvents> {
    * own; after each reconnect the client fetches what it missed before delivering anything newer.
    */
   async connect(): Promise<void> {
+    // The engine needs to know whose messages are "own" (after a reload only the session cookie is known).
+    this.user ??= (await this.me()).user;
     let opened: (e2ee: OpenedE2ee | undefined) => void = () => undefined;
     if (this.encryptionMode === 'mls' && !this.e2ee) this.e2eeReady = new Promise((resolve) => (opened = resolve));
     try {
@@ -207,17 +216,17 @@ export class ParleyClient extends Emitter<ClientEvents> {
         this.listen(socket);
         socket.on('ready', () => {
           if (first) return;
-          this.stream.resync().catch((e: unknown) => this.emit('error', e));
+          this.engine.resync().catch((e: unknown) => this.emit('error', e));
         });
       });
       first = false;
       if (this.encryptionMode === 'mls' && !this.e2ee) {
-        const username = this.user?.username ?? (await this.me()).user.username;
+        const username = this.user.username;
         const host = {
           request: this.realtime.request.bind(this.realtime),
-          settle: (id: string) => this.stream.settle(id),
-          sendPayload: (id: string, payload: SendPayload) => this.stream.sendPayload(id, payload),
-          onUpdate: (m: Message) => this.emit('messageUpdated', m),
+          settle: (id: string) => this.engine.settle(id),
+          sendPayload: (id: string, payload: SendPayload) => this.engine.sendPayload(id, payload),
+          onUpdate: (m: Message) => this.engine.changed(m),
           onIdentityChanged: (change: IdentityChange) => this.emit('identityChanged', change),
         };
         const generation = this.generation;
@@ -228,14 +237,23 @@ export class ParleyClient extends Emitter<ClientEvents> {
           throw new ParleyError('NOT_CONNECTED', 'The client was closed while connecting.');
         }
         this.e2ee = { api, deviceId, username };
-        this.stream.decode = (dto) => api.decode(dto);
-        this.stream.seen = (c) => void api.conversationSeen(c).catch((e: unknown) => this.emit('error', e));
+        this.engine.decoder = e2eeCodec(api);
       }
     } finally {
       // Anything that waited for the end-to-end layer (history, sends) goes on now, with it or without.
       opened(this.e2ee);
     }
-    await this.stream.resync();
+    await this.engine.resync();
+  }
+
+  /** How the engine reads and writes entries: through the end-to-end layer once open (waiting for it), or plain. */
+  private async codec(): Promise<Codec> {
+    if (this.encryptionMode === 'none') return plainCodec;
+    const opened = await this.e2eeReady;
+    if (!opened || !this.engine.decoder) {
+      throw new ParleyError('NOT_CONNECTED', 'End-to-end encryption is not set up in this client yet: connect (or log in again) first.');
+    }
+    return this.engine.decoder;
   }
 
   /** End-to-end encryption on this device (available once connected with encryption on). */
@@ -300,24 +318,17 @@ export class ParleyClient extends Emitter<ClientEvents> {
       this.forget();
       this.emit('signedOut', reason);
     });
-    on('message', ({ message }) => this.stream.accept(message));
-    on('message:updated', ({ message }) => {
-      const e2ee = this.e2ee?.api;
-      if (!e2ee) return this.emit('messageUpdated', toMessage(message));
-      // In order with the conversation's messages: an edit decoded just before must not be overtaken.
-      this.stream.after(message.conversationId, async () => {
-        const m = await e2ee.updated(message);
-        if (m) this.emit('messageUpdated', m);
-      });
-    });
+    on('message', ({ message }) => this.engine.accept(message));
+    // In order with the conversation's messages: an edit decoded just before must not be overtaken.
+    on('message:updated', ({ message }) => this.engine.updated(message));
     on('contact', ({ contact }) => this.emit('contact', contact));
     on('presence', (p) => this.emit('presence', p));
     on('conversation', ({ conversation }) => {
-      this.stream.conversationSeen(conversation);
+      this.engine.conversationChanged(conversation);
       this.emit('conversation', conversation);
     });
     on('conversation:removed', ({ conversationId }) => {
-      this.stream.forget(conversationId);
+      this.engine.conversationRemoved(conversationId);
       this.e2ee?.api.conversationRemoved(conversationId).catch((e: unknown) => this.emit('error', e));
       this.emit('conversationRemoved', conversationId);
     });
@@ -325,7 +336,10 @@ export class ParleyClient extends Emitter<ClientEvents> {
       this.e2ee?.api.welcomed(welcome).catch((e: unknown) => this.emit('error', e));
     });
     on('typing', (t) => this.emit('typing', t));
-    on('read', (r) => this.emit('read', r));
+    on('read', (r) => {
+      if (r.username === this.user?.username) this.engine.readMoved(r.conversationId, r.seq);
+      this.emit('read', r);
+    });
   }
 
   get connected(): boolean {
@@ -334,7 +348,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
 
   /** Fetches anything missed right now (the client also does this after every reconnect). */
   sync(): Promise<void> {
-    return this.stream.resync();
+    return this.engine.resync();
   }
 
   /** Asks the server who this connection is (a round trip over the socket). */
@@ -344,7 +358,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
 
   /** Closes the realtime connection; the session stays signed in. */
   close(): void {
-    this.stream.close();
+    this.engine.close();
     this.realtime.close();
   }
 
@@ -356,9 +370,8 @@ export class ParleyClient extends Emitter<ClientEvents> {
     void this.e2ee?.api.close().catch(() => undefined);
     this.e2ee = undefined;
     this.e2eeReady = Promise.resolve(undefined);
-    this.stream.decode = (dto) => Promise.resolve(toMessage(dto));
-    this.stream.seen = undefined;
-    this.stream.close();
+    this.engine.decoder = undefined;
+    this.engine.close();
     this.realtime.close();
     this.vaultKey?.fill(0);
     this.vaultKey = undefined;

@@ -80,6 +80,11 @@ export class Realtime {
     return this.socket?.connected ?? false;
   }
 
+  /** A connection exists (connected, or reconnecting by itself); false before connect() and after close(). */
+  get active(): boolean {
+    return this.socket !== undefined;
+  }
+
   /** Emits an event and waits for its acknowledgement: `{ data }` resolves, `{ error }` throws a ParleyError. */
   async request<E extends ClientEventName>(
     event: E,

@@ -1,0 +1,54 @@
+/**
+ * The one place a log entry becomes a message and a message becomes a payload: through the end-to-end layer (MLS)
+ * or, with encryption off, as plain UTF-8. New content kinds (reactions, replies, attachments) are MLS application
+ * content types (`e2ee/content.ts`) decoded by the end-to-end layer and applied to the view in `view.ts`.
+ */
+import type { MessageDto } from '../../protocol/messages.js';
+import type { E2eeApi } from '../e2ee/api.js';
+import type { Content } from '../e2ee/content.js';
+import { toMessage, type Message, type SendPayload } from '../message-stream.js';
+
+export type { Content } from '../e2ee/content.js';
+
+export interface Codec {
+  /** End-to-end encrypted: edits travel as encrypted log entries. */
+  readonly encrypted: boolean;
+  decode(dto: MessageDto): Promise<Message | undefined>;
+  encode(conversationId: string, content: Content): Promise<SendPayload>;
+  /** The server stored our entry: the message as it now reads (for an edit, its target). */
+  sent(dto: MessageDto, content: Content): Promise<Message>;
+  /** An edit or delete the server announced, as the message now reads (undefined if not shown). */
+  updated(dto: MessageDto): Promise<Message | undefined>;
+  /** A page of history, oldest first (entries not shown left out). */
+  page(conversationId: string, dtos: MessageDto[]): Promise<Message[]>;
+  /** The sender and place of a message this client has shown (to edit it), or undefined. */
+  locate(messageId: string): Promise<{ conversationId: string; seq: number; sender: string | undefined } | undefined>;
+}
+
+const encoder = new TextEncoder();
+
+export const plainCodec: Codec = {
+  encrypted: false,
+  decode: (dto) => Promise.resolve(toMessage(dto)),
+  encode: (_conversationId, content) => Promise.resolve({ contentType: 'text/plain', body: encoder.encode(content.text) }),
+  sent: (dto) => Promise.resolve(toMessage(dto)),
+  updated: (dto) => Promise.resolve(toMessage(dto)),
+  page: (_conversationId, dtos) => Promise.resolve(dtos.map(toMessage)),
+  locate: () => Promise.resolve(undefined),
+};
+
+export function e2eeCodec(api: E2eeApi): Codec {
+  return {
+    encrypted: true,
+    decode: (dto) => api.decode(dto),
+    encode: (conversationId, content) => api.encrypt(conversationId, content),
+    sent: (dto, content) => api.sent(dto, content),
+    updated: (dto) => api.updated(dto),
+    page: (conversationId, dtos) => api.historyPage(conversationId, dtos),
+    locate: async (messageId) => {
+      const at = await api.located(messageId);
+      if (!at) return undefined;
+      return { ...at, sender: (await api.storedText(at.conversationId, at.seq))?.sender };
+    },
+  };
+}

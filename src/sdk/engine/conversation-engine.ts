@@ -1,0 +1,339 @@
+/**
+ * The conversation engine: per conversation the ordered log, the outbox with its local echoes, encryption and
+ * decryption (through a Codec), and the decrypted view. It takes commands (send, edit, delete, markRead, retry, open,
+ * loadOlder, …) and keeps one state a UI subscribes to (`getState`/`subscribe`); the same code runs in Node and in
+ * the browser. Socket events come in through `accept`, `updated`, `conversationChanged`, `conversationRemoved`,
+ * `readMoved` and `resync` (after each `ready`).
+ */
+import { v7 as uuidv7 } from 'uuid';
+import type { ConversationDto } from '../../protocol/conversations.js';
+import type { MessageDto } from '../../protocol/messages.js';
+import { Emitter } from '../emitter.js';
+import { ParleyError } from '../errors.js';
+import type { Message, SendPayload } from '../message-stream.js';
+import { plainCodec, type Codec } from './codec.js';
+import { OrderedLog } from './ordered-log.js';
+import { Outbox, type OutboxItem } from './outbox.js';
+import { Sending } from './sending.js';
+import type { Transport } from './transport.js';
+import { emptyState, type EngineMessage, type EngineState } from './types.js';
+import * as view from './view.js';
+
+export type EngineEvents = {
+  /** A stored message, exactly once and in order per conversation (live or caught up). */
+  message: (message: Message) => void;
+  /** A message was edited or deleted. */
+  messageUpdated: (message: Message) => void;
+  /** A step in the background failed (a catch-up after a reconnect, say). */
+  error: (error: unknown) => void;
+};
+
+export interface EngineOptions {
+  transport: Transport;
+  /** The signed-in user's name (whose messages are "own"). */
+  me: () => string | undefined;
+  /** How entries are read and written: waits for the end-to-end layer to open; throws if it cannot be used. */
+  codec: () => Promise<Codec>;
+  /** Told of every conversation the engine learns about (the end-to-end layer follows their members). */
+  seen?: (conversation: ConversationDto) => void;
+}
+
+/** The first screenful when a conversation opens, then bigger pages while scrolling up. */
+const FIRST_PAGE = 50;
+const OLDER_PAGE = 100;
+
+export class ConversationEngine extends Emitter<EngineEvents> {
+  private state: EngineState = emptyState();
+  private readonly listeners = new Set<(state: EngineState) => void>();
+  private readonly log: OrderedLog;
+  private readonly sending: Sending;
+  private readonly outbox: Outbox;
+  /** Own entries recognised on the wire before their acknowledgement: "conversationId:seq" → local id. */
+  private readonly echoOf = new Map<string, string>();
+  /** Read marks on their way, per conversation. */
+  private readonly reading = new Map<string, { seq: number; done: Promise<number> }>();
+  private focused: string | undefined;
+  /** Decodes entries; set once the end-to-end layer opened (plain until then, and with encryption off). */
+  decoder: Codec | undefined;
+
+  constructor(private readonly options: EngineOptions) {
+    super();
+    this.sending = new Sending(options.transport);
+    this.log = new OrderedLog(options.transport, {
+      entry: (dto) => this.entry(dto),
+      decode: (dto) => this.currentDecoder().decode(dto),
+      deliver: (m) => this.deliver(m),
+      seen: (c) => {
+        this.set(view.withConversation(this.state, c));
+        options.seen?.(c);
+      },
+      listed: (list) => this.set(view.withConversations(this.state, list)),
+      error: (err) => this.emit('error', err),
+    });
+    this.outbox = new Outbox({
+      run: (item) => this.run(item),
+      stored: (item, m) => {
+        this.set(item.content.type === 'text' ? view.withStored(this.state, m, item.localId) : view.withUpdate(this.state, m));
+      },
+      failed: (item, err) => {
+        this.set(view.withEchoChanged(this.state, item.conversationId, item.localId, { status: 'failed', error: describe(err) }));
+      },
+    });
+  }
+
+  // ---- state ----
+
+  getState = (): EngineState => this.state;
+
+  subscribe(listener: (state: EngineState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private set(next: EngineState): void {
+    if (next === this.state) return;
+    this.state = next;
+    for (const l of [...this.listeners]) l(next);
+  }
+
+  // ---- commands ----
+
+  /** Shows the text at once as a pending echo and sends it; `stored` settles once the server stored it (or failed). */
+  send(conversationId: string, text: string): { localId: string; stored: Promise<Message> } {
+    const { item, stored } = this.outbox.add(conversationId, { v: 1, type: 'text', text });
+    this.set(view.withEcho(this.state, this.echo(item)));
+    return { localId: item.localId, stored };
+  }
+
+  /** Sends a failed message again with the same idempotency key (it is stored at most once). */
+  retry(localId: string): Promise<Message> | undefined {
+    const item = this.outbox.get(localId);
+    const again = this.outbox.retry(localId);
+    if (item && again) this.set(view.withEchoChanged(this.state, item.conversationId, localId, { status: 'pending' }));
+    return again;
+  }
+
+  /** Drops a failed message (never sent). */
+  discard(localId: string): void {
+    const item = this.outbox.discard(localId);
+    if (item) this.set(view.withEchoChanged(this.state, item.conversationId, localId, 'discard'));
+  }
+
+  /** Edits one of this user's messages: an encrypted edit (a log entry every reader applies), or in place. */
+  async edit(messageId: string, text: string): Promise<Message> {
+    const codec = await this.options.codec();
+    const at = await codec.locate(messageId);
+    if (codec.encrypted && at) {
+      if (at.sender !== this.options.me()) throw new ParleyError('FORBIDDEN', 'You can only edit your own messages.');
+      return this.outbox.add(at.conversationId, { v: 1, type: 'edit', target: { id: messageId, seq: at.seq }, text }).stored;
+    }
+    const { message } = await this.options.transport.request('messages:edit', { messageId, contentType: 'text/plain', body: new TextEncoder().encode(text) });
+    const m = await codec.updated(message);
+    if (m) this.set(view.withUpdate(this.state, m));
+    return m ?? codec.sent(message, { v: 1, type: 'text', text });
+  }
+
+  /** Deletes one of this user's messages: a tombstone for everyone. */
+  async delete(messageId: string): Promise<Message> {
+    const { message } = await this.options.transport.request('messages:delete', { messageId });
+    const m = (await (await this.options.codec()).updated(message)) ?? (await this.currentDecoder().decode(message));
+    if (!m) throw new ParleyError('BAD_RESPONSE', 'The deleted message cannot be shown.');
+    this.set(view.withUpdate(this.state, m));
+    return m;
+  }
+
+  /** Marks everything up to `seq` as read; the other members get a receipt. A mark of a position already asked for waits for that one. */
+  markRead(conversationId: string, seq: number): Promise<number> {
+    const asked = this.reading.get(conversationId);
+    if (asked && asked.seq >= seq) return asked.done;
+    const done = this.options.transport.request('messages:read', { conversationId, seq }).then(({ readSeq }) => {
+      this.set(view.withReadSeq(this.state, conversationId, readSeq));
+      return readSeq;
+    });
+    const mark = { seq, done };
+    this.reading.set(conversationId, mark);
+    const forget = () => {
+      if (this.reading.get(conversationId) === mark) this.reading.delete(conversationId);
+    };
+    done.then(forget, forget);
+    return done;
+  }
+
+  /** The conversation on screen (its new messages are not counted unread), or none. */
+  focus(conversationId: string | undefined): void {
+    this.focused = conversationId;
+  }
+
+  /** Loads the newest page of a conversation into its window (kept live from then on); again after a failed load. */
+  async open(conversationId: string): Promise<void> {
+    const existing = this.state.windows[conversationId];
+    if (existing && existing.status !== 'error') return;
+    const echoes = this.outbox.of(conversationId).filter((i) => i.content.type === 'text').map((i) => this.echo(i));
+    this.set(view.withOpened(this.state, conversationId, echoes));
+    try {
+      const page = await this.history(conversationId, { limit: FIRST_PAGE });
+      this.set(view.withPage(this.state, conversationId, page.messages, page.hasMore));
+    } catch (err) {
+      this.set(view.withWindowStatus(this.state, conversationId, { status: 'error', error: describe(err) }));
+      throw err;
+    }
+  }
+
+  /** Older messages into an open window (when scrolled to the top). */
+  async loadOlder(conversationId: string): Promise<void> {
+    const window = this.state.windows[conversationId];
+    const oldest = window?.messages.find((m) => m.status === 'sent');
+    if (!window || !oldest || !window.hasMore || window.loadingOlder || window.status !== 'ready') return;
+    this.set(view.withWindowStatus(this.state, conversationId, { loadingOlder: true, error: undefined }));
+    try {
+      const page = await this.history(conversationId, { before: oldest.seq, limit: OLDER_PAGE });
+      this.set(view.withPage(this.state, conversationId, page.messages, page.hasMore));
+    } catch (err) {
+      this.set(view.withWindowStatus(this.state, conversationId, { loadingOlder: false, error: describe(err) }));
+      throw err;
+    }
+  }
+
+  /** The newest message of up to `max` most recent conversations that have none yet, for the list's preview line. */
+  async loadPreviews(max = 40): Promise<void> {
+    const queue = Object.values(this.state.conversations)
+      .filter((e) => !e.preview && e.conversation.lastSeq > e.conversation.joinedSeq)
+      .sort((a, b) => Date.parse(b.conversation.lastActivityAt) - Date.parse(a.conversation.lastActivityAt))
+      .slice(0, max);
+    const worker = async () => {
+      for (let e = queue.shift(); e; e = queue.shift()) {
+        const newest = await this.history(e.conversation.id, { limit: 1 }).then((p) => p.messages.at(-1), () => undefined);
+        if (newest) this.set(view.withPreview(this.state, newest));
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+  }
+
+  /** Older messages, oldest first: up to `limit` before `before` (default: the newest), and whether more remain. */
+  async history(conversationId: string, options: { before?: number; limit?: number } = {}): Promise<{ messages: Message[]; hasMore: boolean }> {
+    const limit = options.limit ?? 50;
+    const codec = await this.options.codec();
+    let before = options.before;
+    const messages: Message[] = [];
+    for (;;) {
+      const res = await this.options.transport.request('messages:history', { conversationId, ...(before !== undefined ? { before } : {}), limit });
+      if (!codec.encrypted) return { messages: await codec.page(conversationId, res.messages), hasMore: res.hasMore };
+      // Commits are not shown, so a page of them is followed by an older one until `limit` messages are found.
+      messages.unshift(...(await codec.page(conversationId, res.messages)));
+      before = res.messages[0]?.seq;
+      if (messages.length >= limit || !res.hasMore || before === undefined) {
+        const extra = Math.max(0, messages.length - limit);
+        return { messages: messages.slice(extra), hasMore: res.hasMore || extra > 0 };
+      }
+    }
+  }
+
+  // ---- what the connection brings ----
+
+  /** At every `ready`: the baseline the first time, then whatever was missed; then waiting sends go on. */
+  async resync(): Promise<void> {
+    await this.log.resync();
+    this.sending.ready();
+  }
+
+  accept(dto: MessageDto): void {
+    this.log.accept(dto);
+  }
+
+  /** An edit or delete the server announced: applied in order with the conversation's entries. */
+  updated(dto: MessageDto): void {
+    this.log.after(dto.conversationId, async () => {
+      this.set(view.withUnreadDeleted(this.state, dto, this.options.me() ?? ''));
+      const m = await this.currentDecoder().updated(dto);
+      if (m) this.changed(m);
+    });
+  }
+
+  /** A message changed as the end-to-end layer read it (an edit applied). */
+  changed(m: Message): void {
+    this.set(view.withUpdate(this.state, m));
+    this.emit('messageUpdated', m);
+  }
+
+  conversationChanged(c: ConversationDto): void {
+    this.log.conversationSeen(c);
+  }
+
+  conversationRemoved(conversationId: string): void {
+    this.log.forget(conversationId);
+    this.set(view.withoutConversation(this.state, conversationId));
+  }
+
+  /** This user's read position moved on another device. */
+  readMoved(conversationId: string, seq: number): void {
+    this.set(view.withReadSeq(this.state, conversationId, seq));
+  }
+
+  // ---- for the end-to-end layer (its EngineHost) ----
+
+  settle(conversationId: string): Promise<void> {
+    return this.log.settle(conversationId);
+  }
+
+  /** A send of the end-to-end layer's own (a commit): its own key, retried across reconnects; STALE_EPOCH rejects. */
+  sendPayload(conversationId: string, payload: SendPayload): Promise<MessageDto> {
+    return this.sending.send(conversationId, uuidv7(), payload);
+  }
+
+  retrying<T>(task: () => Promise<T>): Promise<T> {
+    return this.sending.retrying(task);
+  }
+
+  /** Forgets the log, the outbox and the state (closed or signed out); the decoder stays until sign-out unsets it. */
+  close(): void {
+    this.sending.close();
+    this.log.close();
+    this.outbox.clear();
+    this.echoOf.clear();
+    this.reading.clear();
+    this.set(emptyState());
+  }
+
+  // ---- inside ----
+
+  private currentDecoder(): Codec {
+    return this.decoder ?? plainCodec;
+  }
+
+  private async run(item: OutboxItem): Promise<Message> {
+    const codec = await this.options.codec();
+    const encode = () => this.sending.retrying(() => codec.encode(item.conversationId, item.content));
+    const dto = await this.sending.send(item.conversationId, item.localId, await encode(), {
+      ...(codec.encrypted ? { rebuildWhenStale: encode } : {}),
+      onAttempt: (payload) => (item.body = payload.body),
+    });
+    return codec.sent(dto, item.content);
+  }
+
+  private entry(dto: MessageDto): void {
+    const me = this.options.me() ?? '';
+    if (dto.sender === me) {
+      const item = this.outbox.inFlight(dto.conversationId, dto.body);
+      if (item) this.echoOf.set(`${dto.conversationId}:${dto.seq}`, item.localId);
+    }
+    this.set(view.withEntryCounted(this.state, dto, me, this.focused === dto.conversationId));
+  }
+
+  private deliver(m: Message): void {
+    const key = `${m.conversationId}:${m.seq}`;
+    const localId = this.echoOf.get(key);
+    this.echoOf.delete(key);
+    this.set(view.withStored(this.state, m, localId));
+    this.emit('message', m);
+  }
+
+  private echo(item: OutboxItem): EngineMessage {
+    const text = item.content.type === 'text' ? item.content.text : '';
+    const base = { id: '', seq: 0, conversationId: item.conversationId, sender: this.options.me() ?? '', text, sentAt: new Date().toISOString() };
+    return { ...base, editedAt: null, deleted: false, contentType: '', encrypted: false, decryptionError: null, status: item.status, localId: item.localId };
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,73 @@
+import { MAX_BODY_BYTES, type MessageDto } from '../../protocol/messages.js';
+import { ParleyError, errorCode, isConnectionError } from '../errors.js';
+import type { SendPayload } from '../message-stream.js';
+import type { Transport } from './transport.js';
+
+export interface SendOptions {
+  /** Called again after STALE_EPOCH (the group moved on): catch up first, then build the payload anew. */
+  rebuildWhenStale?: () => Promise<SendPayload>;
+  /** Told of the body each attempt puts on the wire (to recognise the server's echo of it). */
+  onAttempt?: (payload: SendPayload) => void;
+}
+
+/**
+ * Requests that survive a dropped connection: a send keeps one idempotency key for every attempt (the server stores a
+ * key's message at most once), retried after a network failure or once the connection is back.
+ */
+export class Sending {
+  private readyWaiters: (() => void)[] = [];
+
+  constructor(private readonly transport: Transport) {}
+
+  /** The connection is back and caught up: what waited for it goes on. */
+  ready(): void {
+    for (const w of this.readyWaiters.splice(0)) w();
+  }
+
+  async send(conversationId: string, clientKey: string, payload: SendPayload, options: SendOptions = {}): Promise<MessageDto> {
+    if (payload.body.byteLength > MAX_BODY_BYTES) {
+      throw new ParleyError('PAYLOAD_TOO_LARGE', `A message holds at most ${MAX_BODY_BYTES} bytes; this one has ${payload.body.byteLength}.`);
+    }
+    let serverFailures = 0;
+    let stale = 0;
+    for (;;) {
+      try {
+        options.onAttempt?.(payload);
+        const { message } = await this.transport.request('messages:send', { conversationId, clientKey, ...payload });
+        return message;
+      } catch (err) {
+        if (err instanceof ParleyError && err.code === 'STALE_EPOCH' && options.rebuildWhenStale && ++stale <= 20) {
+          payload = await options.rebuildWhenStale();
+          continue;
+        }
+        const serverFailure = errorCode(err) === 'INTERNAL';
+        if (!(isConnectionError(err) || serverFailure) || (serverFailure && ++serverFailures > 20)) throw err;
+        await this.pause(err);
+      }
+    }
+  }
+
+  /** Runs `task`, again after a network failure once the connection is back (for steps safe to repeat). */
+  async retrying<T>(task: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await task();
+      } catch (err) {
+        if (!isConnectionError(err) || attempt > 40) throw err;
+        await this.pause(err);
+      }
+    }
+  }
+
+  /** Timed out on a live connection: try again shortly; disconnected: wait until the connection is back. */
+  private async pause(err: unknown): Promise<void> {
+    if (!this.transport.active) throw err;
+    if (this.transport.connected) await new Promise((r) => setTimeout(r, 250));
+    else await new Promise<void>((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /** Drops pending waits when the client closes. */
+  close(): void {
+    this.ready();
+  }
+}
