@@ -1,6 +1,6 @@
 /**
  * File encryption for attachments: libsodium's secretstream (XChaCha20-Poly1305, `crypto_secretstream_xchacha20poly1305`)
- * under a fresh random key per file, in 64 KiB chunks, so a file never has to sit whole in memory. The last chunk is
+ * under a fresh random key per file, in 256 KiB chunks, so a file never has to sit whole in memory. The last chunk is
  * tagged final: a truncated or reordered ciphertext fails to decrypt. The ciphertext's SHA-256 (hash-wasm, streaming)
  * travels with the key inside the MLS message. No construction of our own: the format is libsodium's.
  */
@@ -58,7 +58,7 @@ export async function sha256Stream(): Promise<{ update(bytes: Uint8Array): void;
 }
 
 /**
- * Encrypts a plaintext stream: yields the header, then one ciphertext chunk per 64 KiB of plaintext, then the final
+ * Encrypts a plaintext stream: yields the header, then one ciphertext chunk per 256 KiB of plaintext, then the final
  * chunk. The output's total size is `encryptedFileSize(plaintext size)`.
  */
 export async function* encryptFile(key: Uint8Array, plaintext: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
