@@ -20,6 +20,10 @@ export const ERROR_CODES = [
   'TOO_MANY_CONNECTIONS',
   'UNSUPPORTED_MEDIA_TYPE',
   'PAYLOAD_TOO_LARGE',
+  /** A file over MAX_FILE_BYTES (or bytes beyond an upload's declared size). */
+  'FILE_TOO_LARGE',
+  /** The user's stored files would exceed USER_QUOTA_BYTES. */
+  'QUOTA_EXCEEDED',
   'INTERNAL',
 ] as const;
 

@@ -1,6 +1,16 @@
 import type { ErrorCode } from '../protocol/errors.js';
 
-export type SdkErrorCode = ErrorCode | 'WEAK_PASSWORD' | 'KDF_REFUSED' | 'NETWORK' | 'NOT_CONNECTED' | 'BAD_RESPONSE';
+export type SdkErrorCode =
+  | ErrorCode
+  | 'WEAK_PASSWORD'
+  | 'KDF_REFUSED'
+  | 'NETWORK'
+  | 'NOT_CONNECTED'
+  | 'BAD_RESPONSE'
+  /** A file transfer was cancelled through its AbortSignal. */
+  | 'ABORTED'
+  /** A downloaded file does not decrypt or is not the one announced (hash mismatch): no data is returned. */
+  | 'FILE_CORRUPT';
 
 /** The SDK error code of a failure, or undefined for anything else. */
 export const errorCode = (err: unknown): SdkErrorCode | undefined => (err instanceof ParleyError ? err.code : undefined);

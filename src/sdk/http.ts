@@ -63,6 +63,42 @@ export class HttpClient {
     return parsed.data;
   }
 
+  /**
+   * A request whose body or answer is bytes (encrypted files): the session's headers are added, an error answer
+   * becomes a ParleyError with the server's code, a cancelled request ABORTED and a failed one NETWORK.
+   */
+  async binary(
+    method: string,
+    path: string,
+    init: { headers?: Record<string, string>; body?: Uint8Array<ArrayBuffer>; signal?: AbortSignal },
+  ): Promise<Response> {
+    const headers: Record<string, string> = { ...init.headers };
+    if (!inBrowser) {
+      headers.origin = this.origin;
+      if (this.sessionToken) headers.cookie = `${SESSION_COOKIE}=${this.sessionToken}`;
+    }
+    let res: Response;
+    try {
+      res = await this.fetchImpl(new URL(path, this.baseUrl), {
+        method,
+        headers,
+        credentials: 'same-origin',
+        ...(init.body ? { body: init.body } : {}),
+        ...(init.signal ? { signal: init.signal } : {}),
+      });
+    } catch (err) {
+      if (init.signal?.aborted) throw new ParleyError('ABORTED', 'The transfer was cancelled.');
+      throw new ParleyError('NETWORK', `Could not reach the server: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (res.ok) return res;
+    const parsed = ErrorBody.safeParse(await res.json().catch(() => undefined));
+    if (parsed.success) {
+      const e = parsed.data.error;
+      throw new ParleyError(e.code, e.message, res.status, e.retryAfterSeconds);
+    }
+    throw new ParleyError('BAD_RESPONSE', `The server answered ${res.status}.`, res.status);
+  }
+
   private captureCookie(res: Response): void {
     for (const line of res.headers.getSetCookie()) {
       const [pair = '', ...attrs] = line.split(';');

@@ -51,6 +51,8 @@ const EnvSchema = z.object({
   PARLEY_INSECURE_TEST_KDF: bool.default(false),
   WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   SOCKET_TRANSPORTS: z.enum(['websocket', 'polling,websocket', 'websocket,polling']).optional(),
+  MAX_FILE_BYTES: positiveInt.default(100 * 1024 * 1024),
+  USER_QUOTA_BYTES: positiveInt.default(1024 * 1024 * 1024),
 });
 
 export type TrustProxy = boolean | string[] | ((address: string, hop: number) => boolean);
@@ -98,6 +100,8 @@ export interface Config {
   transports: ('websocket' | 'polling')[];
   /** Where the web UI is served from; never from the environment: only test servers set it (to the test build). */
   webRoot?: string;
+  /** Encrypted attachments: the largest file, each user's total, and where the bytes go on SQLite. */
+  files: { maxFileBytes: number; userQuotaBytes: number; dir: string };
 }
 
 export class ConfigError extends Error {
@@ -226,5 +230,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     minKdf: e.PARLEY_INSECURE_TEST_KDF ? { ...INSECURE_TEST_MIN_KDF } : { ...PRODUCTION_MIN_KDF },
     workers: e.WORKERS,
     transports,
+    files: { maxFileBytes: e.MAX_FILE_BYTES, userQuotaBytes: e.USER_QUOTA_BYTES, dir: path.join(dataDir, 'blobs') },
   };
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { BlobStore } from './blobs/store.js';
 import type { SendQueue } from './commands/messages/send-queue.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
@@ -20,6 +21,8 @@ export interface Deps {
   presence: Presence;
   /** The group commit of messages:send (one per process). */
   sends: SendQueue;
+  /** Where encrypted files' bytes live (a directory, or PostgreSQL). */
+  blobs: BlobStore;
 }
 
 /** Where a request came from, for rate limits and the sessions page. */

@@ -1,5 +1,8 @@
 import type { DestinationStream } from 'pino';
 import { createClient, type RedisClientType } from 'redis';
+import { FileBlobStore } from './blobs/fs-store.js';
+import { PostgresBlobStore } from './blobs/pg-store.js';
+import { sweepBlobs } from './commands/blobs/attach.js';
 import { SendQueue } from './commands/messages/send-queue.js';
 import type { Config } from './config.js';
 import { connectDatabase, migrateToLatest } from './db/connect.js';
@@ -54,6 +57,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
     events,
     presence: redis ? redisPresence(redis) : memoryPresence(),
     sends: new SendQueue(db, events, log, config.database.kind === 'postgres' ? SENDS_IN_FLIGHT_POSTGRES : SENDS_IN_FLIGHT_SQLITE),
+    blobs: config.database.kind === 'postgres' ? new PostgresBlobStore(db) : new FileBlobStore(config.files.dir),
   };
   const app = await buildApp(deps, log);
   const io = attachRealtime(app.server, deps, redis);
@@ -65,6 +69,11 @@ export async function startServer(config: Config, logDestination?: DestinationSt
     );
   }, 3_600_000);
   sweep.unref();
+  // Uploads never attached (after a day) and files of deleted messages.
+  const blobSweep = setInterval(() => {
+    sweepBlobs(deps, Date.now()).catch((err: unknown) => log.warn({ err }, 'file sweep failed'));
+  }, 600_000);
+  blobSweep.unref();
 
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
@@ -80,6 +89,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
     close() {
       closing ??= (async () => {
         clearInterval(sweep);
+        clearInterval(blobSweep);
         await deps.presence.close();
         // Closing the engine drops transports without a disconnect packet: clients reconnect to the next instance.
         await io.close().catch(() => undefined);

@@ -41,6 +41,11 @@ export class ServerProcess {
     return p;
   }
 
+  /** The server process id (for its memory, in benchmarks). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }

@@ -155,6 +155,27 @@ export interface VaultRecordsTable {
   updated_at: number;
 }
 
+export interface BlobsTable {
+  id: string;
+  uploader_id: string;
+  conversation_id: string;
+  /** Declared ciphertext size in bytes. */
+  size: number;
+  /** The conversation's last_seq when the upload began. */
+  base_seq: number;
+  message_id: string | null;
+  message_seq: number | null;
+  created_at: number;
+  completed_at: number | null;
+}
+
+/** PostgreSQL only: a blob's bytes, in pieces keyed by their offset. */
+export interface BlobChunksTable {
+  blob_id: string;
+  offset: number;
+  data: Uint8Array;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -173,6 +194,8 @@ export interface Database {
   welcomes: WelcomesTable;
   vault_keys: VaultKeysTable;
   vault_records: VaultRecordsTable;
+  blobs: BlobsTable;
+  blob_chunks: BlobChunksTable;
 }
 
 /** Kept so later tables can use auto-increment ids without touching this import. */

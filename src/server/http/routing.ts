@@ -58,6 +58,13 @@ export function publicRoute<B extends z.ZodType, P extends z.ZodType, R extends 
   register(app, spec, () => Promise.resolve(undefined), (ctx) => handler(ctx));
 }
 
+/** The signed-in actor of a request (from the session cookie), or 401. */
+export async function requireActor(deps: Deps, req: FastifyRequest): Promise<Actor> {
+  const actor = await authenticate(deps, req.cookies[SESSION_COOKIE]);
+  if (!actor) throw new AppError('UNAUTHENTICATED', 'You are not signed in.');
+  return actor;
+}
+
 /** A route for a signed-in user: the actor comes from the session cookie, never from the request. */
 export function userRoute<B extends z.ZodType, P extends z.ZodType, R extends z.ZodType>(
   app: FastifyInstance,
@@ -68,11 +75,7 @@ export function userRoute<B extends z.ZodType, P extends z.ZodType, R extends z.
   register(
     app,
     spec,
-    async (req) => {
-      const actor = await authenticate(deps, req.cookies[SESSION_COOKIE]);
-      if (!actor) throw new AppError('UNAUTHENTICATED', 'You are not signed in.');
-      return actor;
-    },
+    (req) => requireActor(deps, req),
     (ctx, actor) => handler({ ...ctx, actor }),
   );
 }

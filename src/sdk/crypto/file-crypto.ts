@@ -1,0 +1,132 @@
+/**
+ * File encryption for attachments: libsodium's secretstream (XChaCha20-Poly1305, `crypto_secretstream_xchacha20poly1305`)
+ * under a fresh random key per file, in 256 KiB chunks, so a file never has to sit whole in memory. The last chunk is
+ * tagged final: a truncated or reordered ciphertext fails to decrypt. The ciphertext's SHA-256 (hash-wasm, streaming)
+ * travels with the key inside the MLS message. No construction of our own: the format is libsodium's.
+ */
+import { createSHA256 } from 'hash-wasm';
+import sodium from 'libsodium-wrappers';
+import { FILE_FORMAT } from '../../protocol/blobs.js';
+import { bytesEqual } from './bytes.js';
+
+export const FILE_KEY_BYTES = 32;
+export const FILE_HASH_BYTES = 32;
+
+/** A ciphertext that does not decrypt (wrong key, altered, truncated) or whose hash is not the one announced. */
+export class FileIntegrityError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FileIntegrityError';
+  }
+}
+
+let ready: Promise<typeof sodium> | undefined;
+/** libsodium, once its WebAssembly is loaded (in a page, a Web Worker or Node). */
+export function fileSodium(): Promise<typeof sodium> {
+  ready ??= sodium.ready.then(() => sodium);
+  return ready;
+}
+
+export const newFileKey = async (): Promise<Uint8Array> => (await fileSodium()).crypto_secretstream_xchacha20poly1305_keygen();
+
+/** Re-cuts a stream of byte pieces of any sizes into pieces of exactly `size` bytes (the last one shorter). */
+export async function* rechunk(source: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
+  let buffer = new Uint8Array(size);
+  let filled = 0;
+  for await (const piece of source) {
+    let at = 0;
+    while (at < piece.length) {
+      const take = Math.min(size - filled, piece.length - at);
+      buffer.set(piece.subarray(at, at + take), filled);
+      filled += take;
+      at += take;
+      if (filled === size) {
+        yield buffer;
+        buffer = new Uint8Array(size);
+        filled = 0;
+      }
+    }
+  }
+  if (filled > 0) yield buffer.subarray(0, filled);
+}
+
+/** A running SHA-256 of bytes seen so far. */
+export async function sha256Stream(): Promise<{ update(bytes: Uint8Array): void; digest(): Uint8Array }> {
+  const hasher = await createSHA256();
+  hasher.init();
+  return { update: (bytes) => void hasher.update(bytes), digest: () => hasher.digest('binary') };
+}
+
+/**
+ * Encrypts a plaintext stream: yields the header, then one ciphertext chunk per 256 KiB of plaintext, then the final
+ * chunk. The output's total size is `encryptedFileSize(plaintext size)`.
+ */
+export async function* encryptFile(key: Uint8Array, plaintext: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const s = await fileSodium();
+  const { state, header } = s.crypto_secretstream_xchacha20poly1305_init_push(key);
+  yield header;
+  let previous: Uint8Array | undefined;
+  for await (const chunk of rechunk(plaintext, FILE_FORMAT.chunkBytes)) {
+    if (previous) yield s.crypto_secretstream_xchacha20poly1305_push(state, previous, null, s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+    previous = chunk;
+  }
+  // The last chunk is final; a file that fills its chunks exactly ends with an empty final chunk.
+  const last = previous && previous.length < FILE_FORMAT.chunkBytes ? previous : undefined;
+  if (previous && !last) yield s.crypto_secretstream_xchacha20poly1305_push(state, previous, null, s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+  yield s.crypto_secretstream_xchacha20poly1305_push(state, last ?? new Uint8Array(0), null, s.crypto_secretstream_xchacha20poly1305_TAG_FINAL);
+}
+
+/**
+ * Decrypts a ciphertext stream (pieces of any sizes): yields plaintext chunk by chunk, each authenticated. Throws
+ * FileIntegrityError on a chunk that fails, on bytes after the final chunk, and on a stream that ends before it.
+ */
+export async function* decryptFile(key: Uint8Array, ciphertext: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const s = await fileSodium();
+  const chunkBytes = FILE_FORMAT.chunkBytes + FILE_FORMAT.tagBytes;
+  let state: ReturnType<typeof s.crypto_secretstream_xchacha20poly1305_init_pull> | undefined;
+  let headerBuffer = new Uint8Array(0);
+  let finished = false;
+  const pull = (chunk: Uint8Array): Uint8Array => {
+    if (!state || finished) throw new FileIntegrityError('The file has bytes after its end.');
+    let result: { message: Uint8Array; tag: number } | false;
+    try {
+      result = s.crypto_secretstream_xchacha20poly1305_pull(state, chunk, null);
+    } catch {
+      result = false;
+    }
+    if (!result) throw new FileIntegrityError('The file could not be decrypted: it was altered or the key is wrong.');
+    if (result.tag === s.crypto_secretstream_xchacha20poly1305_TAG_FINAL) finished = true;
+    else if (chunk.length !== chunkBytes) throw new FileIntegrityError('The file is cut short.');
+    return result.message;
+  };
+  async function* body(): AsyncGenerator<Uint8Array> {
+    for await (const piece of ciphertext) {
+      if (state) {
+        yield piece;
+        continue;
+      }
+      const need = FILE_FORMAT.headerBytes - headerBuffer.length;
+      const merged = new Uint8Array(headerBuffer.length + Math.min(need, piece.length));
+      merged.set(headerBuffer);
+      merged.set(piece.subarray(0, need), headerBuffer.length);
+      headerBuffer = merged;
+      if (headerBuffer.length === FILE_FORMAT.headerBytes) {
+        try {
+          state = s.crypto_secretstream_xchacha20poly1305_init_pull(headerBuffer, key);
+        } catch {
+          throw new FileIntegrityError('The file could not be decrypted: the key is not valid.');
+        }
+        if (piece.length > need) yield piece.subarray(need);
+      }
+    }
+  }
+  for await (const chunk of rechunk(body(), chunkBytes)) yield pull(chunk);
+  if (!finished) throw new FileIntegrityError('The file is cut short.');
+}
+
+/** Compares a computed hash with the announced one (both public: no secret, so a plain comparison). */
+export function assertHash(actual: Uint8Array, expected: Uint8Array): void {
+  if (!bytesEqual(actual, expected)) {
+    throw new FileIntegrityError('The file is not the one that was sent (its hash does not match).');
+  }
+}

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { encryptedFileSize, FILE_FORMAT } from '../../src/protocol/blobs.js';
+import { decryptFile, encryptFile, FileIntegrityError, newFileKey, rechunk } from '../../src/sdk/crypto/file-crypto.js';
+
+async function collect(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const p of source) parts.push(p);
+  return Buffer.concat(parts);
+}
+function pieces(bytes: Uint8Array, size: number): AsyncIterable<Uint8Array> {
+  const all: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; at += size) all.push(bytes.subarray(at, at + size));
+  return (async function* () {
+    for (const piece of all) yield await Promise.resolve(piece);
+  })();
+}
+const C = FILE_FORMAT.chunkBytes;
+
+describe('file encryption (libsodium secretstream)', () => {
+  it('round-trips files of every awkward size, fed in pieces of any size, at the announced ciphertext size', async () => {
+    const key = await newFileKey();
+    for (const size of [0, 1, C - 1, C, C + 1, 3 * C, 3 * C + 17]) {
+      const plain = randomBytes(size);
+      const ciphertext = await collect(encryptFile(key, pieces(plain, 10_000)));
+      expect(ciphertext.length).toBe(encryptedFileSize(size));
+      expect((await collect(decryptFile(key, pieces(ciphertext, 7_777)))).equals(plain)).toBe(true);
+    }
+  });
+
+  it('a fresh key and header every time: the same file never gives the same ciphertext', async () => {
+    const plain = randomBytes(1000);
+    const a = await collect(encryptFile(await newFileKey(), pieces(plain, 1000)));
+    const b = await collect(encryptFile(await newFileKey(), pieces(plain, 1000)));
+    expect(a.equals(b)).toBe(false);
+  });
+
+  it('refuses a flipped bit, a wrong key, a cut-off end, a dropped chunk and bytes after the end', async () => {
+    const key = await newFileKey();
+    const plain = randomBytes(3 * C + 5);
+    const ct = await collect(encryptFile(key, pieces(plain, C)));
+    const flipped = Buffer.from(ct);
+    flipped[100] = (flipped[100] ?? 0) ^ 1;
+    const chunk = C + FILE_FORMAT.tagBytes;
+    const cases: [Uint8Array, Uint8Array][] = [
+      [key, flipped],
+      [await newFileKey(), ct],
+      [key, ct.subarray(0, FILE_FORMAT.headerBytes + 3 * chunk)],
+      [key, Buffer.concat([ct.subarray(0, FILE_FORMAT.headerBytes + chunk), ct.subarray(FILE_FORMAT.headerBytes + 2 * chunk)])],
+      [key, Buffer.concat([ct, Buffer.from([1, 2, 3])])],
+      [key, ct.subarray(0, 10)],
+    ];
+    for (const [k, bytes] of cases) {
+      await expect(collect(decryptFile(k, pieces(bytes, 5000)))).rejects.toBeInstanceOf(FileIntegrityError);
+    }
+  });
+
+  it('rechunk cuts any stream into exact pieces', async () => {
+    const sizes: number[] = [];
+    for await (const p of rechunk(pieces(randomBytes(25), 7), 10)) sizes.push(p.length);
+    expect(sizes).toEqual([10, 10, 5]);
+  });
+});
