@@ -2,6 +2,7 @@ import { KdfParams } from '../protocol/auth.js';
 import { ParleyClient } from '../sdk/client.js';
 import { deriveMasterInWorker } from './worker-kdf.js';
 import { openE2eeInWorker } from './e2ee-in-worker.js';
+import { IndexedDbStore } from './secret-store.js';
 
 /** localStorage key a test harness sets (before the page loads) to use fast KDF parameters against a test server. */
 export const TEST_KDF_KEY = 'parley:test-kdf';
@@ -30,5 +31,7 @@ export const client = new ParleyClient({
   // MLS runs in a Web Worker, with this browser's device, MLS state and read messages sealed at rest in IndexedDB
   // (shared by its tabs under Web Locks).
   openE2ee: openE2eeInWorker,
+  // The local search index: sealed in the same IndexedDB store, under the same non-extractable key.
+  searchStore: new IndexedDbStore(),
   ...(testKdf ? { kdf: testKdf, minKdf: testKdf } : {}),
 });

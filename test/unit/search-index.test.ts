@@ -140,3 +140,12 @@ describe('LocalSearch', () => {
     expect(await third.size()).toBe(0);
   });
 });
+
+describe('ranking', () => {
+  it('puts the closer spelling first: one typo before two', () => {
+    const far = message('Did you hear the cathedral tour got cancelled?');
+    const near = message('On se retrouve devant la cathédrale de Chartres samedi à 10 h, avec les autres amis du club');
+    const i = indexOf(far, near);
+    expect(ids(i, 'catedrale')).toEqual([near.id, far.id]);
+  });
+});

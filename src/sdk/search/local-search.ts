@@ -170,6 +170,8 @@ export class LocalSearch extends Emitter<SearchEvents> {
         }
       }
       for (const op of this.pending.splice(0)) this.run(op);
+      // What a search before the load answered may be out of date now.
+      this.emit('changed');
     })();
     return this.loading;
   }

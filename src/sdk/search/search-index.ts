@@ -54,6 +54,39 @@ export function fuzziness(term: string): number | false {
   return term.length < 8 ? 1 : 2;
 }
 
+/**
+ * How many typos a result needed: per query term, the fewest edits to one of the words it matched (0 for an exact or
+ * prefix match). MiniSearch's own fuzzy weight barely separates one typo from two against the length normalisation,
+ * so the score is divided by (1 + typos)²: the closer spelling comes first.
+ */
+function typos(r: SearchResult): number {
+  let total = 0;
+  for (const q of r.queryTerms) {
+    let best = Infinity;
+    for (const t of r.terms) best = Math.min(best, t.startsWith(q) ? 0 : editDistance(q, t, 2));
+    total += Number.isFinite(best) ? best : 0;
+  }
+  return total;
+}
+
+/** Levenshtein distance, stopping early above `max` (returns max + 1 then). */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let low = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row.push(v);
+      low = Math.min(low, v);
+    }
+    if (low > max) return max + 1;
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
 const instant = (t: Date | string | number): number => (t instanceof Date ? t.getTime() : typeof t === 'number' ? t : Date.parse(t));
 
 export function toDoc(message: Message, files?: string[]): SearchDoc {
@@ -156,11 +189,12 @@ export class SearchIndex {
       return d.sentAt < before && d.sentAt > after;
     };
     const results = this.mini.search(query, { prefix: true, fuzzy: fuzziness, combineWith: 'AND', filter });
-    const hits = results.map((r) => ({ doc: this.docs.get(String(r.id))!, r }));
+    const hits = results.map((r) => ({ doc: this.docs.get(String(r.id))!, r, score: r.score / (1 + typos(r)) ** 2 }));
     if (options.sort === 'newest') hits.sort((a, b) => b.doc.sentAt - a.doc.sentAt || b.doc.seq - a.doc.seq);
-    return hits.slice(0, options.limit ?? 50).map(({ doc, r }) => ({
+    else hits.sort((a, b) => b.score - a.score);
+    return hits.slice(0, options.limit ?? 50).map(({ doc, r, score }) => ({
       message: toMessage(doc),
-      score: r.score,
+      score,
       snippet: makeSnippet(doc.text, r.terms),
     }));
   }
