@@ -118,6 +118,15 @@ describeBrowser(`search in Chromium (${dialect})`, () => {
     expect(await hit.locator('.message-text').textContent()).toBe(TARGET);
     expect(await page.evaluate(() => document.activeElement?.classList.contains('is-search-hit'))).toBe(true);
     await expect(hit.isVisible()).resolves.toBe(true);
+    // In the visible part of the log (not scrolled away to the bottom).
+    const inView = () =>
+      page.evaluate(() => {
+        const el = document.querySelector('.message.is-search-hit');
+        const box = el?.closest('.message-scroll')?.getBoundingClientRect();
+        const rect = el?.getBoundingClientRect();
+        return !!box && !!rect && rect.top >= box.top && rect.bottom <= box.bottom;
+      });
+    expect(await inView()).toBe(true);
   });
 
   it('after an edit the old word no longer finds it; a deleted message is never found; the stored index holds no plaintext', async () => {
@@ -180,9 +189,13 @@ describeBrowser(`search in Chromium (${dialect})`, () => {
       await page.setViewportSize({ width: 1280, height: 800 });
       await box.fill('cathedrale');
       await page.getByRole('button', { name: 'Filters' }).click();
-      await page.locator('#search-results .search-hit').first().waitFor();
+      await page.locator('#search-status', { hasText: '2 messages in 2 conversations' }).waitFor();
       await page.screenshot({ path: `test-results/search-desktop-${scheme}.png` });
       await page.getByRole('button', { name: 'Filters' }).click();
+      await page.locator('#search-results .search-hit').first().click();
+      await page.locator('.message.is-search-hit').waitFor();
+      await page.waitForFunction(() => document.activeElement?.classList.contains('is-search-hit'));
+      await page.screenshot({ path: `test-results/search-opened-${scheme}.png` });
       await page.setViewportSize({ width: 390, height: 844 });
       await page.goto(`${browserOrigin(t)}/`);
       await box.fill('samedi');

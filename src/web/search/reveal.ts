@@ -13,6 +13,31 @@ function find(seq: number): HTMLElement | null {
   return document.querySelector<HTMLElement>(`.chat-view .message[data-seq="${seq}"]`);
 }
 
+/** Whether the element is inside its scroller's visible part. */
+function inView(el: HTMLElement): boolean {
+  const scroller = el.closest('.message-scroll');
+  if (!scroller) return false;
+  const box = scroller.getBoundingClientRect();
+  const rect = el.getBoundingClientRect();
+  return rect.top >= box.top && rect.bottom <= box.bottom;
+}
+
+/**
+ * Scrolls the message to the middle and focuses it, and keeps it so for a few frames: a conversation that just opened
+ * still sticks its log to the bottom and focuses its composer once; the reader's scroll then takes over.
+ */
+async function settle(el: HTMLElement): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    if (!el.isConnected) return;
+    if (!inView(el)) el.scrollIntoView({ block: 'center' });
+    const active = document.activeElement;
+    if (active !== el && (active === document.body || active?.id === 'composer-input' || active?.closest('.search-panel'))) {
+      el.focus({ preventScroll: true });
+    }
+    await frame();
+  }
+}
+
 /** Resolves with the highlighted element, or undefined if the message is not in the conversation's history. */
 export async function revealMessage(store: ChatStore, conversationId: string, seq: number): Promise<HTMLElement | undefined> {
   navigate(`/c/${conversationId}`);
@@ -23,8 +48,7 @@ export async function revealMessage(store: ChatStore, conversationId: string, se
       for (const old of document.querySelectorAll(`.${HIT_CLASS}`)) old.classList.remove(HIT_CLASS);
       el.classList.add(HIT_CLASS);
       el.tabIndex = -1;
-      el.scrollIntoView({ block: 'center' });
-      el.focus({ preventScroll: true });
+      await settle(el);
       return el;
     }
     const timeline = store.getState().timelines[conversationId];
