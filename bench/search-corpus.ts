@@ -118,6 +118,11 @@ export function generateQueries(corpus: CorpusMessage[], count: number, seed = 7
       const m = corpus[Math.floor(random() * corpus.length)]!;
       const parts = m.text.split(/[\s.!?]+/).filter((w) => w.length >= 4 && /^\p{L}+$/u.test(w));
       const w = parts[Math.floor(random() * parts.length)];
+      // Chinese has no spaces: a two- or three-character part of the run, as someone would type it.
+      if (w && /\p{Script=Han}/u.test(w)) {
+        const at = Math.floor(random() * (w.length - 2));
+        return w.slice(at, at + 2 + Math.floor(random() * 2));
+      }
       if (w) return w;
     }
   };

@@ -59,11 +59,16 @@ export function fuzziness(term: string): number | false {
  * prefix match). MiniSearch's own fuzzy weight barely separates one typo from two against the length normalisation,
  * so the score is divided by (1 + typos)²: the closer spelling comes first.
  */
-function typos(r: SearchResult): number {
+function typos(r: SearchResult, cache: Map<string, number>): number {
   let total = 0;
   for (const q of r.queryTerms) {
     let best = Infinity;
-    for (const t of r.terms) best = Math.min(best, t.startsWith(q) ? 0 : editDistance(q, t, 2));
+    for (const t of r.terms) {
+      const key = `${q}\u0000${t}`;
+      let d = cache.get(key);
+      if (d === undefined) cache.set(key, (d = t.startsWith(q) ? 0 : editDistance(q, t, 2)));
+      best = Math.min(best, d);
+    }
     total += Number.isFinite(best) ? best : 0;
   }
   return total;
@@ -180,6 +185,8 @@ export class SearchIndex {
     if (terms(query).length === 0) return [];
     const before = options.before === undefined ? Infinity : instant(options.before);
     const after = options.after === undefined ? -Infinity : instant(options.after);
+    const filtered =
+      options.conversationId !== undefined || options.sender !== undefined || options.hasFile === true || before !== Infinity || after !== -Infinity;
     const filter = (r: SearchResult) => {
       const d = this.docs.get(String(r.id));
       if (!d) return false;
@@ -188,8 +195,9 @@ export class SearchIndex {
       if (options.hasFile === true && !(d.files && d.files.length > 0)) return false;
       return d.sentAt < before && d.sentAt > after;
     };
-    const results = this.mini.search(query, { prefix: true, fuzzy: fuzziness, combineWith: 'AND', filter });
-    const hits = results.map((r) => ({ doc: this.docs.get(String(r.id))!, r, score: r.score / (1 + typos(r)) ** 2 }));
+    const results = this.mini.search(query, { prefix: true, fuzzy: fuzziness, combineWith: 'AND', ...(filtered ? { filter } : {}) });
+    const cache = new Map<string, number>();
+    const hits = results.map((r) => ({ doc: this.docs.get(String(r.id))!, r, score: r.score / (1 + typos(r, cache)) ** 2 }));
     if (options.sort === 'newest') hits.sort((a, b) => b.doc.sentAt - a.doc.sentAt || b.doc.seq - a.doc.seq);
     else hits.sort((a, b) => b.score - a.score);
     return hits.slice(0, options.limit ?? 50).map(({ doc, r, score }) => ({
