@@ -30,6 +30,7 @@ import type { IdentityChange, Verification } from './e2ee/trust.js';
 import type { DeviceDto } from '../protocol/e2e.js';
 import { E2ee } from './e2ee/engine.js';
 import { MemoryStore, type SecretStore } from './e2ee/store.js';
+import { LocalSearch, type SearchHit, type SearchOptions } from './search/index.js';
 
 /** The open end-to-end layer of a connected client. */
 export interface OpenedE2ee {
@@ -57,6 +58,8 @@ export interface ParleyClientOptions {
   secretStore?: SecretStore;
   /** Where the end-to-end layer runs (default: this thread, with `secretStore`); the web app passes a Web Worker. */
   openE2ee?: OpenE2ee;
+  /** Where the local search index is kept, sealed (default: `secretStore`, else memory). */
+  searchStore?: SecretStore;
 }
 
 export type ClientEvents = {
@@ -102,6 +105,8 @@ export class ParleyClient extends Emitter<ClientEvents> {
   /** Derived from the password at sign-up/log-in; never sent anywhere. Used by end-to-end encryption. */
   private vaultKey: Uint8Array | undefined;
   user: UserDto | undefined;
+  /** The device's local search index: backfill progress events, remove(), flush() (see docs/SDK.md, "Search"). */
+  readonly searchIndex: LocalSearch;
 
   constructor(options: ParleyClientOptions) {
     super();
@@ -126,6 +131,14 @@ export class ParleyClient extends Emitter<ClientEvents> {
     this.kdf = options.kdf ?? DEFAULT_KDF;
     this.minKdf = options.minKdf ?? DEFAULT_KDF;
     this.deriveMaster = options.deriveMaster;
+    this.searchIndex = new LocalSearch(options.searchStore ?? options.secretStore ?? new MemoryStore());
+    this.on('message', (m) => this.searchIndex.put(m));
+    this.on('messageUpdated', (m) => this.searchIndex.put(m));
+  }
+
+  /** Searches the messages this device can read, in its local index; nothing of the query leaves the device. */
+  search(query: string, options?: SearchOptions): Promise<SearchHit[]> {
+    return this.searchIndex.search(query, options);
   }
 
   /** True once sign-up or log-in has derived the vault key in this client. */
@@ -168,7 +181,9 @@ export class ParleyClient extends Emitter<ClientEvents> {
     try {
       await this.http.request('POST', '/api/auth/logout', OkResponse, {});
     } finally {
+      const erased = this.searchIndex.erase();
       this.forget();
+      await erased;
     }
   }
 
@@ -244,6 +259,9 @@ export class ParleyClient extends Emitter<ClientEvents> {
       opened(this.e2ee);
     }
     await this.engine.resync();
+    const username = this.e2ee?.username ?? this.user?.username;
+    const page = (id: string, before: number | undefined) => this.messages.page(id, before === undefined ? { limit: 100 } : { before, limit: 100 });
+    if (username) this.searchIndex.open(username, { conversations: () => this.conversations.list(), page });
   }
 
   /** How the engine reads and writes entries: through the end-to-end layer once open (waiting for it), or plain. */
@@ -358,6 +376,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
 
   /** Closes the realtime connection; the session stays signed in. */
   close(): void {
+    void this.searchIndex.close();
     this.engine.close();
     this.realtime.close();
   }
@@ -367,6 +386,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
 
   private forget(): void {
     this.generation++;
+    this.searchIndex.erase().catch((e: unknown) => this.emit('error', e));
     void this.e2ee?.api.close().catch(() => undefined);
     this.e2ee = undefined;
     this.e2eeReady = Promise.resolve(undefined);

@@ -9,6 +9,7 @@ import { SidebarTabs, type SidebarTab } from '../chat/sidebar-tabs.js';
 import { PageHeading } from '../components/page-heading.js';
 import { Shell } from '../components/shell.js';
 import { PHONE_QUERY, useMediaQuery } from '../hooks/use-media-query.js';
+import { SearchPanel } from '../search/search-panel.js';
 import { navigate } from '../router.js';
 
 /**
@@ -69,6 +70,7 @@ export function HomePage({ user, conversationId }: { user: UserDto; conversation
               </button>
             </div>
           )}
+          <SearchPanel conversationId={conversationId} />
           <SidebarTabs
             tab={tab}
             onTab={setTab}
