@@ -8,6 +8,7 @@ import { AppError } from '../errors.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerRequestGuards } from './guards.js';
 import { registerAuthRoutes } from './routes/auth.js';
+import { registerSessionProbeRoute } from './routes/session-probe.js';
 import { registerSessionRoutes } from './routes/sessions.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerStaticFiles } from './static-files.js';
@@ -78,6 +79,7 @@ export async function buildApp(deps: Deps, logger: Logger): Promise<FastifyInsta
   registerRequestGuards(app, config);
   registerAuthRoutes(app, deps);
   registerSessionRoutes(app, deps);
+  registerSessionProbeRoute(app, deps);
   await registerStaticFiles(app);
   return app;
 }
