@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { precompress } from './scripts/web-build/precompress.js';
 
 // The web UI: Preact via esbuild's automatic JSX runtime; output to dist/web, served by the server.
 // `vite build --mode test` makes the test build instead, in dist/web-test: the only build whose test hooks (the
@@ -11,7 +12,8 @@ export default defineConfig(({ mode }) => ({
   build: {
     outDir: mode === 'test' ? 'dist/web-test' : 'dist/web',
     emptyOutDir: true,
-    sourcemap: true,
+    // Maps are written for local debugging but never referenced from the code nor served (the server answers 404).
+    sourcemap: 'hidden',
     target: 'es2022',
     modulePreload: { polyfill: false },
     // The zxcvbn dictionaries (~1.2 MB, loaded lazily by the password meter) are one chunk by design.
@@ -19,4 +21,5 @@ export default defineConfig(({ mode }) => ({
   },
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   worker: { format: 'es' },
+  plugins: [precompress()],
 }));

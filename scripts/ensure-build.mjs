@@ -33,7 +33,7 @@ const stamp = (name) => {
   fs.writeFileSync(stampFile(name), new Date().toISOString());
 };
 
-const webInputs = ['src/web', 'src/sdk', 'src/protocol', 'index.html', 'vite.config.ts'];
+const webInputs = ['src/web', 'src/sdk', 'src/protocol', 'src/mls', 'index.html', 'vite.config.ts', 'scripts/web-build', 'public'];
 const serverInputs = ['src/server', 'src/sdk', 'src/protocol', 'tsconfig.build.json'];
 
 if (args.has('--stamp')) {

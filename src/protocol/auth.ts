@@ -64,6 +64,10 @@ export type AuthResponse = z.infer<typeof AuthResponse>;
 export const MeResponse = z.strictObject({ user: UserDto, session: SessionDto });
 export type MeResponse = z.infer<typeof MeResponse>;
 
+/** GET /api/auth/session: who this browser is signed in as, or null; never a 401 (a signed-out page load logs no error). */
+export const SessionProbeResponse = z.strictObject({ user: UserDto.nullable() });
+export type SessionProbeResponse = z.infer<typeof SessionProbeResponse>;
+
 export const SessionsResponse = z.strictObject({ sessions: z.array(SessionDto) });
 export type SessionsResponse = z.infer<typeof SessionsResponse>;
 

@@ -1,27 +1,40 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { UserDto } from '../sdk/index.js';
-import { client, testKdf } from './client.js';
+import { getClient, loadedClient } from './client-loader.js';
 import { PageHeading } from './components/page-heading.js';
 import { PublicLayout } from './components/public-layout.js';
-import { Shell } from './components/shell.js';
 import { describeError, isUnauthenticated } from './errors.js';
-import { ChatProvider } from './chat/chat-context.js';
-import { HomePage } from './pages/home.js';
+import { useLazy } from './hooks/use-lazy.js';
 import { LandingPage } from './pages/landing.js';
 import { LoginPage } from './pages/login.js';
 import { NotFoundContent } from './pages/not-found.js';
-import { SessionsPage } from './pages/sessions.js';
-import { SignupPage } from './pages/signup.js';
 import { navigate, usePath } from './router.js';
+import { probeSession } from './session-probe.js';
 import { SessionContext, type SessionActions } from './session.js';
+import type { SignupPage } from './pages/signup.js';
+import type * as SignedInModule from './signed-in.js';
+import { testModeRequested } from './test-mode.js';
 
-type Auth = { kind: 'loading' } | { kind: 'anonymous' } | { kind: 'user'; user: UserDto } | { kind: 'failed'; message: string };
+type Auth =
+  | { kind: 'loading' }
+  | { kind: 'anonymous' }
+  | { kind: 'user'; user: UserDto; pages: typeof SignedInModule.SignedInPages }
+  | { kind: 'failed'; message: string };
 
 const SIGNED_OUT_REASONS: Record<string, string> = {
   revoked: 'This session was signed out from another device. Log in again to continue.',
   'password-changed': 'Your password was changed on another device. Log in with the new password.',
   logout: 'You logged out in another tab.',
 };
+
+/** The signed-in pages and the SDK client, loaded together (a chunk the signed-out first load does not fetch). */
+async function loadSignedIn(): Promise<typeof SignedInModule> {
+  const [pages] = await Promise.all([import('./signed-in.js'), getClient()]);
+  return pages;
+}
+
+/** The sign-up page carries the user-name schema (zod) and the strength meter: not part of the log-in page's load. */
+const loadSignupPage = () => import('./pages/signup.js').then((m) => m.SignupPage);
 
 /** Replaces the current history entry (a redirect). */
 function Redirect({ to }: { to: string }) {
@@ -34,87 +47,107 @@ export function App() {
   const [auth, setAuth] = useState<Auth>({ kind: 'loading' });
   const [notice, setNotice] = useState<string>();
 
-  const openRealtime = useCallback((onGone: (notice: string) => void) => {
-    client.connect().catch((err: unknown) => {
-      // Without a live connection the app still works; a session that is gone signs the page out.
-      if (isUnauthenticated(err)) onGone(describeError(err));
-    });
-  }, []);
-
   const signedOut = useCallback((message?: string) => {
-    client.close();
+    loadedClient()?.close();
     setAuth({ kind: 'anonymous' });
     setNotice(message);
     navigate(message ? '/login' : '/', { replace: message !== undefined });
   }, []);
 
+  const openRealtime = useCallback(() => {
+    void getClient().then((client) =>
+      client.connect().catch((err: unknown) => {
+        // Without a live connection the app still works; a session that is gone signs the page out.
+        if (isUnauthenticated(err)) signedOut(describeError(err));
+      }),
+    );
+  }, [signedOut]);
+
+  const failed = useCallback((err: unknown) => setAuth({ kind: 'failed', message: describeError(err) }), []);
+
   const signedIn = useCallback(
     (user: UserDto, connected = false) => {
       setNotice(undefined);
-      setAuth({ kind: 'user', user });
-      if (!connected) openRealtime(signedOut);
-      navigate('/');
+      loadSignedIn().then((pages) => {
+        setAuth({ kind: 'user', user, pages: pages.SignedInPages });
+        if (!connected) openRealtime();
+        navigate('/');
+      }, failed);
     },
-    [openRealtime, signedOut],
+    [openRealtime, failed],
   );
 
   const load = useCallback(() => {
     setAuth({ kind: 'loading' });
-    client.me().then(
-      (me) => {
-        setAuth({ kind: 'user', user: me.user });
-        openRealtime(signedOut);
-      },
-      (err: unknown) => setAuth(isUnauthenticated(err) ? { kind: 'anonymous' } : { kind: 'failed', message: describeError(err) }),
-    );
-  }, [openRealtime, signedOut]);
+    probeSession()
+      .then(async (probe) => {
+        if (!probe.signedIn) return setAuth({ kind: 'anonymous' });
+        const pages = await loadSignedIn();
+        setAuth({ kind: 'user', user: pages.parseSessionProbe(probe.answer), pages: pages.SignedInPages });
+        openRealtime();
+      })
+      .catch(failed);
+  }, [openRealtime, failed]);
 
   useEffect(() => {
     load();
-    const off = client.on('signedOut', (reason) => signedOut(SIGNED_OUT_REASONS[reason] ?? 'You were signed out.'));
+    return () => loadedClient()?.close();
+  }, [load]);
+
+  // Another tab's log-out, a revoked session, a password changed elsewhere: once the client is there.
+  const signedInNow = auth.kind === 'user';
+  useEffect(() => {
+    if (!signedInNow) return;
+    let off: (() => void) | undefined;
+    let gone = false;
+    void getClient().then((client) => {
+      if (gone) return;
+      off = client.on('signedOut', (reason) => signedOut(SIGNED_OUT_REASONS[reason] ?? 'You were signed out.'));
+    });
     return () => {
-      off();
-      client.close();
+      gone = true;
+      off?.();
     };
-  }, [load, signedOut]);
+  }, [signedInNow, signedOut]);
+
+  const signup = useLazy(loadSignupPage, auth.kind === 'anonymous' && path === '/signup');
 
   const actions = useMemo<SessionActions>(() => ({ signedIn, signedOut }), [signedIn, signedOut]);
 
   return (
     <SessionContext.Provider value={actions}>
-      {testKdf && (
+      {testModeRequested && (
         <aside class="test-banner" aria-label="Test mode">
           Test mode: fast password hashing parameters are in use. Do not use real passwords.
         </aside>
       )}
-      {renderPage(path, auth, notice, load)}
+      {renderPage(path, auth, notice, load, signup)}
     </SessionContext.Provider>
   );
 }
 
-function renderPage(path: string, auth: Auth, notice: string | undefined, retry: () => void) {
+type Lazy<T> = { value: T | undefined; error: unknown };
+
+function Loading() {
+  return (
+    <main id="main" class="page page-narrow" aria-busy="true">
+      <p class="loading">Loading Parley…</p>
+    </main>
+  );
+}
+
+function renderPage(path: string, auth: Auth, notice: string | undefined, retry: () => void, signup: Lazy<typeof SignupPage>) {
   switch (auth.kind) {
     case 'loading':
-      return (
-        <main id="main" class="page page-narrow" aria-busy="true">
-          <p class="loading">Loading Parley…</p>
-        </main>
-      );
+      return <Loading />;
     case 'failed':
-      return (
-        <PublicLayout>
-          <PageHeading title="Parley is unavailable" />
-          <p role="alert" class="alert alert-error">
-            {auth.message}
-          </p>
-          <button type="button" class="button button-primary" onClick={retry}>
-            Try again
-          </button>
-        </PublicLayout>
-      );
+      return <Unavailable message={auth.message} retry={retry} />;
     case 'anonymous':
       if (path === '/') return <LandingPage />;
-      if (path === '/signup') return <SignupPage />;
+      if (path === '/signup') {
+        if (signup.error) return <Unavailable message={describeError(signup.error)} retry={() => location.reload()} />;
+        return signup.value ? <signup.value /> : <Loading />;
+      }
       if (path === '/login') return <LoginPage notice={notice} />;
       if (path === '/sessions' || path.startsWith('/c/')) return <Redirect to="/login" />;
       return (
@@ -123,27 +156,21 @@ function renderPage(path: string, auth: Auth, notice: string | undefined, retry:
         </PublicLayout>
       );
     case 'user':
-      // One chat store for the whole signed-in visit, whichever page is shown.
-      return (
-        <ChatProvider key={auth.user.id} username={auth.user.username}>
-          {userPage(path, auth.user)}
-        </ChatProvider>
-      );
+      if (path === '/signup' || path === '/login') return <Redirect to="/" />;
+      return <auth.pages path={path} user={auth.user} />;
   }
 }
 
-/** A conversation's address: /c/<id>. */
-const CONVERSATION_PATH = /^\/c\/([0-9a-f-]{36})$/i;
-
-function userPage(path: string, user: UserDto) {
-  if (path === '/') return <HomePage user={user} />;
-  const conversation = CONVERSATION_PATH.exec(path)?.[1];
-  if (conversation) return <HomePage user={user} conversationId={conversation.toLowerCase()} />;
-  if (path === '/sessions') return <SessionsPage user={user} />;
-  if (path === '/signup' || path === '/login') return <Redirect to="/" />;
+function Unavailable({ message, retry }: { message: string; retry: () => void }) {
   return (
-    <Shell user={user}>
-      <NotFoundContent />
-    </Shell>
+    <PublicLayout>
+      <PageHeading title="Parley is unavailable" />
+      <p role="alert" class="alert alert-error">
+        {message}
+      </p>
+      <button type="button" class="button button-primary" onClick={retry}>
+        Try again
+      </button>
+    </PublicLayout>
   );
 }

@@ -1,10 +1,8 @@
 import { KdfParams } from '../protocol/auth.js';
 
-/**
- * A test hook, compiled into the test build only (see `__PARLEY_TEST_BUILD__` in vite.config.ts): the localStorage
- * key a test harness sets (before the page loads) to use fast KDF parameters against a test server.
- */
-export const TEST_KDF_KEY = 'parley:test-kdf';
+import { TEST_KDF_KEY } from './test-mode.js';
+
+export { TEST_KDF_KEY };
 
 /** KDF parameters from the test override, or undefined. */
 export function readTestKdf(): KdfParams | undefined {

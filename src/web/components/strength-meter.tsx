@@ -10,16 +10,19 @@ export interface StrengthState {
   acceptable: boolean;
 }
 
+/**
+ * Loads the dictionaries (~1.2 MB, a chunk of their own) ahead of the first check: the sign-up page calls it when its
+ * form is first used; elsewhere (the password change) they load with the first keystroke of the new password.
+ */
+export function warmUpStrengthChecker(): void {
+  void checkPasswordStrength('warm-up-the-checker').catch(() => undefined);
+}
+
 /** Runs the SDK's strength check (zxcvbn, loaded on first use) live as the password changes. */
 export function usePasswordStrength(password: string, userInputs: string[]): StrengthState {
   const inputsKey = userInputs.join('\n');
   const key = `${inputsKey}\n${password}`;
   const [result, setResult] = useState<{ key: string; strength: PasswordStrength }>();
-
-  useEffect(() => {
-    // Loads the dictionaries while the user types their user name.
-    void checkPasswordStrength('warm-up-the-checker').catch(() => undefined);
-  }, []);
 
   useEffect(() => {
     if (!password) {

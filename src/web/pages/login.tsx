@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { client } from '../client.js';
+import { getClient } from '../client-loader.js';
 import { Link } from '../components/link.js';
 import { ErrorAlert, StatusMessage } from '../components/messages.js';
 import { PageHeading } from '../components/page-heading.js';
@@ -15,12 +15,16 @@ export function LoginPage({ notice }: { notice: string | undefined }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
 
+  // The SDK is not part of the first load: it downloads while the user types.
+  const warmUp = () => void getClient().catch(() => undefined);
+
   const submit = async (event: Event) => {
     event.preventDefault();
     if (busy) return;
     setBusy(true);
     setError(undefined);
     try {
+      const client = await getClient();
       const user = await client.login(username.trim(), password);
       // Connect (and set up this browser's end-to-end device) before showing the app: a reload from then on finds the
       // device in this browser's store, without the password. A failed connection does not block signing in.
@@ -41,7 +45,7 @@ export function LoginPage({ notice }: { notice: string | undefined }) {
     <PublicLayout>
       <PageHeading title="Log in" />
       <StatusMessage message={notice} />
-      <form class="form" onSubmit={(e) => void submit(e)} aria-busy={busy}>
+      <form class="form" onSubmit={(e) => void submit(e)} onFocusIn={warmUp} aria-busy={busy}>
         <div class="field">
           <label for="login-username">User name</label>
           <input

@@ -1,12 +1,14 @@
+// Must stay the first import: it configures zod before the protocol schemas are built (this page brings them).
+import '../zod-config.js';
 import { useState } from 'preact/hooks';
 import { Username } from '../../protocol/common.js';
-import { client } from '../client.js';
+import { getClient } from '../client-loader.js';
 import { Link } from '../components/link.js';
 import { ErrorAlert } from '../components/messages.js';
 import { PageHeading } from '../components/page-heading.js';
 import { PasswordField } from '../components/password-field.js';
 import { PublicLayout } from '../components/public-layout.js';
-import { StrengthMeter, usePasswordStrength } from '../components/strength-meter.js';
+import { StrengthMeter, usePasswordStrength, warmUpStrengthChecker } from '../components/strength-meter.js';
 import { describeError } from '../errors.js';
 import { useSessionActions } from '../session.js';
 
@@ -25,12 +27,19 @@ export function SignupPage() {
   const mismatch = confirm.length > 0 && confirm !== password;
   const ready = nameCheck.success && strength.acceptable && confirm === password && !busy;
 
+  // The SDK is not part of the first load: it downloads while the user types.
+  const warmUp = () => {
+    void getClient().catch(() => undefined);
+    warmUpStrengthChecker();
+  };
+
   const submit = async (event: Event) => {
     event.preventDefault();
     if (!ready) return;
     setBusy(true);
     setError(undefined);
     try {
+      const client = await getClient();
       const user = await client.signup(name, password);
       // Connect (and set up this browser's end-to-end device) before showing the app: a reload from then on finds the
       // device in this browser's store, without the password. A failed connection does not block signing in.
@@ -44,14 +53,18 @@ export function SignupPage() {
   return (
     <PublicLayout>
       <PageHeading title="Create your account" />
-      <form class="form" onSubmit={(e) => void submit(e)} aria-busy={busy}>
+      <form class="form" onSubmit={(e) => void submit(e)} onFocusIn={warmUp} aria-busy={busy}>
         <div class="field">
           <label for="signup-username">User name</label>
           <input
             id="signup-username"
             name="username"
             value={username}
-            onInput={(e) => setUsername(e.currentTarget.value)}
+            onInput={(e) => {
+              setUsername(e.currentTarget.value);
+              // An answer about the previous name ("taken") no longer applies.
+              setError(undefined);
+            }}
             autocomplete="username"
             autoCapitalize="off"
             spellcheck={false}
