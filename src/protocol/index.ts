@@ -6,3 +6,4 @@ export * from './conversations.js';
 export * from './messages.js';
 export * from './e2e.js';
 export * from './realtime.js';
+export * from './health.js';

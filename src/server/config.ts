@@ -43,6 +43,9 @@ const EnvSchema = z.object({
   PARLEY_INSECURE_TEST_KDF: bool.default(false),
   WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   SOCKET_TRANSPORTS: z.enum(['websocket', 'polling,websocket', 'websocket,polling']).optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
 });
 
 export type TrustProxy = boolean | string[] | ((address: string, hop: number) => boolean);
@@ -72,6 +75,8 @@ export interface Config {
   workers: number;
   /** socket.io transports: WebSocket only when several instances serve (no sticky sessions needed). */
   transports: ('websocket' | 'polling')[];
+  /** The Prometheus listener (METRICS_PORT), separate from the public port; undefined: no metrics served. */
+  metrics: { port: number; host: string; token: string | undefined } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -163,6 +168,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     | 'polling'
   )[];
 
+  if (e.METRICS_PORT !== undefined && !isLoopbackHost(e.METRICS_HOST) && e.METRICS_TOKEN === undefined) {
+    problems.push(`METRICS_HOST=${e.METRICS_HOST} is not a loopback address: set METRICS_TOKEN so only your Prometheus can read metrics`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.DATA_DIR);
@@ -190,5 +199,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     minKdf: e.PARLEY_INSECURE_TEST_KDF ? { ...INSECURE_TEST_MIN_KDF } : { ...PRODUCTION_MIN_KDF },
     workers: e.WORKERS,
     transports,
+    metrics: e.METRICS_PORT === undefined ? undefined : { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },
   };
 }
