@@ -7,3 +7,4 @@ export * from './messages.js';
 export * from './e2e.js';
 export * from './realtime.js';
 export * from './blobs.js';
+export * from './health.js';

@@ -53,6 +53,9 @@ const EnvSchema = z.object({
   SOCKET_TRANSPORTS: z.enum(['websocket', 'polling,websocket', 'websocket,polling']).optional(),
   MAX_FILE_BYTES: positiveInt.default(100 * 1024 * 1024),
   USER_QUOTA_BYTES: positiveInt.default(1024 * 1024 * 1024),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
 });
 
 export type TrustProxy = boolean | string[] | ((address: string, hop: number) => boolean);
@@ -102,6 +105,8 @@ export interface Config {
   webRoot?: string;
   /** Encrypted attachments: the largest file, each user's total, and where the bytes go on SQLite. */
   files: { maxFileBytes: number; userQuotaBytes: number; dir: string };
+  /** The Prometheus listener (METRICS_PORT), separate from the public port; undefined: no metrics served. */
+  metrics: { port: number; host: string; token: string | undefined } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -193,6 +198,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     | 'polling'
   )[];
 
+  if (e.METRICS_PORT !== undefined && !isLoopbackHost(e.METRICS_HOST) && e.METRICS_TOKEN === undefined) {
+    problems.push(`METRICS_HOST=${e.METRICS_HOST} is not a loopback address: set METRICS_TOKEN so only your Prometheus can read metrics`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.DATA_DIR);
@@ -231,5 +240,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workers: e.WORKERS,
     transports,
     files: { maxFileBytes: e.MAX_FILE_BYTES, userQuotaBytes: e.USER_QUOTA_BYTES, dir: path.join(dataDir, 'blobs') },
+    metrics: e.METRICS_PORT === undefined ? undefined : { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },
   };
 }

@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { startMetricsServer } from './observability/metrics-server.js';
 import { startServer } from './server.js';
 
 function readConfig(): Config {
@@ -18,6 +19,12 @@ function readConfig(): Config {
 function runPrimary(config: Config): void {
   let stopping = false;
   for (let i = 0; i < config.workers; i++) cluster.fork();
+  if (config.metrics) {
+    startMetricsServer(config.metrics, true).catch((err: unknown) => {
+      process.stderr.write(`the metrics listener failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    });
+  }
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
     process.stderr.write(`worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`);
@@ -39,6 +46,7 @@ function runPrimary(config: Config): void {
 async function runServer(config: Config): Promise<void> {
   const server = await startServer(config);
   server.deps.log.info({ url: server.url, database: config.database.kind, pid: process.pid }, `Parley is serving ${server.url}`);
+  if (server.metricsUrl) server.deps.log.info({ metrics: server.metricsUrl }, 'metrics listener up');
   const stop = (signal: string) => {
     server.deps.log.info({ signal }, 'shutting down');
     server.close().then(

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { DestinationStream } from 'pino';
 import { createClient, type RedisClientType } from 'redis';
 import { FileBlobStore } from './blobs/fs-store.js';
@@ -10,6 +11,10 @@ import { deleteExpiredSessions } from './db/repositories/sessions.js';
 import { getOrCreateSecret } from './db/repositories/secrets.js';
 import type { Deps } from './deps.js';
 import { buildApp } from './http/app.js';
+import { registerHealthRoutes } from './http/routes/health.js';
+import { watchConnections } from './observability/metrics.js';
+import { startMetricsServer, type MetricsServer } from './observability/metrics-server.js';
+import { readinessCheck } from './observability/readiness.js';
 import { createLogger } from './logger.js';
 import { realtimePublisher } from './realtime/fanout.js';
 import { attachRealtime, type ParleyIo } from './realtime/io.js';
@@ -27,6 +32,8 @@ const SENDS_IN_FLIGHT_SQLITE = 1;
 
 export interface RunningServer {
   url: string;
+  /** The Prometheus endpoint (METRICS_PORT), when this process serves one. */
+  metricsUrl: string | undefined;
   deps: Deps;
   io: ParleyIo;
   close(): Promise<void>;
@@ -60,8 +67,10 @@ export async function startServer(config: Config, logDestination?: DestinationSt
     blobs: config.database.kind === 'postgres' ? new PostgresBlobStore(db) : new FileBlobStore(config.files.dir),
   };
   const app = await buildApp(deps, log);
+  registerHealthRoutes(app, readinessCheck(db, redis));
   const io = attachRealtime(app.server, deps, redis);
   realtime.io = io;
+  const unwatchConnections = watchConnections(() => io.engine.clientsCount);
 
   const sweep = setInterval(() => {
     deleteExpiredSessions(db, Date.now(), config.session.idleMs).catch((err: unknown) =>
@@ -80,16 +89,22 @@ export async function startServer(config: Config, logDestination?: DestinationSt
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `${config.tls ? 'https' : 'http'}://${host}:${port}`;
+  // Under WORKERS > 1 the primary serves the workers' sum (main.ts).
+  const metrics: MetricsServer | undefined =
+    config.metrics && !cluster.isWorker ? await startMetricsServer(config.metrics) : undefined;
 
   let closing: Promise<void> | undefined;
   return {
     url,
+    metricsUrl: metrics?.url,
     deps,
     io,
     close() {
       closing ??= (async () => {
         clearInterval(sweep);
         clearInterval(blobSweep);
+        unwatchConnections();
+        await metrics?.close();
         await deps.presence.close();
         // Closing the engine drops transports without a disconnect packet: clients reconnect to the next instance.
         await io.close().catch(() => undefined);

@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, type MigrationResultSet, type Sqlite
 import pg from 'pg';
 import type { Config } from '../config.js';
 import type { Database } from './schema.js';
+import { observeQuery, watchPool } from '../observability/metrics.js';
 import { migrations } from './migrations/index.js';
 import { DurableSqliteDialect, WalSync } from './sqlite-durable.js';
 
@@ -23,7 +24,8 @@ export function connectDatabase(database: Config['database'], onPoolError: (err:
     const pool = new pg.Pool({ connectionString: database.url, max: 10 });
     // An idle client whose server went away (a PostgreSQL restart) must not crash the process: the pool replaces it.
     pool.on('error', onPoolError);
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    watchPool(pool);
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: observeQuery });
   }
   fs.mkdirSync(path.dirname(database.file), { recursive: true, mode: 0o700 });
   const sqlite = new SQLite(database.file);
@@ -34,7 +36,7 @@ export function connectDatabase(database: Config['database'], onPoolError: (err:
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   const wal = new WalSync(`${database.file}-wal`);
-  const db = new Kysely<Database>({ dialect: new DurableSqliteDialect({ database: cachingStatements(sqlite) }, sqlite, wal) });
+  const db = new Kysely<Database>({ dialect: new DurableSqliteDialect({ database: cachingStatements(sqlite) }, sqlite, wal), log: observeQuery });
   walSyncs.set(db, wal);
   return db;
 }

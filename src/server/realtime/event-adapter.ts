@@ -4,6 +4,7 @@ import { clientEvents, type Ack, type ClientEventName, type ClientEventResponse 
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { parseInput } from '../http/validate.js';
+import { observeAck } from '../observability/metrics.js';
 import type { Actor } from '../policies/actor.js';
 import { consumeOrThrow } from '../security/rate-limits.js';
 import { RequestGate } from './backpressure.js';
@@ -68,7 +69,7 @@ export class EventRouter {
     const ack = args[args.length - 1];
     // Like socket.io's own dispatch: nothing runs for a connection that is already gone.
     if (!route || typeof ack !== 'function' || !socket.connected) return;
-    const reply = ack as (r: Ack<unknown>) => void;
+    const reply = observeAck(event, ack as (r: Ack<unknown>) => void);
     const { deps } = this;
     try {
       if (args.length !== 2) throw new AppError('VALIDATION_FAILED', `${event} takes one payload and an acknowledgement.`);

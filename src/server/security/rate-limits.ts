@@ -2,6 +2,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import type { RedisClientType } from 'redis';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
+import { observeRateLimited } from '../observability/metrics.js';
 
 export interface RateLimiters {
   /** Consecutive failed logins per account (reset on success). */
@@ -51,6 +52,7 @@ export async function consumeOrThrow(limiter: RateLimiterAbstract, key: string):
   try {
     await limiter.consume(key);
   } catch (e) {
+    if (e instanceof RateLimiterRes) observeRateLimited(limiter.keyPrefix);
     if (e instanceof RateLimiterRes) throw rateLimited(e.msBeforeNext);
     throw e;
   }

@@ -2,6 +2,7 @@ import type { MessageDto } from '../../../protocol/messages.js';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/connect.js';
 import type { EventPublisher } from '../../events/domain-events.js';
+import { observeBatch } from '../../observability/metrics.js';
 import { findReplay, SendRefused, storeBatch, type PendingSend, type SendOutcome } from './store-batch.js';
 
 interface Waiting {
@@ -95,6 +96,7 @@ export class SendQueue {
         const outcomes = await this.db.transaction().execute((trx) => storeBatch(trx, rest.map((w) => w.send), Date.now()));
         this.stats.batches++;
         this.stats.sends += rest.length;
+        observeBatch(rest.length);
         this.settle(rest, outcomes);
         return;
       } catch (err) {
