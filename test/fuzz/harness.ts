@@ -397,6 +397,12 @@ export class HttpFuzzer {
       }
       s.authKey = body.newAuthKey;
       s.others.push(again.sessionId);
+    } else if (c.route === 'POST /api/auth/login' || c.route === 'POST /api/auth/signup') {
+      // A new log-in replaces the session whose cookie it carried.
+      if (c.cookie === 'session') {
+        if (await this.fx.me(s.token)) this.ledger.violation(c.route, 'the replaced session still works after a new log-in', s.username);
+        await replaceSession();
+      }
     } else if (c.route === 'DELETE /api/auth/sessions/:id') {
       const id = decodeURIComponent(c.idSegment).toLowerCase();
       if (id === s.sessionId) {

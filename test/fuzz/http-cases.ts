@@ -31,15 +31,18 @@ export interface RouteSpec {
   response: z.ZodType;
   okStatus: number;
   session: boolean;
-  /** A success changes the session or the credentials: valid cases run on the scratch account, one at a time. */
+  /**
+   * A success changes the session or the credentials (a log-in or sign-up ends the session whose cookie it carries):
+   * valid cases run on the scratch account, one at a time.
+   */
   destructive: boolean;
   errors: readonly ErrorCode[];
 }
 
 export const ROUTES: readonly RouteSpec[] = [
   { name: 'POST /api/auth/prelogin', method: 'POST', path: '/api/auth/prelogin', body: PreloginRequest, response: PreloginResponse, okStatus: 200, session: false, destructive: false, errors: [] },
-  { name: 'POST /api/auth/signup', method: 'POST', path: '/api/auth/signup', body: SignupRequest, response: AuthResponse, okStatus: 201, session: false, destructive: false, errors: ['KDF_TOO_WEAK', 'USERNAME_TAKEN'] },
-  { name: 'POST /api/auth/login', method: 'POST', path: '/api/auth/login', body: LoginRequest, response: AuthResponse, okStatus: 200, session: false, destructive: false, errors: ['INVALID_CREDENTIALS'] },
+  { name: 'POST /api/auth/signup', method: 'POST', path: '/api/auth/signup', body: SignupRequest, response: AuthResponse, okStatus: 201, session: false, destructive: true, errors: ['KDF_TOO_WEAK', 'USERNAME_TAKEN'] },
+  { name: 'POST /api/auth/login', method: 'POST', path: '/api/auth/login', body: LoginRequest, response: AuthResponse, okStatus: 200, session: false, destructive: true, errors: ['INVALID_CREDENTIALS'] },
   { name: 'POST /api/auth/logout', method: 'POST', path: '/api/auth/logout', body: EmptyRequest, response: OkResponse, okStatus: 200, session: true, destructive: true, errors: [] },
   { name: 'POST /api/auth/password', method: 'POST', path: '/api/auth/password', body: ChangePasswordRequest, response: OkResponse, okStatus: 200, session: true, destructive: true, errors: ['KDF_TOO_WEAK', 'INVALID_CREDENTIALS'] },
   { name: 'GET /api/auth/me', method: 'GET', path: '/api/auth/me', response: MeResponse, okStatus: 200, session: true, destructive: false, errors: [] },

@@ -34,7 +34,7 @@ function entryAssets(): { js: string; css: string } {
 describe('static files: precompressed, cached by content hash, no source maps', () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer();
+    t = await startTestServer({ webRoot: WEB_ROOT });
   });
   afterAll(() => t.close());
 

@@ -26,6 +26,8 @@ export interface TestServer {
 export interface TestServerOptions {
   env?: Record<string, string>;
   redis?: boolean;
+  /** The web UI to serve: the test build (with the fast-KDF hook, the default) or the production build. */
+  webRoot?: string;
 }
 
 /** A real server on a random loopback port, with its own fresh database. */
@@ -49,7 +51,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const config = loadConfig({ ...baseEnv, PORT: String(port) });
     // Origins are those of the port actually bound, known only after listen: allow the loopback ones for any port.
     // The test build of the web UI: the only one with the test hooks (the fast-KDF override).
-    const server = await startServer({ ...config, allowedOrigins: [], webRoot: TEST_WEB_ROOT }, logs);
+    const server = await startServer({ ...config, allowedOrigins: [], webRoot: options.webRoot ?? TEST_WEB_ROOT }, logs);
     port = Number(new URL(server.url).port);
     const scheme = new URL(server.url).protocol; // 'http:' or 'https:'
     server.deps.config.allowedOrigins.push(`${scheme}//127.0.0.1:${port}`, `${scheme}//localhost:${port}`);
