@@ -1,6 +1,6 @@
 /**
  * Every browser a device, in Chromium: bob logs in on a second browser and reads the history sent before it existed
- * (from his vault), then chats; alice sees bob's new device, and both see the same safety number.
+ * (from his vault), an edit and a delete applied and no decryption error, then chats; alice sees bob's new device, and both see the same safety number.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -45,16 +45,35 @@ describeBrowser(`devices, history on a new browser and safety numbers in Chromiu
     await openConversationInUi(bob.page, 'alice');
     await sendInUi(bob.page, 'me too, from the first browser');
     await expectMessages(alice.page, ['written before the second browser', 'me too, from the first browser']);
+    // Alice edits one of her messages and deletes another (the history bob's second browser must read whole).
+    await sendInUi(alice.page, 'to be edited');
+    await sendInUi(alice.page, 'to be deleted');
+    const actionsOn = (text: string) =>
+      alice.page.locator('.message', { hasText: text }).getByRole('button', { name: /^Actions for your message sent at/ });
+    await actionsOn('to be edited').click();
+    await alice.page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const editor = alice.page.getByRole('textbox', { name: 'Edit message' });
+    await editor.fill('edited before the second browser');
+    await editor.press('Enter');
+    await actionsOn('to be deleted').click();
+    await alice.page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await alice.page.getByRole('group', { name: 'Delete this message?' }).getByRole('button', { name: 'Delete' }).click();
+    const history = ['written before the second browser', 'me too, from the first browser', 'edited before the second browser', 'Message deleted'];
+    await expectMessages(bob.page, history);
 
-    // A second browser (an empty profile): bob logs in and reads the history it was never sent.
+    // A second browser (an empty profile): bob logs in and reads the history it was never sent, edit and delete
+    // applied, and not one "Could not be decrypted" (in the chat or in the chat list's preview).
     const second = await openPage(browser);
     const problems = await watchProblems(second.context);
     await logInInUi(second.page, browserOrigin(t), 'bob', chatPassword('bob'));
     await openConversationInUi(second.page, 'alice');
-    await expectMessages(second.page, ['written before the second browser', 'me too, from the first browser'], 10_000);
+    await expectMessages(second.page, history, 10_000);
+    expect(await second.page.getByTestId('undecryptable').count()).toBe(0);
+    expect(await second.page.getByText('Could not be decrypted').count()).toBe(0);
     await sendInUi(second.page, 'hello from my second browser');
-    await expectMessages(alice.page, ['written before the second browser', 'me too, from the first browser', 'hello from my second browser']);
-    await expectMessages(bob.page, ['written before the second browser', 'me too, from the first browser', 'hello from my second browser']);
+    await expectMessages(alice.page, [...history, 'hello from my second browser']);
+    await expectMessages(bob.page, [...history, 'hello from my second browser']);
+    expect(await second.page.getByText('Could not be decrypted').count()).toBe(0);
 
     // Alice's security panel lists both of bob's devices and shows the safety number bob's browser shows too.
     await alice.page.getByRole('button', { name: 'Security' }).click();

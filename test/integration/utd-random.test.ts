@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { dialect } from '../support/env.js';
 import { runUtd, seedFromEnv } from '../soak/run-utd.js';
 
-const ACTIONS = Number(process.env.PARLEY_UTD_ACTIONS ?? 150);
+const ACTIONS = Number(process.env.PARLEY_UTD_ACTIONS ?? 120);
 
 describe(`randomized multi-device run: no spurious "could not be decrypted" (${dialect})`, () => {
   it(`${ACTIONS} random actions: every device agrees, no spurious decryption error`, async () => {

@@ -21,15 +21,18 @@ export function seedFromEnv(): number {
 export interface UtdOptions {
   log?: (line: string) => void;
   maxRestarts?: number;
+  /** The server in its own process, restarted by SIGKILL (default: in this process, closed and started again). */
+  ownProcess?: boolean;
 }
 
-export async function runUtd(seed: number, actions: number, { log = () => undefined, maxRestarts }: UtdOptions = {}): Promise<UtdRun> {
+export async function runUtd(seed: number, actions: number, { log = () => undefined, maxRestarts, ownProcess }: UtdOptions = {}): Promise<UtdRun> {
   const started = Date.now();
-  const world = await World.start(seed, log, maxRestarts);
+  const world = await World.start(seed, log, maxRestarts, ownProcess);
   try {
     for (let done = 0, tries = 0; done < actions && tries < actions * 5; tries++) {
-      if (await world.step()) done++;
-      if (done > 0 && done % 100 === 0) log(`${done} actions (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+      if (!(await world.step())) continue;
+      done++;
+      if (done % 100 === 0) log(`${done} actions (${((Date.now() - started) / 1000).toFixed(0)} s)`);
     }
     await settle(world);
     const report = await check(world);

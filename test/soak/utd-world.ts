@@ -1,11 +1,12 @@
 /**
  * The world of the randomized "unable to decrypt" run: alice, bob and carol with 1–3 devices each, two conversations
- * (a group whose members come and go, a direct one), and a seeded stream of actions against one real server process.
+ * (a group whose members come and go, a direct one), and a seeded stream of actions against one real server (in this
+ * process, restarted by closing it; or its own process, restarted by SIGKILL).
  * What every action did is kept as the ground truth the check (utd-check.ts) compares every device's view with.
  */
 import { E2ee, MemoryStore, ParleyClient, type Message } from '../../src/sdk/index.js';
 import { ServerProcess } from '../support/process-server.js';
-import { TEST_KDF } from '../support/server.js';
+import { TEST_KDF, startTestServer } from '../support/server.js';
 
 export const USERS = ['alice', 'bob', 'carol'] as const;
 export type User = (typeof USERS)[number];
@@ -45,6 +46,47 @@ export interface Sent {
   deleted: boolean | 'unknown';
 }
 
+/** The server under test: restarted on the same database and port. */
+export interface SoakServer {
+  url: string;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function inProcessServer(): Promise<SoakServer> {
+  const t = await startTestServer({ env: { MESSAGES_PER_CONNECTION_PER_10S: '100000', EVENTS_PER_CONNECTION_PER_10S: '100000' } });
+  return {
+    get url() {
+      return t.url;
+    },
+    async restart() {
+      await t.stop();
+      await t.restart();
+    },
+    close: () => t.close(),
+  };
+}
+
+async function processServer(): Promise<SoakServer> {
+  const p = await ServerProcess.start();
+  return {
+    url: p.url,
+    async restart() {
+      await p.kill();
+      // On a loaded machine a start may take longer than boot() waits: kill what half-started and try again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await p.boot();
+        } catch (err) {
+          await p.kill();
+          if (attempt === 3) throw err;
+        }
+      }
+    },
+    close: () => p.close(),
+  };
+}
+
 export type ActionKind = 'send' | 'edit' | 'delete' | 'add-member' | 'remove-member' | 'new-device' | 'reload' | 'offline' | 'online' | 'restart';
 
 export class World {
@@ -66,15 +108,15 @@ export class World {
   };
 
   private constructor(
-    readonly server: ServerProcess,
+    readonly server: SoakServer,
     readonly random: () => number,
     readonly log: (line: string) => void,
     /** Restarts cost seconds each (the process starts, the clients reconnect): the short run allows one. */
     readonly maxRestarts: number,
   ) {}
 
-  static async start(seed: number, log: (line: string) => void, maxRestarts = Infinity): Promise<World> {
-    const world = new World(await ServerProcess.start(), seeded(seed), log, maxRestarts);
+  static async start(seed: number, log: (line: string) => void, maxRestarts = Infinity, ownProcess = false): Promise<World> {
+    const world = new World(ownProcess ? await processServer() : await inProcessServer(), seeded(seed), log, maxRestarts);
     for (const user of USERS) {
       const store = new MemoryStore();
       const client = world.client(store);
@@ -287,17 +329,7 @@ export class World {
 
   /** SIGKILL and start again on the same database; every online client reconnects. */
   async restart(): Promise<boolean> {
-    await this.server.kill();
-    // On a loaded machine a start may take longer than boot() waits: kill what half-started and try again.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.server.boot();
-        break;
-      } catch (err) {
-        await this.server.kill();
-        if (attempt === 3) throw err;
-      }
-    }
+    await this.server.restart();
     for (const d of this.online()) await this.reconnected(d.client!);
     return true;
   }

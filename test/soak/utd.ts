@@ -1,6 +1,7 @@
-// `npm run soak:utd -- --actions N [--seed S]`: a long randomized multi-device run (see run-utd.ts). Prints the count
-// of spurious "could not be decrypted" (must be 0) and the figures, writes bench/results/soak-utd.json, and exits 1 on
-// any spurious UTD or divergence. The seed also comes from PARLEY_UTD_SEED.
+// `npm run soak:utd -- --actions N [--seed S] [--max-restarts R] [--process]`: a long randomized multi-device run
+// (see run-utd.ts). Prints the count of spurious "could not be decrypted" (must be 0) and the figures, writes
+// bench/results/soak-utd.json, and exits 1 on any spurious UTD or divergence. The seed also comes from PARLEY_UTD_SEED. `--process`: the server in its own
+// process, restarted by SIGKILL (default: in this process, closed and started again: cheaper on a loaded machine).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,12 +9,16 @@ import { parseArgs } from 'node:util';
 import { dialect } from '../support/env.js';
 import { runUtd, seedFromEnv } from './run-utd.js';
 
-const { values } = parseArgs({ options: { actions: { type: 'string', default: '2000' }, seed: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { actions: { type: 'string', default: '2000' }, seed: { type: 'string' }, 'max-restarts': { type: 'string' }, process: { type: 'boolean', default: false } },
+});
+// Each server restart costs seconds (a process start, every client reconnecting): cap them on a loaded machine.
+const maxRestarts = values['max-restarts'] !== undefined ? Number(values['max-restarts']) : Infinity;
 const actions = Number(values.actions);
 const seed = values.seed !== undefined ? Number(values.seed) : seedFromEnv();
 console.log(`soak:utd — ${actions} actions, seed ${seed} (replay: PARLEY_UTD_SEED=${seed}), ${dialect}`);
 
-const run = await runUtd(seed, actions, { log: (line) => console.log(line) });
+const run = await runUtd(seed, actions, { log: (line) => console.log(line), maxRestarts, ownProcess: values.process });
 const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/results/soak-utd.json');
 fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.writeFileSync(out, `${JSON.stringify({ dialect, date: new Date().toISOString(), ...run }, null, 2)}\n`);
