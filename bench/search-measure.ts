@@ -60,10 +60,12 @@ function timeQueries(index: SearchIndex, queries: string[], now: () => number, c
 /** `cpu`: this thread's CPU time in ms, where the platform has it (Node). */
 export async function measureSearch(count: number, now: () => number, cpu?: () => number, queriesPerKind = 300): Promise<SearchFigures> {
   const corpus = generateCorpus(count);
-  const docs: SearchDoc[] = corpus.map((m, i) => ({
+  // Sequence numbers count per conversation, as on the server.
+  const seqs = new Map<string, number>();
+  const docs: SearchDoc[] = corpus.map((m) => ({
     id: m.id,
     conversationId: m.conversationId,
-    seq: i + 1,
+    seq: seqs.set(m.conversationId, (seqs.get(m.conversationId) ?? 0) + 1).get(m.conversationId) ?? 0,
     sender: m.sender,
     sentAt: Date.parse(m.sentAt),
     editedAt: null,
