@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import type { DestinationStream } from 'pino';
 import { createClient, type RedisClientType } from 'redis';
 import { SendQueue } from './commands/messages/send-queue.js';
+import { watchAccountSignals } from './admin/account-signals.js';
 import type { Config } from './config.js';
 import { connectDatabase, migrateToLatest } from './db/connect.js';
 import { deleteExpiredSessions } from './db/repositories/sessions.js';
@@ -65,6 +66,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
   const io = attachRealtime(app.server, deps, redis);
   realtime.io = io;
   const unwatchConnections = watchConnections(() => io.engine.clientsCount);
+  const unwatchSignals = watchAccountSignals(db, io, log);
 
   const sweep = setInterval(() => {
     deleteExpiredSessions(db, Date.now(), config.session.idleMs).catch((err: unknown) =>
@@ -92,6 +94,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
       closing ??= (async () => {
         clearInterval(sweep);
         unwatchConnections();
+        unwatchSignals();
         await metrics?.close();
         await deps.presence.close();
         // Closing the engine drops transports without a disconnect packet: clients reconnect to the next instance.

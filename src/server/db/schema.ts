@@ -11,6 +11,10 @@ export interface UsersTable {
   kdf_parallelism: number;
   auth_hash: string;
   created_at: number;
+  /** Set by the operator (admin tool): log-in refused, sessions ended. Absent on insert (NULL). */
+  suspended_at?: number | null;
+  /** The account was deleted; the row stays so the name stays reserved. */
+  deleted_at?: number | null;
 }
 
 export interface SessionsTable {
@@ -155,6 +159,14 @@ export interface VaultRecordsTable {
   updated_at: number;
 }
 
+/** An operator's action the running servers must apply to open sockets (polled; see admin/account-signals.ts). */
+export interface AccountSignalsTable {
+  id: string;
+  user_id: string;
+  reason: 'suspended' | 'deleted';
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -173,6 +185,7 @@ export interface Database {
   welcomes: WelcomesTable;
   vault_keys: VaultKeysTable;
   vault_records: VaultRecordsTable;
+  account_signals: AccountSignalsTable;
 }
 
 /** Kept so later tables can use auto-increment ids without touching this import. */
