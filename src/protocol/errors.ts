@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   /** An MLS commit or application message for an epoch the group has left: catch up from the log and retry. */
   'STALE_EPOCH',
   'USERNAME_TAKEN',
+  /** The server's operator suspended this account: log-in is refused until it is lifted. */
+  'ACCOUNT_SUSPENDED',
   'KDF_TOO_WEAK',
   'RATE_LIMITED',
   /** A socket refused because its session or user already holds the most connections allowed. */

@@ -139,7 +139,7 @@ export type ClientToServerEvents = {
 export const serverEvents = {
   /** Sent once the connection has joined its rooms: from here on no event for this user is missed. */
   ready: z.strictObject({}),
-  'session:revoked': z.strictObject({ reason: z.enum(['logout', 'revoked', 'password-changed']) }),
+  'session:revoked': z.strictObject({ reason: z.enum(['logout', 'revoked', 'password-changed', 'suspended', 'deleted']) }),
   contact: z.strictObject({ contact: ContactDto }),
   presence: PresenceEvent,
   conversation: z.strictObject({ conversation: ConversationDto }),

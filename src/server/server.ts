@@ -5,6 +5,7 @@ import { FileBlobStore } from './blobs/fs-store.js';
 import { PostgresBlobStore } from './blobs/pg-store.js';
 import { sweepBlobs } from './commands/blobs/attach.js';
 import { SendQueue } from './commands/messages/send-queue.js';
+import { watchAccountSignals } from './admin/account-signals.js';
 import type { Config } from './config.js';
 import { connectDatabase, migrateToLatest } from './db/connect.js';
 import { deleteExpiredSessions } from './db/repositories/sessions.js';
@@ -71,6 +72,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
   const io = attachRealtime(app.server, deps, redis);
   realtime.io = io;
   const unwatchConnections = watchConnections(() => io.engine.clientsCount);
+  const unwatchSignals = watchAccountSignals(db, io, log);
 
   const sweep = setInterval(() => {
     deleteExpiredSessions(db, Date.now(), config.session.idleMs).catch((err: unknown) =>
@@ -104,6 +106,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
         clearInterval(sweep);
         clearInterval(blobSweep);
         unwatchConnections();
+        unwatchSignals();
         await metrics?.close();
         await deps.presence.close();
         // Closing the engine drops transports without a disconnect packet: clients reconnect to the next instance.

@@ -17,7 +17,7 @@ export async function authenticate(deps: Deps, token: string | undefined): Promi
     return undefined;
   }
   const user = await findUserById(deps.db, session.user_id);
-  if (!user) return undefined;
+  if (!user || user.suspended_at || user.deleted_at) return undefined;
   if (now - session.last_seen_at > TOUCH_EVERY_MS) {
     await touchSession(deps.db, session.id, now);
     session.last_seen_at = now;

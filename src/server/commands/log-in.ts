@@ -24,10 +24,14 @@ export async function logIn(
   await consumeOrThrow(deps.limiters.loginPerAddress, meta.ip);
   await consumeOrThrow(deps.limiters.loginPerAccount, accountKey);
 
-  const user = await findUserByUsername(deps.db, input.username);
+  const found = await findUserByUsername(deps.db, input.username);
+  // A deleted account answers like a missing one (its name stays reserved).
+  const user = found?.deleted_at ? undefined : found;
   const key = input.authKey;
   const ok = user ? await verifyAuthKey(user.auth_hash, key) : (await verifyAuthKey(await dummyHash(), key), false);
   if (!user || !ok) throw INVALID();
+  // Said only to whoever proves the password, so suspensions cannot be probed by name.
+  if (user.suspended_at) throw new AppError('ACCOUNT_SUSPENDED', 'This account is suspended by the server operator.');
   await Promise.all([
     deps.limiters.loginPerAccount.delete(accountKey).catch(() => undefined),
     deps.limiters.loginPerAddress.reward(meta.ip, 1).catch(() => undefined),

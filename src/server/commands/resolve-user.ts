@@ -12,6 +12,7 @@ import type { Actor } from '../policies/actor.js';
  */
 export async function findOtherUser(db: Db, actor: Actor, username: string): Promise<UserRow | undefined> {
   const user = await findUserByUsername(db, username);
-  if (user?.id === actor.user.id) throw new AppError('CONFLICT', 'That is you.');
+  if (!user || user.deleted_at) return undefined;
+  if (user.id === actor.user.id) throw new AppError('CONFLICT', 'That is you.');
   return user;
 }

@@ -11,6 +11,10 @@ export interface UsersTable {
   kdf_parallelism: number;
   auth_hash: string;
   created_at: number;
+  /** Set by the operator (admin tool): log-in refused, sessions ended. Absent on insert (NULL). */
+  suspended_at?: number | null;
+  /** The account was deleted; the row stays so the name stays reserved. */
+  deleted_at?: number | null;
 }
 
 export interface SessionsTable {
@@ -176,6 +180,14 @@ export interface BlobChunksTable {
   data: Uint8Array;
 }
 
+/** An operator's action the running servers must apply to open sockets (polled; see admin/account-signals.ts). */
+export interface AccountSignalsTable {
+  id: string;
+  user_id: string;
+  reason: 'suspended' | 'deleted';
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -196,6 +208,7 @@ export interface Database {
   vault_records: VaultRecordsTable;
   blobs: BlobsTable;
   blob_chunks: BlobChunksTable;
+  account_signals: AccountSignalsTable;
 }
 
 /** Kept so later tables can use auto-increment ids without touching this import. */

@@ -3,7 +3,7 @@ import type { ConversationDto } from '../../protocol/conversations.js';
 import type { WelcomeDto } from '../../protocol/e2e.js';
 import type { MessageDto, ReadEvent } from '../../protocol/messages.js';
 
-export type RevocationReason = 'logout' | 'revoked' | 'password-changed';
+export type RevocationReason = 'logout' | 'revoked' | 'password-changed' | 'suspended' | 'deleted';
 
 /** Facts the commands publish after their transaction commits; realtime fans them out. */
 export type DomainEvent =
