@@ -164,6 +164,63 @@ describe(`encrypted files (${dialect})`, () => {
     expect(offsets.at(-1)).toBeGreaterThanOrEqual(MiB);
     await sendWith(direct, descriptor);
     expect(Buffer.from(await files.bob.download(descriptor)).equals(Buffer.from(data))).toBe(true);
+    // The dropped connection is not logged as a server error.
+    expect(t.logs.text).not.toContain('"level":50');
+  });
+
+  it('a download cut off mid-way resumes with a Range request from the bytes already received', async () => {
+    const ranges: string[] = [];
+    let cut = false;
+    const cutting: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      const headers = (init?.headers ?? {}) as Record<string, string>;
+      if (headers.range) ranges.push(headers.range);
+      if (init?.method !== 'GET' || headers.range || cut || !res.body) return res;
+      cut = true;
+      const reader = res.body.getReader();
+      let passed = 0;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (passed >= MiB) {
+            controller.error(new TypeError('terminated'));
+            await reader.cancel();
+            return;
+          }
+          const { done, value } = await reader.read();
+          if (done) controller.close();
+          else {
+            passed += value.length;
+            controller.enqueue(value);
+          }
+        },
+      });
+      return new Response(body, { status: res.status, headers: res.headers });
+    };
+    const got = await attachmentsOf(bob, cutting).download(sent);
+    expect(cut).toBe(true);
+    expect(ranges).toHaveLength(1);
+    expect(Number(/^bytes=(\d+)-$/.exec(ranges[0] ?? '')?.[1])).toBeGreaterThanOrEqual(MiB);
+    expect(Buffer.from(got).equals(Buffer.from(plaintext))).toBe(true);
+  });
+
+  it('a cancelled upload fails with ABORTED and is deleted at once, freeing its quota', async () => {
+    const controller = new AbortController();
+    async function* slowly() {
+      yield await Promise.resolve(randomFile(MiB));
+      controller.abort();
+      yield randomFile(MiB);
+    }
+    let blobId: string | undefined;
+    const spying: typeof fetch = (input, init) => {
+      if (init?.method === 'DELETE') blobId = String(input instanceof Request ? input.url : input).split('/').at(-1);
+      return fetch(input, init);
+    };
+    const error = await errorOf(
+      attachmentsOf(alice, spying).upload(direct, { name: 'c.bin', type: 'x', data: slowly(), size: 2 * MiB }, { signal: controller.signal }),
+    );
+    expect(error).toMatchObject({ code: 'ABORTED' });
+    expect(blobId).toBeDefined();
+    expect(await errorOf(files.alice.status(blobId ?? ''))).toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('MAX_FILE_BYTES and USER_QUOTA_BYTES are enforced with clear errors', async () => {

@@ -6,7 +6,7 @@
  */
 import { createSHA256 } from 'hash-wasm';
 import sodium from 'libsodium-wrappers';
-import { FILE_FORMAT } from '../../protocol/blobs.js';
+import { FILE_FORMAT } from '../../protocol/file-format.js';
 import { bytesEqual } from './bytes.js';
 
 export const FILE_KEY_BYTES = 32;

@@ -67,7 +67,11 @@ export async function registerBlobRoutes(app: FastifyInstance, deps: Deps): Prom
         const offset = parseInput(UploadOffset, req.headers[UPLOAD_OFFSET_HEADER], 'Upload-Offset header');
         const body = uploadBody(req);
         const length = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
-        const result = await appendUpload(deps, actor, params.id, offset, body, length);
+        const result = await appendUpload(deps, actor, params.id, offset, body, length).catch((err: unknown) => {
+          // A connection dropped mid-body is the case resuming is for, not a server error: what arrived is kept.
+          if (err instanceof AppError || !(req.raw.readableAborted || req.raw.destroyed)) throw err;
+          throw new AppError('VALIDATION_FAILED', 'The upload was cut off: ask for its status and resume from there.');
+        });
         void reply.header('Upload-Offset', String(result.offset));
         return result;
       },
