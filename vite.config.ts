@@ -1,5 +1,10 @@
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 import { precompress } from './scripts/web-build/precompress.js';
+
+/** Light and dark theme colours (the page's --accent and dark --surface, src/web/styles.css). */
+const THEME_LIGHT = '#3451d1';
+const BACKGROUND_LIGHT = '#f6f7f9';
 
 // The web UI: Preact via esbuild's automatic JSX runtime; output to dist/web, served by the server.
 // `vite build --mode test` makes the test build instead, in dist/web-test: the only build whose test hooks (the
@@ -7,7 +12,8 @@ import { precompress } from './scripts/web-build/precompress.js';
 // is removed as dead code (test/unit/production-bundle.test.ts checks dist/web for it).
 export default defineConfig(({ mode }) => ({
   root: '.',
-  publicDir: false,
+  // Icons and the favicon (made by scripts/make-icons.ts), copied as they are.
+  publicDir: 'public',
   define: { __PARLEY_TEST_BUILD__: JSON.stringify(mode === 'test') },
   build: {
     outDir: mode === 'test' ? 'dist/web-test' : 'dist/web',
@@ -16,10 +22,53 @@ export default defineConfig(({ mode }) => ({
     sourcemap: 'hidden',
     target: 'es2022',
     modulePreload: { polyfill: false },
-    // The zxcvbn dictionaries (~1.2 MB, loaded lazily by the password meter) are one chunk by design.
-    chunkSizeWarningLimit: 1300,
+    // The zxcvbn dictionaries (~1.6 MB, loaded lazily by the password meter) are one chunk by design.
+    chunkSizeWarningLimit: 2000,
+    rollupOptions: {
+      output: {
+        // Named, so the service worker can leave the sign-up-only dictionaries out of its precache.
+        codeSplitting: { groups: [{ name: 'zxcvbn', test: /node_modules[\\/]@zxcvbn-ts/ }] },
+      },
+    },
   },
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   worker: { format: 'es' },
-  plugins: [precompress()],
+  plugins: [
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/web',
+      filename: 'sw.ts',
+      // src/web/pwa/register-sw.ts registers it after the first render.
+      injectRegister: false,
+      manifestFilename: 'manifest.webmanifest',
+      // The icons are in the glob above already (listing them twice would conflict in the precache).
+      includeManifestIcons: false,
+      injectManifest: {
+        // The app shell: the page, every script and style of the app (workers included), the icons. Not the
+        // password-strength dictionaries (sign-up needs the network anyway), not the source maps.
+        globPatterns: ['**/*.{js,css,html,svg,png,ico,wasm}'],
+        globIgnores: ['**/zxcvbn-*.js', '**/*.map', 'sw.js'],
+        maximumFileSizeToCacheInBytes: 1_000_000,
+        sourcemap: false,
+      },
+      manifest: {
+        name: 'Parley',
+        short_name: 'Parley',
+        description: 'End-to-end encrypted chat where the server never sees your password or messages.',
+        id: '/',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        theme_color: THEME_LIGHT,
+        background_color: BACKGROUND_LIGHT,
+        icons: [
+          { src: '/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: '/favicon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+        ],
+      },
+    }),
+    precompress(),
+  ],
 }));

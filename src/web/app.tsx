@@ -8,6 +8,7 @@ import { useLazy } from './hooks/use-lazy.js';
 import { LandingPage } from './pages/landing.js';
 import { LoginPage } from './pages/login.js';
 import { NotFoundContent } from './pages/not-found.js';
+import { UpdatePrompt } from './pwa/update-prompt.js';
 import { navigate, usePath } from './router.js';
 import { probeSession } from './session-probe.js';
 import { SessionContext, type SessionActions } from './session.js';
@@ -122,6 +123,7 @@ export function App() {
         </aside>
       )}
       {renderPage(path, auth, notice, load, signup)}
+      <UpdatePrompt />
     </SessionContext.Provider>
   );
 }
@@ -162,9 +164,12 @@ function renderPage(path: string, auth: Auth, notice: string | undefined, retry:
 }
 
 function Unavailable({ message, retry }: { message: string; retry: () => void }) {
+  // The app itself opens offline (the service worker keeps it); what it cannot do offline is ask the server.
+  const offline = !navigator.onLine;
   return (
     <PublicLayout>
-      <PageHeading title="Parley is unavailable" />
+      <PageHeading title={offline ? 'You are offline' : 'Parley is unavailable'} />
+      {offline && <p>Parley needs the network to sign you in and to send and receive messages. Try again once you are back online.</p>}
       <p role="alert" class="alert alert-error">
         {message}
       </p>

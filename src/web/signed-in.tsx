@@ -8,6 +8,7 @@ import { Shell } from './components/shell.js';
 import { HomePage } from './pages/home.js';
 import { NotFoundContent } from './pages/not-found.js';
 import { SessionsPage } from './pages/sessions.js';
+import { UnreadBadge } from './tab-badge/unread-badge.js';
 
 /** A conversation's address: /c/<id>. */
 const CONVERSATION_PATH = /^\/c\/([0-9a-f-]{36})$/i;
@@ -19,6 +20,7 @@ const CONVERSATION_PATH = /^\/c\/([0-9a-f-]{36})$/i;
 export function SignedInPages({ path, user }: { path: string; user: UserDto }) {
   return (
     <ChatProvider key={user.id} username={user.username}>
+      <UnreadBadge />
       {userPage(path, user)}
     </ChatProvider>
   );
