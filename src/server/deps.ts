@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { SendQueue } from './commands/messages/send-queue.js';
+import type { SendBatches } from './commands/messages/send-types.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
 import type { EventPublisher } from './events/domain-events.js';
@@ -16,7 +16,7 @@ export interface Deps {
   events: EventPublisher;
   presence: Presence;
   /** The group commit of messages:send (one per process). */
-  sends: SendQueue;
+  sends: SendBatches;
 }
 
 /** Where a request came from, for rate limits and the sessions page. */

@@ -13,7 +13,7 @@ import { getVaultKey, listVaultRecords, putVaultRecords, setVaultKey } from '../
 import { ackWelcomes, getGroupInfo, initGroup, listWelcomes } from '../commands/e2e/mls-groups.js';
 import { deleteMessage, editMessage } from '../commands/messages/change-message.js';
 import { history, markRead, messagesSince } from '../commands/messages/read-messages.js';
-import { sendMessage } from '../commands/messages/send-message.js';
+import { sendMessage } from '../commands/messages/send-pipeline.js';
 import type { Deps } from '../deps.js';
 import { accessConversation } from '../policies/conversations.js';
 import { presentUser } from '../presenters/user.js';

@@ -10,6 +10,12 @@ import type { DeviceTarget } from '../../policies/e2e.js';
 /** A refusal of malformed or inconsistent MLS input. */
 export const invalidMls = (what: string, why: string) => new AppError('VALIDATION_FAILED', `Invalid ${what}: ${why}.`);
 
+/** A commit or application message for an epoch the group has left (another commit won it). */
+export const staleEpoch = (current: number) =>
+  new AppError('STALE_EPOCH', `The group has moved on to epoch ${current}: process the new commits from the log, then try again.`);
+
+export const noMlsGroup = () => new AppError('CONFLICT', 'This conversation is not an MLS group yet: create it with mls:init.');
+
 /** Runs one of src/mls's pure checks; whatever it throws on hostile bytes becomes VALIDATION_FAILED. */
 export async function mlsCheck<T>(what: string, run: () => T | Promise<T>): Promise<T> {
   try {
