@@ -28,13 +28,9 @@ import type { IdentityChange, Verification } from './e2ee/trust.js';
 import type { DeviceDto } from '../protocol/e2e.js';
 import { E2ee } from './e2ee/engine.js';
 import { MemoryStore, type SecretStore } from './e2ee/store.js';
+import type { OpenedE2ee } from './opened-e2ee.js';
 
-/** The open end-to-end layer of a connected client. */
-export interface OpenedE2ee {
-  api: E2eeApi;
-  deviceId: string;
-  username: string;
-}
+export type { OpenedE2ee };
 
 export interface ParleyClientOptions {
   /** The server, e.g. http://localhost:5000. */

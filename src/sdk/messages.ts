@@ -1,7 +1,7 @@
 import type { Content } from './e2ee/content.js';
 import type { E2eeApi } from './e2ee/api.js';
 import { KeyedQueue } from './e2ee/lock.js';
-import type { OpenedE2ee } from './client.js';
+import type { OpenedE2ee } from './opened-e2ee.js';
 import { ParleyError } from './errors.js';
 import { toMessage, type Message, type MessageStream } from './message-stream.js';
 import type { Realtime } from './realtime.js';

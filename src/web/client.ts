@@ -1,5 +1,5 @@
 import { KdfParams } from '../protocol/auth.js';
-import { ParleyClient } from '../sdk/client.js';
+import { ParleyClient } from '../sdk/index.js';
 import { deriveMasterInWorker } from './worker-kdf.js';
 import { openE2eeInWorker } from './e2ee-in-worker.js';
 

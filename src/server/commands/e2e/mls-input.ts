@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { decodeDeviceCertificate, MlsCryptoError, type DeviceName } from '../../../mls/index.js';
 import type { Db } from '../../db/connect.js';
 import { listMembers } from '../../db/repositories/conversations.js';
@@ -6,6 +5,7 @@ import { devicesOfUsers, type DeviceRow } from '../../db/repositories/directory.
 import { findUsersByUsernames, usernameKey } from '../../db/repositories/users.js';
 import { AppError } from '../../errors.js';
 import type { DeviceTarget } from '../../policies/e2e.js';
+import { sameBytes } from '../../security/tokens.js';
 
 /** A refusal of malformed or inconsistent MLS input. */
 export const invalidMls = (what: string, why: string) => new AppError('VALIDATION_FAILED', `Invalid ${what}: ${why}.`);
@@ -25,8 +25,7 @@ export async function mlsCheck<T>(what: string, run: () => T | Promise<T>): Prom
   }
 }
 
-/** Constant-time equality of two byte strings (of public length). */
-export const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && timingSafeEqual(a, b);
+export { sameBytes };
 
 export const deviceKey = (name: DeviceName) => `${name.username}\u0000${name.deviceId}`;
 
