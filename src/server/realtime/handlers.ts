@@ -15,7 +15,8 @@ import { deleteMessage, editMessage } from '../commands/messages/change-message.
 import { history, markRead, messagesSince } from '../commands/messages/read-messages.js';
 import { sendMessage } from '../commands/messages/send-pipeline.js';
 import type { Deps } from '../deps.js';
-import { accessConversation } from '../policies/conversations.js';
+import { accessConversation } from '../commands/access.js';
+import { assertCanType } from '../policies/conversations.js';
 import { presentUser } from '../presenters/user.js';
 import { EventRouter, type SocketData } from './event-adapter.js';
 import { conversationRoom } from './rooms.js';
@@ -85,7 +86,7 @@ export function buildEventRouter(deps: Deps): EventRouter {
 
   // Typing is ephemeral: authorized, throttled per socket and conversation, never stored.
   on('typing', async (a, i, socket) => {
-    await accessConversation(deps.db, a, i.conversationId);
+    assertCanType(await accessConversation(deps.db, a, i.conversationId));
     const now = Date.now();
     const data = socket.data as SocketData;
     const lastTyping = (data.lastTyping ??= new Map<string, number>());

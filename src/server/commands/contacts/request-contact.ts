@@ -2,8 +2,8 @@ import type { ContactDto } from '../../../protocol/contacts.js';
 import { deleteRequests, getRelationship, insertContactPair, insertRequest } from '../../db/repositories/contacts.js';
 import type { Deps } from '../../deps.js';
 import { AfterCommit } from '../../events/domain-events.js';
-import { AppError } from '../../errors.js';
 import type { Actor } from '../../policies/actor.js';
+import { decideContactRequest } from '../../policies/contacts.js';
 import { resolveOtherUser } from '../resolve-user.js';
 import { contactView } from './contact-view.js';
 
@@ -17,9 +17,9 @@ export async function requestContact(deps: Deps, actor: Actor, username: string)
   const after = new AfterCommit();
   const view = await deps.db.transaction().execute(async (trx) => {
     const rel = await getRelationship(trx, me.id, other.id);
-    if (rel.iBlocked) throw new AppError('BLOCKED', `You blocked ${other.username}: unblock them first.`);
-    if (rel.contact) return contactView(deps, trx, me.id, other);
-    if (rel.blockedMe) return { ...(await contactView(deps, trx, me.id, other)), state: 'outgoing' as const };
+    const decision = decideContactRequest(rel, other.username);
+    if (decision === 'contact') return contactView(deps, trx, me.id, other);
+    if (decision === 'silent') return { ...(await contactView(deps, trx, me.id, other)), state: 'outgoing' as const };
     const now = Date.now();
     if (rel.incoming) {
       await deleteRequests(trx, me.id, other.id);

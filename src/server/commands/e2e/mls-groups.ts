@@ -6,7 +6,7 @@ import { findMlsGroup, insertMlsGroup, markWelcomesDelivered, pendingWelcomes } 
 import type { Deps } from '../../deps.js';
 import { AppError, notFound } from '../../errors.js';
 import type { Actor } from '../../policies/actor.js';
-import { accessConversation } from '../../policies/conversations.js';
+import { accessConversation } from '../access.js';
 import { assertOwnActiveDevice } from '../../policies/e2e.js';
 import { presentWelcome } from '../../presenters/e2e.js';
 import { invalidMls, loadDeviceView, mlsCheck, noMlsGroup, sameBytes } from './mls-input.js';

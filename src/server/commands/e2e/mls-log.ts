@@ -7,7 +7,7 @@ import type { DomainEvent } from '../../events/domain-events.js';
 import { invalidMls, mlsCheck, noMlsGroup, staleEpoch } from './mls-input.js';
 import { checkCommit, type CommitPlan } from './commit-check.js';
 import type { Actor } from '../../policies/actor.js';
-import { accessConversation } from '../../policies/conversations.js';
+import { accessConversation } from '../access.js';
 import { presentWelcome } from '../../presenters/e2e.js';
 
 /**
