@@ -31,13 +31,9 @@ import type { DeviceDto } from '../protocol/e2e.js';
 import { E2ee } from './e2ee/engine.js';
 import { MemoryStore, type SecretStore } from './e2ee/store.js';
 import { LocalSearch, type SearchHit, type SearchOptions } from './search/index.js';
+import type { OpenedE2ee } from './opened-e2ee.js';
 
-/** The open end-to-end layer of a connected client. */
-export interface OpenedE2ee {
-  api: E2eeApi;
-  deviceId: string;
-  username: string;
-}
+export type { OpenedE2ee };
 
 export interface ParleyClientOptions {
   /** The server, e.g. http://localhost:5000. */

@@ -1,5 +1,5 @@
-import { argon2id } from 'hash-wasm';
 import { DEFAULT_KDF, type KdfParams } from '../protocol/auth.js';
+import { argon2id, hkdfSha256 } from './crypto/primitives.js';
 import { bytesToBase64Url } from './encoding.js';
 
 export { DEFAULT_KDF };
@@ -7,27 +7,9 @@ export { DEFAULT_KDF };
 /** Computes master = Argon2id(password, salt). Browsers run it in a Web Worker (see src/web/kdf-worker.ts). */
 export type DeriveMaster = (password: string, salt: Uint8Array, params: KdfParams) => Promise<Uint8Array>;
 
-export const deriveMasterInThread: DeriveMaster = async (password, salt, params) =>
-  argon2id({
-    password,
-    salt,
-    parallelism: params.parallelism,
-    iterations: params.iterations,
-    memorySize: params.memoryKiB,
-    hashLength: 32,
-    outputType: 'binary',
-  });
+export const deriveMasterInThread: DeriveMaster = (password, salt, params) => argon2id(password, salt, params);
 
-async function hkdf(master: Uint8Array, info: string): Promise<Uint8Array> {
-  const subtle = globalThis.crypto.subtle;
-  const key = await subtle.importKey('raw', master as BufferSource, 'HKDF', false, ['deriveBits']);
-  const bits = await subtle.deriveBits(
-    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new TextEncoder().encode(info) },
-    key,
-    256,
-  );
-  return new Uint8Array(bits);
-}
+const hkdf = (master: Uint8Array, info: string) => hkdfSha256(master, info);
 
 export interface DerivedKeys {
   /** Sent to the server, which stores only argon2id(authKey). */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { BlobStore } from './blobs/store.js';
-import type { SendQueue } from './commands/messages/send-queue.js';
+import type { SendBatches } from './commands/messages/send-types.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
 import type { EventPublisher } from './events/domain-events.js';
@@ -20,7 +20,7 @@ export interface Deps {
   events: EventPublisher;
   presence: Presence;
   /** The group commit of messages:send (one per process). */
-  sends: SendQueue;
+  sends: SendBatches;
   /** Where encrypted files' bytes live (a directory, or PostgreSQL). */
   blobs: BlobStore;
 }

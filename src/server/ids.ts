@@ -1,5 +1,5 @@
-import { randomFillSync } from 'node:crypto';
 import { v7 } from 'uuid';
+import { fillRandom } from './security/tokens.js';
 
 /**
  * Random bytes for 256 ids, drawn at once: uuid's own v7() calls getRandomValues for every id (2.2 µs an id here,
@@ -10,7 +10,7 @@ let offset = pool.length;
 
 function random16(): Uint8Array {
   if (offset + 16 > pool.length) {
-    randomFillSync(pool);
+    fillRandom(pool);
     offset = 0;
   }
   const bytes = pool.subarray(offset, offset + 16);

@@ -1,6 +1,6 @@
 // Must stay the first import: it configures zod before the protocol schemas are built.
 import './zod-config.js';
-import { ParleyClient } from '../sdk/client.js';
+import { ParleyClient } from '../sdk/index.js';
 import { deriveMasterInWorker } from './worker-kdf.js';
 import { openE2eeInWorker } from './e2ee-in-worker.js';
 import { readTestKdf } from './test-kdf.js';

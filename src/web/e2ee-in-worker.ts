@@ -1,6 +1,6 @@
 /** Opens the client's end-to-end layer in a dedicated Web Worker (one per connected client). */
 import * as Comlink from 'comlink';
-import type { E2eeApi, EngineHost, OpenE2ee } from '../sdk/e2ee/api.js';
+import type { E2eeApi, EngineHost, OpenE2ee } from '../sdk/index.js';
 import { API_METHODS, HOST_METHODS, envelope, unwrapped, type Enveloped } from './e2ee-bridge.js';
 import type { WorkerEntry } from './e2ee-worker.js';
 

@@ -1,8 +1,8 @@
 // The end-to-end layer (MLS via ts-mls, the device's sealed store) runs here, off the page's main thread: the page
 // sends it log entries to decode and texts to encrypt; it asks the page for network requests.
 import * as Comlink from 'comlink';
-import type { E2eeApi, EngineHost, OpenOptions } from '../sdk/e2ee/api.js';
-import { E2ee } from '../sdk/e2ee/engine.js';
+import type { E2eeApi, EngineHost, OpenOptions } from '../sdk/worker.js';
+import { E2ee } from '../sdk/worker.js';
 import { API_METHODS, HOST_METHODS, envelope, unwrapped, type Enveloped } from './e2ee-bridge.js';
 import { IndexedDbStore } from './secret-store.js';
 

@@ -1,6 +1,6 @@
 // The password KDF (Argon2id, 64 MiB by default) runs here, off the page's main thread, so the UI stays responsive.
 import type { KdfParams } from '../protocol/auth.js';
-import { deriveMasterInThread } from '../sdk/kdf.js';
+import { deriveMasterInThread } from '../sdk/worker.js';
 
 export interface KdfRequest {
   id: number;

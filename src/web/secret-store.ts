@@ -5,7 +5,7 @@
  * What this protects against: the profile's files copied off the machine (the key is not in them in usable form on
  * platforms that protect it) and a casual look at storage; not against code running in this origin (see SECURITY.md).
  */
-import type { SecretStore } from '../sdk/index.js';
+import { aesGcmDecrypt, aesGcmEncrypt, newAesGcmKey, type SecretStore } from '../sdk/worker.js';
 
 const DB_NAME = 'parley-secrets';
 const VALUES = 'values';
@@ -47,7 +47,7 @@ export class IndexedDbStore implements SecretStore {
       const db = await open();
       const existing = await result(db.transaction(KEYS).objectStore(KEYS).get(KEY_ID) as IDBRequest<CryptoKey | undefined>);
       if (existing) return { db, key: existing };
-      const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+      const key = await newAesGcmKey();
       const tx = db.transaction(KEYS, 'readwrite');
       // Another tab may have made one first: add() fails then, and we read the winner's.
       tx.objectStore(KEYS).add(key, KEY_ID);
@@ -67,8 +67,7 @@ export class IndexedDbStore implements SecretStore {
     const sealed = await result(db.transaction(VALUES).objectStore(VALUES).get(name) as IDBRequest<Sealed | undefined>);
     if (!sealed) return undefined;
     const aad = new TextEncoder().encode(name);
-    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv as BufferSource, additionalData: aad }, key, sealed.data);
-    return new Uint8Array(plain);
+    return aesGcmDecrypt(key, sealed.iv, sealed.data, aad);
   }
 
   async write(entries: ReadonlyMap<string, Uint8Array | undefined>): Promise<void> {
@@ -80,10 +79,7 @@ export class IndexedDbStore implements SecretStore {
         sealed.push([name, undefined]);
         continue;
       }
-      const iv = crypto.getRandomValues(new Uint8Array(12));
-      const aad = new TextEncoder().encode(name);
-      const data = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad }, key, value as BufferSource);
-      sealed.push([name, { iv, data }]);
+      sealed.push([name, await aesGcmEncrypt(key, value, new TextEncoder().encode(name))]);
     }
     const tx = db.transaction(VALUES, 'readwrite');
     const values = tx.objectStore(VALUES);

@@ -1,4 +1,4 @@
-import type { DeriveMaster } from '../sdk/kdf.js';
+import type { DeriveMaster } from '../sdk/index.js';
 import type { KdfRequest, KdfResponse } from './kdf-worker.js';
 
 interface Pending {

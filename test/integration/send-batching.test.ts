@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageDto } from '../../src/protocol/messages.js';
-import { staleEpoch } from '../../src/server/commands/e2e/commit-check.js';
-import type { MlsStep } from '../../src/server/commands/e2e/mls-log.js';
-import type { PendingSend } from '../../src/server/commands/messages/store-batch.js';
+import type { MlsIntent } from '../../src/server/commands/e2e/mls-log.js';
+import type { PendingSend } from '../../src/server/commands/messages/send-types.js';
 import type { ParleyClient } from '../../src/sdk/index.js';
 import { dialect } from '../support/env.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -37,7 +36,7 @@ describe(`group commit of sends (${dialect})`, () => {
   });
 
   const names = { alice: 'alice', bob: 'bob', carol: 'carol' } as const;
-  const pending = (who: keyof typeof names, conversationId: string, clientKey: string, mls?: MlsStep): PendingSend => ({
+  const pending = (who: keyof typeof names, conversationId: string, clientKey: string, mls?: MlsIntent): PendingSend => ({
     row: {
       id: crypto.randomUUID(),
       conversation_id: conversationId,
@@ -117,17 +116,19 @@ describe(`group commit of sends (${dialect})`, () => {
 
   it('refuses a stale MLS send alone: its writes roll back, the others are stored without a gap', async () => {
     const before = { ...t.server.deps.sends.stats };
-    const renamed: MlsStep = async (trx) => {
-      // A write the refusal must undo, then the refusal an MLS step gives for an epoch already left.
-      await trx.updateTable('conversations').set({ name: 'should not stay' }).where('id', '=', group).execute();
-      throw staleEpoch(7);
-    };
-    const accepted: MlsStep = () => Promise.resolve([]);
+    // The group becomes an MLS group at epoch 3: an application message of epoch 3 is accepted; a commit made at
+    // epoch 2 lost its epoch (another commit won it) and is refused with STALE_EPOCH, after its message took a seq (a
+    // write the refusal must undo).
+    const now = Date.now();
+    await t.server.deps.db.insertInto('mls_groups')
+      .values({ conversation_id: group, epoch: 3, group_info: new Uint8Array([1]), epoch_seq: 0, created_at: now, updated_at: now }).execute();
+    const accepted: MlsIntent = { kind: 'application', conversationId: group, epoch: 3n };
+    const stale: MlsIntent = { kind: 'commit', conversationId: group, plan: { fromEpoch: 2, groupInfo: new Uint8Array([2]), welcome: undefined } };
     const lastSeq = (await stored(group)).at(-1)?.seq ?? 0;
     const results = await submitTogether([
       pending('alice', group, 'mls-1'),
       pending('bob', group, 'mls-2', accepted),
-      pending('carol', group, 'mls-stale', renamed),
+      pending('carol', group, 'mls-stale', stale),
       pending('alice', group, 'mls-3'),
       pending('carol', group, 'mls-stale'), // the same key again, without the stale step: stored once the first is refused
       pending('bob', direct, 'mls-4'),
@@ -143,6 +144,8 @@ describe(`group commit of sends (${dialect})`, () => {
     expect(rows.filter((r) => r.client_key === 'mls-stale')).toHaveLength(1);
     const conversation = await t.server.deps.db.selectFrom('conversations').select(['name', 'last_seq']).where('id', '=', group).executeTakeFirstOrThrow();
     expect(conversation).toEqual({ name: 'batch', last_seq: lastSeq + 4 });
+    const mlsGroup = await t.server.deps.db.selectFrom('mls_groups').select(['epoch', 'group_info']).where('conversation_id', '=', group).executeTakeFirstOrThrow();
+    expect({ epoch: Number(mlsGroup.epoch), groupInfo: [...mlsGroup.group_info] }).toEqual({ epoch: 3, groupInfo: [1] });
   });
 
   it('many concurrent sends from several clients through the socket path: each acked message stored once, in order', async () => {

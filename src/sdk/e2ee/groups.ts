@@ -4,6 +4,7 @@
  * device resumes exactly where its state is, and a message it already processed is never processed again.
  */
 import type { MlsConversation, MlsDevice } from '../crypto/index.js';
+import { sha256 } from '../crypto/primitives.js';
 import { bytesToBase64Url } from '../encoding.js';
 import { storeKeys, type SecretStore } from './store.js';
 import { decodeStoredText, encodeStoredText, type StoredText } from './content.js';
@@ -19,8 +20,7 @@ const decoder = new TextDecoder();
 
 /** base64url SHA-256 of a ciphertext: names our own ciphertexts in the store. */
 export async function bodyHash(body: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', body as BufferSource));
-  return bytesToBase64Url(digest);
+  return bytesToBase64Url(await sha256(body));
 }
 
 function encodeGroup(group: Group): Uint8Array {

@@ -3,10 +3,10 @@
  * comparing them (read aloud, or by scanning the QR code) detects a directory that handed out a false key. The
  * construction is Signal's numeric fingerprint: per user, SHA-512 iterated 5,200 times over (version, key, name),
  * the first 30 bytes read as six 40-bit numbers mod 100,000; the two halves sorted and joined. SHA-512 from
- * @noble/hashes.
+ * @noble/hashes (through src/sdk/crypto/primitives.ts).
  */
-import { sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes as concat } from '../crypto/bytes.js';
+import { sha512 } from '../crypto/primitives.js';
 
 const ITERATIONS = 5200;
 const VERSION = 0;

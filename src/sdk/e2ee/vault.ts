@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { MAX_VAULT_RECORDS_PER_LIST, MAX_VAULT_RECORDS_PER_PUT, type VaultRecordDto } from '../../protocol/vault.js';
 import { base64UrlToBytes, bytesToBase64Url } from '../encoding.js';
 import { ParleyError, errorCode as codeOf } from '../errors.js';
+import { hkdfAesGcmKey, hkdfSha256, importAesGcmKey, openAesGcm, sealAesGcm } from '../crypto/primitives.js';
 import type { Requester } from './api.js';
 import { decodeStoredText, encodeStoredText, type StoredText } from './content.js';
 import type { SecretStore } from './store.js';
@@ -16,41 +17,10 @@ import { VaultOutbox } from './vault-outbox.js';
 
 const WRAP_INFO = 'parley/vault-wrap/v1';
 const RECORD_INFO = 'parley/vault-record/v1';
-const subtle = () => globalThis.crypto.subtle;
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
 const Keyring = z.strictObject({ version: z.number().int().positive(), keys: z.record(z.string(), z.string()) });
 type Keyring = z.infer<typeof Keyring>;
-
-async function hkdfKey(ikm: Uint8Array, info: string, usages: KeyUsage[]): Promise<CryptoKey> {
-  const base = await subtle().importKey('raw', ikm as BufferSource, 'HKDF', false, ['deriveKey']);
-  return subtle().deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: utf8(info) },
-    base,
-    { name: 'AES-GCM', length: 256 },
-    false,
-    usages,
-  );
-}
-
-async function seal(key: CryptoKey, plaintext: Uint8Array, aad: Uint8Array): Promise<Uint8Array> {
-  const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
-  const sealed = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv, additionalData: aad as BufferSource }, key, plaintext as BufferSource));
-  const out = new Uint8Array(12 + sealed.length);
-  out.set(iv);
-  out.set(sealed, 12);
-  return out;
-}
-
-async function open(key: CryptoKey, body: Uint8Array, aad: Uint8Array): Promise<Uint8Array> {
-  const plain = await subtle().decrypt(
-    { name: 'AES-GCM', iv: body.slice(0, 12) as BufferSource, additionalData: aad as BufferSource },
-    key,
-    body.slice(12),
-  );
-  return new Uint8Array(plain);
-}
-
 
 export class Vault {
   private keyring: Keyring | undefined;
@@ -177,12 +147,12 @@ export class Vault {
     const keyring = this.requireKeyring();
     const keyVersion = keyring.version;
     const key = await this.subkey(keyVersion, conversationId);
-    return { seq, keyVersion, body: await seal(key, encodeStoredText(value), recordAad(conversationId, seq, keyVersion)) };
+    return { seq, keyVersion, body: await sealAesGcm(key, encodeStoredText(value), recordAad(conversationId, seq, keyVersion)) };
   }
 
   private async openRecord(conversationId: string, record: VaultRecordDto): Promise<StoredText | undefined> {
     const key = await this.subkey(record.keyVersion, conversationId);
-    return decodeStoredText(await open(key, record.body, recordAad(conversationId, record.seq, record.keyVersion)));
+    return decodeStoredText(await openAesGcm(key, record.body, recordAad(conversationId, record.seq, record.keyVersion)));
   }
 
   private subkey(version: number, conversationId: string): Promise<CryptoKey> {
@@ -191,29 +161,27 @@ export class Vault {
     if (!key) {
       const raw = this.requireKeyring().keys[version];
       if (!raw) return Promise.reject(new ParleyError('NOT_FOUND', `No vault key version ${version} on this device.`));
-      key = hkdfKey(base64UrlToBytes(raw), `${RECORD_INFO}\u0000${conversationId}`, ['encrypt', 'decrypt']);
+      key = hkdfAesGcmKey(base64UrlToBytes(raw), `${RECORD_INFO}\u0000${conversationId}`, ['encrypt', 'decrypt']);
       this.subkeys.set(id, key);
     }
     return key;
   }
 
   private async deriveWrapSecret(vaultKey: Uint8Array): Promise<Uint8Array> {
-    const base = await subtle().importKey('raw', vaultKey as BufferSource, 'HKDF', false, ['deriveBits']);
-    const bits = await subtle().deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: utf8(WRAP_INFO) }, base, 256);
-    return new Uint8Array(bits);
+    return hkdfSha256(vaultKey, WRAP_INFO);
   }
 
   private async wrapKey(): Promise<CryptoKey> {
     if (!this.wrapSecret) throw new ParleyError('UNAUTHENTICATED', 'Log in with your password to change the vault.');
-    return subtle().importKey('raw', this.wrapSecret as BufferSource, 'AES-GCM', false, ['encrypt', 'decrypt']);
+    return importAesGcmKey(this.wrapSecret);
   }
 
   private async wrap(keyring: Keyring): Promise<Uint8Array> {
-    return seal(await this.wrapKey(), utf8(JSON.stringify(keyring)), utf8(`${WRAP_INFO}\u0000${this.username}`));
+    return sealAesGcm(await this.wrapKey(), utf8(JSON.stringify(keyring)), utf8(`${WRAP_INFO}\u0000${this.username}`));
   }
 
   private async unwrap(wrapped: Uint8Array, version: number): Promise<Keyring> {
-    const plain = await open(await this.wrapKey(), wrapped, utf8(`${WRAP_INFO}\u0000${this.username}`));
+    const plain = await openAesGcm(await this.wrapKey(), wrapped, utf8(`${WRAP_INFO}\u0000${this.username}`));
     const keyring = Keyring.parse(JSON.parse(new TextDecoder().decode(plain)));
     if (keyring.version !== version) throw new ParleyError('BAD_RESPONSE', 'The vault keyring does not match its version.');
     return keyring;

@@ -9,7 +9,8 @@ import { compareAndSetVaultKey, findVaultKey, upsertVaultRecords, vaultRecords }
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import type { Actor } from '../policies/actor.js';
-import { accessConversation, assertCanSeeSeq } from '../policies/conversations.js';
+import { accessConversation } from './access.js';
+import { assertCanSeeSeq } from '../policies/conversations.js';
 
 export async function getVaultKey(deps: Deps, actor: Actor): Promise<{ version: number; wrappedKeyring: Uint8Array }> {
   const row = await findVaultKey(deps.db, actor.user.id);

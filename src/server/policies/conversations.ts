@@ -1,6 +1,5 @@
 import { MLS_COMMIT, MLS_CONTENT_PREFIX } from '../../protocol/e2e.js';
-import type { Db } from '../db/connect.js';
-import { findMembership, type ConversationRow, type MemberRow } from '../db/repositories/conversations.js';
+import type { ConversationRow, MemberRow } from '../db/repositories/conversations.js';
 import type { SendStanding } from '../db/repositories/send-standing.js';
 import { AppError, notFound } from '../errors.js';
 import { assertStanding } from './contacts.js';
@@ -15,11 +14,10 @@ export interface Access {
 const NOT_FOUND_MESSAGE = 'No such conversation.';
 
 /**
- * The one decision for every conversation access. For a non-member a conversation does not exist: the answer is
- * exactly the one for a random id.
+ * The one decision for every conversation access, on the user's membership row joined with its conversation (read by
+ * commands/access.ts). For a non-member a conversation does not exist: the answer is exactly the one for a random id.
  */
-export async function accessConversation(db: Db, actor: Actor, conversationId: string): Promise<Access> {
-  const row = await findMembership(db, conversationId, actor.user.id);
+export function membershipAccess(row: (MemberRow & ConversationRow) | undefined): Access {
   if (!row) throw notFound(NOT_FOUND_MESSAGE);
   const { conversation_id, user_id, role, joined_seq, read_seq, joined_at, ...conversation } = row;
   return { conversation, member: { conversation_id, user_id, role, joined_seq, read_seq, joined_at } };
@@ -59,8 +57,21 @@ export function assertCanRename(access: Access): void {
   if (!isAdmin(access.member)) throw new AppError('FORBIDDEN', 'Only admins can rename the group.');
 }
 
+/** Any member leaves a group; a direct conversation is left by removing the contact, never by leaving. */
 export function assertCanLeave(access: Access): void {
-  requireGroup(access);
+  if (access.conversation.kind !== 'group') throw new AppError('FORBIDDEN', 'You cannot leave a direct conversation.');
+}
+
+/** Typing indicators: any member, in any conversation (the relay is throttled by the socket, not decided here). */
+export function assertCanType(access: Access): void {
+  void access;
+}
+
+/** A user's own view of a conversation needs their membership among its members; else NOT_FOUND. */
+export function memberIn<M extends { user_id: string }>(members: M[], userId: string): M {
+  const me = members.find((m) => m.user_id === userId);
+  if (!me) throw notFound(NOT_FOUND_MESSAGE);
+  return me;
 }
 
 /**

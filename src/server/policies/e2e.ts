@@ -1,24 +1,17 @@
-import type { Db } from '../db/connect.js';
-import { areContacts } from '../db/repositories/contacts.js';
-import { shareConversation, type MemberRow } from '../db/repositories/conversations.js';
-import { findUserByUsername, type UserRow } from '../db/repositories/users.js';
+import type { MemberRow } from '../db/repositories/conversations.js';
+import type { UserRow } from '../db/repositories/users.js';
 import { AppError, notFound } from '../errors.js';
 import type { Actor } from './actor.js';
 import { assertCanRemoveMember, type Access } from './conversations.js';
 
 /**
  * Who may see a user's identity key, devices and KeyPackages: the user, their accepted contacts, and anyone they share
- * a conversation with (group members must encrypt to each other, blocks or not). For anyone else the user does not
- * exist: the answer is the one for a name without an account.
+ * a conversation with (group members must encrypt to each other, blocks or not): `related` (read by
+ * commands/access.ts). For anyone else the user does not exist: the answer is the one for a name without an account.
  */
-export async function accessDirectory(db: Db, actor: Actor, username: string): Promise<UserRow> {
-  const user = await findUserByUsername(db, username);
-  const missing = () => notFound(`No user is called ${username}.`);
-  if (!user) throw missing();
-  if (user.id === actor.user.id) return user;
-  if (await areContacts(db, actor.user.id, user.id)) return user;
-  if (await shareConversation(db, actor.user.id, user.id)) return user;
-  throw missing();
+export function directoryEntry(actor: Actor, username: string, user: UserRow | undefined, related: boolean): UserRow {
+  if (user && (user.id === actor.user.id || related)) return user;
+  throw notFound(`No user is called ${username}.`);
 }
 
 /** A device named in an MLS commit, with what the server knows of its user. */

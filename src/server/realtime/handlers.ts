@@ -13,9 +13,10 @@ import { getVaultKey, listVaultRecords, putVaultRecords, setVaultKey } from '../
 import { ackWelcomes, getGroupInfo, initGroup, listWelcomes } from '../commands/e2e/mls-groups.js';
 import { deleteMessage, editMessage } from '../commands/messages/change-message.js';
 import { history, markRead, messagesSince } from '../commands/messages/read-messages.js';
-import { sendMessage } from '../commands/messages/send-message.js';
+import { sendMessage } from '../commands/messages/send-pipeline.js';
 import type { Deps } from '../deps.js';
-import { accessConversation } from '../policies/conversations.js';
+import { accessConversation } from '../commands/access.js';
+import { assertCanType } from '../policies/conversations.js';
 import { presentUser } from '../presenters/user.js';
 import { EventRouter, type SocketData } from './event-adapter.js';
 import { conversationRoom } from './rooms.js';
@@ -85,7 +86,7 @@ export function buildEventRouter(deps: Deps): EventRouter {
 
   // Typing is ephemeral: authorized, throttled per socket and conversation, never stored.
   on('typing', async (a, i, socket) => {
-    await accessConversation(deps.db, a, i.conversationId);
+    assertCanType(await accessConversation(deps.db, a, i.conversationId));
     const now = Date.now();
     const data = socket.data as SocketData;
     const lastTyping = (data.lastTyping ??= new Map<string, number>());

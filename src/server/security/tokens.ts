@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
 
 /** A 256-bit random session token, base64url. */
 export function newSessionToken(): string {
@@ -14,3 +14,12 @@ export function hashToken(token: string): string {
 export function fakeSalt(secret: Buffer, usernameKey: string): string {
   return createHmac('sha256', secret).update(`parley/prelogin-salt\0${usernameKey}`).digest().subarray(0, 16).toString('base64url');
 }
+
+/** Constant-time equality of two byte strings (of public length). */
+export const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && timingSafeEqual(a, b);
+
+/** Fills the buffer with random bytes (the server's id pool, src/server/ids.ts). */
+export const fillRandom = (buffer: Uint8Array): void => void randomFillSync(buffer);
+
+/** `size` random bytes, base64 (server secrets). */
+export const randomBase64 = (size: number): string => randomBytes(size).toString('base64');

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ContactDto } from '../../sdk/index.js';
 import { Avatar, PresenceDot } from './bits.js';
 import { useStore } from './chat-context.js';
-import type { Run } from './contacts-panel.js';
+import type { Run } from './run.js';
 
 interface Props {
   contact: ContactDto;

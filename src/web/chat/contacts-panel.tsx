@@ -7,8 +7,8 @@ import { AddContactForm } from './add-contact-form.js';
 import { CountBadge } from './bits.js';
 import { useChat, useStore } from './chat-context.js';
 import { ContactItem } from './contact-item.js';
+import type { Run } from './run.js';
 
-type Run = (label: string, action: () => Promise<unknown>) => Promise<void>;
 
 function byState(contacts: Readonly<Record<string, ContactDto>>): Record<ContactState, ContactDto[]> {
   const out: Record<ContactState, ContactDto[]> = { accepted: [], incoming: [], outgoing: [], blocked: [], none: [] };
@@ -75,4 +75,3 @@ export function ContactsPanel({ onOpened }: { onOpened: () => void }) {
   );
 }
 
-export type { Run };

@@ -1,4 +1,4 @@
-import type { ChatStore } from './store.js';
+import type { ChatStoreHandle } from './store-handle.js';
 import type { Message } from '../../sdk/index.js';
 import { conversationRead, mergeMessages, withReadsFrom, type PendingMessage, type Timeline } from './state.js';
 
@@ -18,7 +18,7 @@ export class MessageActions {
   private readonly lastTyping = new Map<string, number>();
   private readonly reading = new Map<string, number>();
 
-  constructor(private readonly store: ChatStore) {}
+  constructor(private readonly store: ChatStoreHandle) {}
 
   private get client() {
     return this.store.client;

@@ -1,9 +1,9 @@
 import type { ContactDto, ConversationDto } from '../../sdk/index.js';
-import type { ChatStore } from './store.js';
+import type { ChatStoreHandle } from './store-handle.js';
 
 /** Contacts and conversation membership: each action updates the store with the server's answer. */
 export class SocialActions {
-  constructor(private readonly store: ChatStore) {}
+  constructor(private readonly store: ChatStoreHandle) {}
 
   private get client() {
     return this.store.client;

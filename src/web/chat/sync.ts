@@ -1,5 +1,5 @@
 import type { ConversationDto } from '../../sdk/index.js';
-import type { ChatStore } from './store.js';
+import type { ChatStoreHandle } from './store-handle.js';
 
 /** How many conversations get their newest message fetched for the list's preview line. */
 const PREVIEWS_LOADED = 40;
@@ -10,7 +10,7 @@ function byKey<T>(items: readonly T[], key: (item: T) => string): Record<string,
 
 /** Fetching the lists: at start, after a reconnect, and when the user retries. */
 export class Sync {
-  constructor(private readonly store: ChatStore) {}
+  constructor(private readonly store: ChatStoreHandle) {}
 
   /** Fetches contacts and conversations (at start, after a reconnect, and on Retry). */
   async reload(): Promise<void> {

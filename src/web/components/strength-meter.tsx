@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { checkPasswordStrength, PASSWORD_MIN_LENGTH, type PasswordStrength } from '../../sdk/password-strength.js';
+import { checkPasswordStrength, PASSWORD_MIN_LENGTH, type PasswordStrength } from '../../sdk/index.js';
 
 const LABELS = ['Very weak', 'Weak', 'Fair', 'Strong', 'Very strong'] as const;
 

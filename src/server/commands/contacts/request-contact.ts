@@ -2,8 +2,8 @@ import type { ContactDto } from '../../../protocol/contacts.js';
 import { deleteRequests, getRelationship, insertContactPair, insertRequest } from '../../db/repositories/contacts.js';
 import type { Deps } from '../../deps.js';
 import { AfterCommit } from '../../events/domain-events.js';
-import { AppError } from '../../errors.js';
 import type { Actor } from '../../policies/actor.js';
+import { decideContactRequest } from '../../policies/contacts.js';
 import { findOtherUser } from '../resolve-user.js';
 import { contactView, strangerView } from './contact-view.js';
 
@@ -19,9 +19,9 @@ export async function requestContact(deps: Deps, actor: Actor, username: string)
   const after = new AfterCommit();
   const view = await deps.db.transaction().execute(async (trx) => {
     const rel = await getRelationship(trx, me.id, other.id);
-    if (rel.iBlocked) throw new AppError('BLOCKED', `You blocked ${username}: unblock them first.`);
-    if (rel.contact) return contactView(deps, trx, me.id, other);
-    if (rel.blockedMe) return strangerView(username, 'outgoing');
+    const decision = decideContactRequest(rel, username);
+    if (decision === 'contact') return contactView(deps, trx, me.id, other);
+    if (decision === 'silent') return strangerView(username, 'outgoing');
     const now = Date.now();
     if (rel.incoming) {
       await deleteRequests(trx, me.id, other.id);

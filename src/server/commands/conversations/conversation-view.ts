@@ -2,7 +2,7 @@ import type { ConversationDto } from '../../../protocol/conversations.js';
 import type { Db } from '../../db/connect.js';
 import { countUnread, listMembers, type ConversationRow, type MemberWithName } from '../../db/repositories/conversations.js';
 import type { DomainEvent } from '../../events/domain-events.js';
-import { notFound } from '../../errors.js';
+import { memberIn } from '../../policies/conversations.js';
 import { presentConversation } from '../../presenters/conversation.js';
 
 /**
@@ -10,8 +10,7 @@ import { presentConversation } from '../../presenters/conversation.js';
  * a concurrent leave or removal) a member gets NOT_FOUND, as for any conversation they may not see.
  */
 export async function viewFor(db: Db, conversation: ConversationRow, members: MemberWithName[], userId: string): Promise<ConversationDto> {
-  const me = members.find((m) => m.user_id === userId);
-  if (!me) throw notFound('No such conversation.');
+  const me = memberIn(members, userId);
   const fromSeq = Math.max(me.read_seq, me.joined_seq);
   const unread = fromSeq >= conversation.last_seq ? 0 : await countUnread(db, conversation.id, userId, fromSeq);
   return presentConversation(conversation, me, members, unread);

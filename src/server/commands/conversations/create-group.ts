@@ -3,7 +3,7 @@ import { insertConversation, insertMembers, listMembers } from '../../db/reposit
 import type { Deps } from '../../deps.js';
 import { AfterCommit } from '../../events/domain-events.js';
 import type { Actor } from '../../policies/actor.js';
-import { assertContacts } from '../../policies/contacts.js';
+import { assertContacts } from '../access.js';
 import type { UserRow } from '../../db/repositories/users.js';
 import { findOtherUser } from '../resolve-user.js';
 import { notAContact } from './open-direct.js';

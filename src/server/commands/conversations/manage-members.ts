@@ -4,8 +4,8 @@ import type { Deps } from '../../deps.js';
 import { AfterCommit } from '../../events/domain-events.js';
 import { AppError, notFound } from '../../errors.js';
 import type { Actor } from '../../policies/actor.js';
-import { assertContacts } from '../../policies/contacts.js';
-import { accessConversation, assertCanAddMembers, assertCanRemoveMember, assertCanSetRole } from '../../policies/conversations.js';
+import { accessConversation, assertContacts } from '../access.js';
+import { assertCanAddMembers, assertCanLeave, assertCanRemoveMember, assertCanSetRole } from '../../policies/conversations.js';
 import { findOtherUser } from '../resolve-user.js';
 import { notAContact } from './open-direct.js';
 import { conversationChanged, viewFor } from './conversation-view.js';
@@ -58,7 +58,7 @@ export async function removeMember(deps: Deps, actor: Actor, conversationId: str
 /** Leaves a group; an owner who leaves hands ownership to the longest-standing admin, else member. */
 export async function leaveConversation(deps: Deps, actor: Actor, conversationId: string): Promise<void> {
   const access = await accessConversation(deps.db, actor, conversationId);
-  if (access.conversation.kind !== 'group') throw new AppError('FORBIDDEN', 'You cannot leave a direct conversation.');
+  assertCanLeave(access);
   await deps.db.transaction().execute(async (trx) => {
     await deleteMember(trx, conversationId, actor.user.id);
     if (access.member.role === 'owner') {

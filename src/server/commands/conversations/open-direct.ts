@@ -3,8 +3,8 @@ import { directKey, findDirect, insertConversation, insertMembers, listMembers }
 import type { Deps } from '../../deps.js';
 import { AfterCommit } from '../../events/domain-events.js';
 import type { Actor } from '../../policies/actor.js';
-import { assertContacts } from '../../policies/contacts.js';
 import { AppError } from '../../errors.js';
+import { assertContacts } from '../access.js';
 import { findOtherUser } from '../resolve-user.js';
 import { conversationChanged, viewFor } from './conversation-view.js';
 

@@ -3,7 +3,8 @@ import { findConversation, listMembers, listMembershipsOfUser, renameConversatio
 import type { Deps } from '../../deps.js';
 import { notFound } from '../../errors.js';
 import type { Actor } from '../../policies/actor.js';
-import { accessConversation, assertCanRename } from '../../policies/conversations.js';
+import { accessConversation } from '../access.js';
+import { assertCanRename } from '../../policies/conversations.js';
 import { conversationChanged, viewFor } from './conversation-view.js';
 
 export async function renameGroup(deps: Deps, actor: Actor, conversationId: string, name: string): Promise<ConversationDto> {

@@ -8,13 +8,13 @@ import {
 } from '../../../mls/index.js';
 import { keyPackagesByRefs } from '../../db/repositories/directory.js';
 import type { MlsGroupRow } from '../../db/repositories/mls-groups.js';
-import type { Deps } from '../../deps.js';
+import type { Db } from '../../db/connect.js';
 import { AppError } from '../../errors.js';
 import type { Actor } from '../../policies/actor.js';
 import type { Access } from '../../policies/conversations.js';
 import { assertCanAddDevice, assertCanJoinExternally, assertCanRemoveDevice, assertOwnActiveDevice } from '../../policies/e2e.js';
 import { toBase64Url } from '../../presenters/e2e.js';
-import { deviceKey, invalidMls, loadDeviceView, mlsCheck, sameBytes, type DeviceView } from './mls-input.js';
+import { deviceKey, invalidMls, loadDeviceView, mlsCheck, sameBytes, staleEpoch, type DeviceView } from './mls-input.js';
 
 /** What an accepted commit changes, once its transaction takes the epoch. */
 export interface CommitPlan {
@@ -24,9 +24,6 @@ export interface CommitPlan {
 }
 
 type CommitFraming = Extract<MlsFraming, { type: 'commit' | 'proposal' }>;
-
-export const staleEpoch = (current: number) =>
-  new AppError('STALE_EPOCH', `The group has moved on to epoch ${current}: process the new commits from the log, then try again.`);
 
 const bad = (why: string) => invalidMls('commit', why);
 const names = (ms: DeviceName[]) => ms.map(deviceKey).sort();
@@ -40,7 +37,7 @@ const names = (ms: DeviceName[]) => ms.map(deviceKey).sort();
  * handed out for the added devices. Throws STALE_EPOCH for an epoch already left (another commit won it).
  */
 export async function checkCommit(
-  deps: Deps,
+  db: Db,
   actor: Actor,
   access: Access,
   group: MlsGroupRow,
@@ -62,7 +59,7 @@ export async function checkCommit(
     throw invalidMls('GroupInfo', 'it is not the next epoch of this conversation');
   }
   const mentioned = [...old.members, ...framing.added, ...next.members, ...(framing.joiner ? [framing.joiner] : [])];
-  const view = await loadDeviceView(deps.db, conversationId, [...new Set(mentioned.map((m) => m.username))]);
+  const view = await loadDeviceView(db, conversationId, [...new Set(mentioned.map((m) => m.username))]);
 
   const { committer, remaining } =
     framing.sender.type === 'new_member_commit'
@@ -79,7 +76,7 @@ export async function checkCommit(
       throw invalidMls('GroupInfo', `the key of ${m.username}/${m.deviceId} is not the certified one`);
     }
   }
-  return { fromEpoch: current, groupInfo: input.groupInfo, welcome: await routeWelcome(deps, framing.added, view, input.welcome) };
+  return { fromEpoch: current, groupInfo: input.groupInfo, welcome: await routeWelcome(db, framing.added, view, input.welcome) };
 }
 
 /** A member's commit: sent from the session user's own active device; adds and removes follow the policies. */
@@ -136,7 +133,7 @@ function checkExternal(actor: Actor, framing: CommitFraming, old: Member[], view
  * A commit that adds devices comes with one Welcome addressed to exactly their KeyPackages: each ref must be one the
  * server handed out, for one of the added devices, one per device. It is stored only if the commit is accepted.
  */
-async function routeWelcome(deps: Deps, added: DeviceName[], view: DeviceView, welcome: Uint8Array | undefined): Promise<CommitPlan['welcome']> {
+async function routeWelcome(db: Db, added: DeviceName[], view: DeviceView, welcome: Uint8Array | undefined): Promise<CommitPlan['welcome']> {
   if (added.length === 0) {
     if (welcome !== undefined) throw invalidMls('Welcome', 'the commit adds nobody');
     return undefined;
@@ -145,7 +142,7 @@ async function routeWelcome(deps: Deps, added: DeviceName[], view: DeviceView, w
   const framing = await mlsCheck('Welcome', () => inspectMlsMessage(welcome));
   if (framing.type !== 'welcome') throw invalidMls('Welcome', 'it is not a Welcome');
   const refs = framing.keyPackageRefs.map(toBase64Url);
-  const rows = await keyPackagesByRefs(deps.db, refs);
+  const rows = await keyPackagesByRefs(db, refs);
   const expected = new Set(added.map((d) => `${view.userId(d.username) ?? ''}\u0000${d.deviceId}`));
   const recipients = refs.map((ref) => {
     const row = rows.find((r) => r.ref === ref);

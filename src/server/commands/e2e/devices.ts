@@ -4,7 +4,7 @@ import { findDevice, findIdentity, insertDevice, listDevices as listDeviceRows, 
 import type { Deps } from '../../deps.js';
 import { AppError, notFound } from '../../errors.js';
 import type { Actor } from '../../policies/actor.js';
-import { accessDirectory } from '../../policies/e2e.js';
+import { accessDirectory } from '../access.js';
 import { presentDevice, presentIdentity } from '../../presenters/e2e.js';
 import { invalidMls, mlsCheck, sameBytes } from './mls-input.js';
 

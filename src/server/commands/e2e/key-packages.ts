@@ -14,7 +14,7 @@ import { usernameKey } from '../../db/repositories/users.js';
 import type { Deps } from '../../deps.js';
 import { AppError, notFound } from '../../errors.js';
 import type { Actor } from '../../policies/actor.js';
-import { accessDirectory } from '../../policies/e2e.js';
+import { accessDirectory } from '../access.js';
 import { toBase64Url } from '../../presenters/e2e.js';
 import { invalidMls, mlsCheck, sameBytes } from './mls-input.js';
 

@@ -6,18 +6,16 @@ import { findMlsGroup, insertMlsGroup, markWelcomesDelivered, pendingWelcomes } 
 import type { Deps } from '../../deps.js';
 import { AppError, notFound } from '../../errors.js';
 import type { Actor } from '../../policies/actor.js';
-import { accessConversation } from '../../policies/conversations.js';
+import { accessConversation } from '../access.js';
 import { assertOwnActiveDevice } from '../../policies/e2e.js';
 import { presentWelcome } from '../../presenters/e2e.js';
-import { invalidMls, loadDeviceView, mlsCheck, sameBytes } from './mls-input.js';
+import { invalidMls, loadDeviceView, mlsCheck, noMlsGroup, sameBytes } from './mls-input.js';
 
 export interface GroupState {
   conversationId: string;
   epoch: number;
   seq: number;
 }
-
-export const noMlsGroup = () => new AppError('CONFLICT', 'This conversation is not an MLS group yet: create it with mls:init.');
 
 /**
  * Makes a conversation an MLS group: stores its epoch-0 GroupInfo, made by the creating device alone. Accepted once,

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { decodeDeviceCertificate, MlsCryptoError, type DeviceName } from '../../../mls/index.js';
 import type { Db } from '../../db/connect.js';
 import { listMembers } from '../../db/repositories/conversations.js';
@@ -6,9 +5,16 @@ import { devicesOfUsers, type DeviceRow } from '../../db/repositories/directory.
 import { findUsersByUsernames, usernameKey } from '../../db/repositories/users.js';
 import { AppError } from '../../errors.js';
 import type { DeviceTarget } from '../../policies/e2e.js';
+import { sameBytes } from '../../security/tokens.js';
 
 /** A refusal of malformed or inconsistent MLS input. */
 export const invalidMls = (what: string, why: string) => new AppError('VALIDATION_FAILED', `Invalid ${what}: ${why}.`);
+
+/** A commit or application message for an epoch the group has left (another commit won it). */
+export const staleEpoch = (current: number) =>
+  new AppError('STALE_EPOCH', `The group has moved on to epoch ${current}: process the new commits from the log, then try again.`);
+
+export const noMlsGroup = () => new AppError('CONFLICT', 'This conversation is not an MLS group yet: create it with mls:init.');
 
 /** Runs one of src/mls's pure checks; whatever it throws on hostile bytes becomes VALIDATION_FAILED. */
 export async function mlsCheck<T>(what: string, run: () => T | Promise<T>): Promise<T> {
@@ -19,8 +25,7 @@ export async function mlsCheck<T>(what: string, run: () => T | Promise<T>): Prom
   }
 }
 
-/** Constant-time equality of two byte strings (of public length). */
-export const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && timingSafeEqual(a, b);
+export { sameBytes };
 
 export const deviceKey = (name: DeviceName) => `${name.username}\u0000${name.deviceId}`;
 

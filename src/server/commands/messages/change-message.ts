@@ -3,7 +3,8 @@ import { findMessage, tombstoneMessage, updateMessageBody } from '../../db/repos
 import type { Deps } from '../../deps.js';
 import { notFound } from '../../errors.js';
 import type { Actor } from '../../policies/actor.js';
-import { accessConversation, assertCanChangeMessage } from '../../policies/conversations.js';
+import { accessConversation } from '../access.js';
+import { assertCanChangeMessage } from '../../policies/conversations.js';
 import { presentMessage } from '../../presenters/message.js';
 import { deleteVaultRecordsOf } from '../../db/repositories/vault.js';
 

@@ -3,7 +3,8 @@ import { findConversation, setReadSeq } from '../../db/repositories/conversation
 import { messageSizesAfter, messageSizesBefore, messagesAfter, messagesBefore } from '../../db/repositories/messages.js';
 import type { Deps } from '../../deps.js';
 import type { Actor } from '../../policies/actor.js';
-import { accessConversation, visibleFromSeq } from '../../policies/conversations.js';
+import { accessConversation } from '../access.js';
+import { visibleFromSeq } from '../../policies/conversations.js';
 import { presentMessage } from '../../presenters/message.js';
 
 /**

@@ -3,9 +3,11 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db/connect.js';
 import type { EventPublisher } from '../../events/domain-events.js';
 import { observeBatch } from '../../observability/metrics.js';
-import { findReplay, SendRefused, storeBatch, type PendingSend, type SendOutcome } from './store-batch.js';
+import { findReplay, SendRefused, storeBatch } from './store-batch.js';
+import type { PendingSend, SendBatches, SendOutcome } from './send-types.js';
 
-interface Waiting {
+/** A send in the queue and the promise its sender awaits (the event adapter acknowledges when it settles). */
+export interface Waiting {
   send: PendingSend;
   resolve: (message: MessageDto) => void;
   reject: (err: unknown) => void;
@@ -21,7 +23,7 @@ export const MAX_BATCH = 256;
  * promise settles only after its batch committed: an acknowledgement still means durably stored. Durability is not
  * weakened; a send waits at most for the batch in progress.
  *
- * A failure stays with its own send. An MLS step that refuses a send (STALE_EPOCH, a commit that lost its epoch) rolls
+ * A failure stays with its own send. An MLS intent that no longer holds (STALE_EPOCH, a commit that lost its epoch) rolls
  * the batch back, that send alone is refused, and the others are stored again without it. Any other failure (the
  * unique index lost to another instance's concurrent retry, a lost connection) rolls the batch back and every send is
  * stored alone in its own transaction, as if there were no batching; a send that fails alone is answered with the
@@ -33,7 +35,7 @@ export const MAX_BATCH = 256;
  * take the conversations' counter rows in the same order (store-batch.ts), so they wait for each other rather than
  * deadlock; the rest of the pool stays free for reads and other commands.
  */
-export class SendQueue {
+export class SendQueue implements SendBatches {
   /**
    * Counters: transactions that committed a batch and the sends they answered; sends refused inside a batch; batches
    * that were stored send by send.
@@ -116,25 +118,10 @@ export class SendQueue {
     }
   }
 
-  /** Fan-out first, then the answers, all after commit (the adapter acknowledges when the promise settles). */
+  /** After commit: the fan-out stage first, then the acknowledge stage (send-pipeline.ts). */
   private settle(batch: Waiting[], outcomes: SendOutcome[]): void {
-    for (const outcome of outcomes) {
-      if (!('message' in outcome)) continue;
-      for (const event of outcome.events) {
-        try {
-          this.events.publish(event);
-        } catch (err) {
-          // Stored all the same: the members catch up from the log; the sender must still get its answer.
-          this.log.error({ err, event: event.type }, 'fan-out after a batch of sends failed');
-        }
-      }
-    }
-    batch.forEach((waiting, i) => {
-      const outcome = outcomes[i];
-      if (!outcome) waiting.reject(new Error('SendQueue: a send has no outcome'));
-      else if ('message' in outcome) waiting.resolve(outcome.message);
-      else waiting.reject(outcome.error);
-    });
+    fanOut(this.events, this.log, outcomes);
+    acknowledge(batch, outcomes);
   }
 
   /** A send that failed: if its key was stored meanwhile (a concurrent retry won), that message is its answer. */
@@ -148,4 +135,33 @@ export class SendQueue {
       waiting.reject(lookupErr);
     }
   }
+}
+
+/**
+ * The fan-out stage, after commit: every stored send's events (its message, and the Welcomes of a commit) published to
+ * the members' rooms. A failure is logged and the rest go on: the message is stored, and the members catch up from
+ * the log.
+ */
+export function fanOut(events: EventPublisher, log: Logger, outcomes: SendOutcome[]): void {
+  for (const outcome of outcomes) {
+    if (!('message' in outcome)) continue;
+    for (const event of outcome.events) {
+      try {
+        events.publish(event);
+      } catch (err) {
+        // Stored all the same: the members catch up from the log; the sender must still get its answer.
+        log.error({ err, event: event.type }, 'fan-out after a batch of sends failed');
+      }
+    }
+  }
+}
+
+/** The acknowledge stage: each send's promise settles with its outcome (the event adapter then answers the sender). */
+export function acknowledge(batch: Waiting[], outcomes: SendOutcome[]): void {
+  batch.forEach((waiting, i) => {
+    const outcome = outcomes[i];
+    if (!outcome) waiting.reject(new Error('SendQueue: a send has no outcome'));
+    else if ('message' in outcome) waiting.resolve(outcome.message);
+    else waiting.reject(outcome.error);
+  });
 }

@@ -2,25 +2,16 @@ import type { MessageDto } from '../../../protocol/messages.js';
 import type { Db } from '../../db/connect.js';
 import { lockConversations, setReadSeqsMany, takeSeqsMany } from '../../db/repositories/batch-counters.js';
 import { takeSeqs } from '../../db/repositories/conversations.js';
-import { findBySenderKey, findBySenderKeys, insertMessages, type MessageRow } from '../../db/repositories/messages.js';
+import { findBySenderKey, findBySenderKeys, insertMessages } from '../../db/repositories/messages.js';
 import { AppError } from '../../errors.js';
 import { findSendStandings, type SendStanding, type SenderInConversation } from '../../db/repositories/send-standing.js';
 import { assertCanSend } from '../../policies/conversations.js';
 import type { DomainEvent } from '../../events/domain-events.js';
 import { presentMessage } from '../../presenters/message.js';
-import type { MlsStep } from '../e2e/mls-log.js';
+import { applyMlsIntent, type MlsIntent } from '../e2e/mls-log.js';
+import type { PendingSend, SendOutcome } from './send-types.js';
 
-/** One send that passed its checks, ready to store: its row (`seq` still 0) and its MLS step, if any. */
-export interface PendingSend {
-  row: MessageRow;
-  senderName: string;
-  mls: MlsStep | undefined;
-}
-
-/** The answer of one send in a stored batch: its message (new, or the stored one for a retry) or its refusal. */
-export type SendOutcome = { message: MessageDto; events: DomainEvent[] } | { error: AppError };
-
-/** An MLS step refused the send at `index` inside the batch: the batch rolls back and is stored again without it. */
+/** The MLS intent of the send at `index` no longer holds in the batch: the batch rolls back and is stored again without it. */
 export class SendRefused extends Error {
   constructor(
     readonly index: number,
@@ -52,14 +43,14 @@ export async function findReplay(db: Db, senderId: string, clientKey: string, co
  *   whole batch in one query; a key repeated inside the batch is written once, by its first accepted send, and every
  *   later one answers that message (CONFLICT if it names another conversation);
  * - the send rule (policy `assertCanSend`: a member; a direct conversation only between contacts) is decided here, in
- *   the transaction that writes, on every sender's standing read for the whole batch in one query: a refused send
- *   writes nothing and takes no key;
+ *   the transaction that writes, on every sender's standing read for the whole batch in one query (`authorizeSends`):
+ *   a refused send writes nothing and takes no key;
  * - each conversation's new messages take consecutive sequence numbers in arrival order: on PostgreSQL the batch's
  *   conversations are first locked in id order (two batches then wait for each other and cannot deadlock); one UPDATE
  *   takes the numbers of every conversation without MLS sends (a CASE arm each), and a conversation with MLS sends
- *   takes one per message, since an MLS step must see the sequence number of its own message; then one UPDATE moves
+ *   takes one per message, since an MLS intent is applied with the sequence number of its own message (e2e/mls-log.ts `applyMlsIntent`); then one UPDATE moves
  *   every sender's read position (repositories/batch-counters.ts);
- * - an MLS step that refuses its send throws SendRefused, and the caller rolls back and stores the others without it.
+ * - an MLS intent that no longer holds throws SendRefused, and the caller rolls back and stores the others without it.
  */
 export async function storeBatch(trx: Db, sends: PendingSend[], now: number): Promise<SendOutcome[]> {
   const stored = new Map<string, MessageDto>();
@@ -76,22 +67,7 @@ export async function storeBatch(trx: Db, sends: PendingSend[], now: number): Pr
   const standings = new Map<string, SendStanding>();
   for (const s of await findSendStandings(trx, [...pairs.values()])) standings.set(keyOf(s.conversationId, s.userId), s);
 
-  const refused = new Map<number, AppError>();
-  const claimed = new Set<string>();
-  const writes: { send: PendingSend; index: number }[] = [];
-  sends.forEach((send, index) => {
-    const key = keyOf(send.row.sender_id, send.row.client_key);
-    if (stored.has(key) || claimed.has(key)) return; // answered below with the message under that key
-    try {
-      assertCanSend(standings.get(keyOf(send.row.conversation_id, send.row.sender_id)));
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      refused.set(index, err);
-      return;
-    }
-    claimed.add(key);
-    writes.push({ send, index });
-  });
+  const { refused, writes } = authorizeSends(sends, (key) => stored.has(key), standings);
 
   const byConversation = new Map<string, { send: PendingSend; index: number }[]>();
   for (const write of writes) {
@@ -113,7 +89,7 @@ export async function storeBatch(trx: Db, sends: PendingSend[], now: number): Pr
   for (const [id, list] of withMls) {
     for (const { send, index } of list) {
       send.row.seq = await takeSeqs(trx, id, 1, now);
-      if (send.mls) mlsEvents.set(index, await runMlsStep(send.mls, trx, send.row.seq, now, index));
+      if (send.mls) mlsEvents.set(index, await applyMls(trx, send.mls, send.row.seq, now, index));
     }
   }
   await insertMessages(trx, writes.map(({ send }) => send.row));
@@ -143,9 +119,39 @@ export async function storeBatch(trx: Db, sends: PendingSend[], now: number): Pr
   });
 }
 
-async function runMlsStep(step: MlsStep, trx: Db, seq: number, now: number, index: number): Promise<DomainEvent[]> {
+/**
+ * The authorize stage of a batch, a pure function of what the batch read: which sends write, in order, and which are
+ * refused. A send whose key is already stored (`isStored`) or claimed by an earlier send of the batch writes nothing
+ * (it is answered with the message under that key); every other send must pass the send rule (policy `assertCanSend`)
+ * on its sender's standing; a refused send takes no key.
+ */
+export function authorizeSends(
+  sends: PendingSend[],
+  isStored: (key: string) => boolean,
+  standings: ReadonlyMap<string, SendStanding>,
+): { refused: Map<number, AppError>; writes: { send: PendingSend; index: number }[] } {
+  const refused = new Map<number, AppError>();
+  const claimed = new Set<string>();
+  const writes: { send: PendingSend; index: number }[] = [];
+  sends.forEach((send, index) => {
+    const key = keyOf(send.row.sender_id, send.row.client_key);
+    if (isStored(key) || claimed.has(key)) return; // answered with the message under that key
+    try {
+      assertCanSend(standings.get(keyOf(send.row.conversation_id, send.row.sender_id)));
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      refused.set(index, err);
+      return;
+    }
+    claimed.add(key);
+    writes.push({ send, index });
+  });
+  return { refused, writes };
+}
+
+async function applyMls(trx: Db, intent: MlsIntent, seq: number, now: number, index: number): Promise<DomainEvent[]> {
   try {
-    return await step(trx, seq, now);
+    return await applyMlsIntent(trx, intent, seq, now);
   } catch (err) {
     if (err instanceof AppError) throw new SendRefused(index, err);
     throw err;

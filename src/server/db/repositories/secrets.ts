@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Db } from '../connect.js';
 
 /**
@@ -10,7 +9,7 @@ export async function getOrCreateSecret(db: Db, name: string): Promise<Buffer> {
   if (existing) return Buffer.from(existing.value, 'base64');
   await db
     .insertInto('server_secrets')
-    .values({ name, value: randomBytes(32).toString('base64'), created_at: Date.now() })
+    .values({ name, value: Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))).toString('base64'), created_at: Date.now() })
     .onConflict((oc) => oc.column('name').doNothing())
     .execute();
   const row = await db.selectFrom('server_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
