@@ -10,8 +10,8 @@ import { findMessage } from '../../db/repositories/messages.js';
 import type { Deps } from '../../deps.js';
 import { AppError, notFound } from '../../errors.js';
 import type { Actor } from '../../policies/actor.js';
-import { accessOwnUpload } from '../../policies/blobs.js';
-import { accessConversation } from '../../policies/conversations.js';
+import { accessOwnUpload } from './access.js';
+import { accessConversation } from '../access.js';
 
 /** An upload never attached to a message is collected this long after it began. */
 export const UNATTACHED_BLOB_TTL_MS = 24 * 3_600_000;

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Deps } from '../../deps.js';
 import type { Actor } from '../../policies/actor.js';
-import { accessBlob } from '../../policies/blobs.js';
+import { accessBlob } from './access.js';
 
 export interface Download {
   /** The whole ciphertext's size. */

@@ -5,8 +5,8 @@ import { bytesOfUploader, insertBlob, markBlobComplete, type BlobRow } from '../
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import type { Actor } from '../../policies/actor.js';
-import { accessOwnUpload } from '../../policies/blobs.js';
-import { accessConversation } from '../../policies/conversations.js';
+import { accessOwnUpload } from './access.js';
+import { accessConversation } from '../access.js';
 
 const MiB = 1024 * 1024;
 const mib = (bytes: number) => `${Math.round((bytes / MiB) * 10) / 10} MiB`;
