@@ -15,7 +15,7 @@ const noSubtle = {
 /** SQL: the query builder and the drivers (and so Kysely's `sql` tag) only under src/server/db. */
 const sqlMessage = 'SQL lives in src/server/db: call a repository there.';
 const sql = {
-  paths: ['kysely', 'pg', 'better-sqlite3'].map((name) => ({ name, message: sqlMessage })),
+  paths: ['kysely', 'pg', 'better-sqlite3'].map((name) => ({ name, message: sqlMessage, allowTypeImports: true })),
   patterns: [{ regex: '^(kysely|pg)/', message: sqlMessage }],
 };
 /** Cryptographic primitives only under src/sdk/crypto, src/mls and src/server/security. */
@@ -36,8 +36,8 @@ const layerZones = [
   {
     target: './src/web',
     from: './src/sdk',
-    except: ['./index.ts', './worker.ts'],
-    message: 'The web imports the SDK only through its public entry points (src/sdk/index.ts, src/sdk/worker.ts).',
+    except: ['./index.ts', './worker.ts', './errors.ts'],
+    message: 'The web imports the SDK only through its public entry points (src/sdk/index.ts, src/sdk/worker.ts, src/sdk/errors.ts).',
   },
 ];
 

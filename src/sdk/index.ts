@@ -13,3 +13,4 @@ export type { E2eeApi, EngineHost, OpenE2ee, OpenOptions } from './e2ee/api.js';
 export type { IdentityChange, Verification } from './e2ee/trust.js';
 export { formatSafetyNumber, safetyNumber } from './e2ee/safety.js';
 export type { DeviceDto } from '../protocol/e2e.js';
+export type { BackfillProgress, SearchHit, SearchOptions, Snippet } from './search/index.js';

@@ -1,4 +1,4 @@
-import type { ParleyClient } from '../sdk/client.js';
+import type { ParleyClient } from '../sdk/index.js';
 
 /**
  * The SDK client (with its end-to-end layer) is not part of the first load: the log-in and sign-up pages load it when

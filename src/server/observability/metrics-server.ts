@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { AggregatorRegistry } from 'prom-client';
 import type { Config } from '../config.js';
+import { sameSecret } from '../security/tokens.js';
 import { registry } from './metrics.js';
 
 export interface MetricsServer {
@@ -9,13 +9,11 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
 /** Bearer token check in constant time (both sides hashed to the same length first). */
 export function bearerMatches(header: string | undefined, token: string): boolean {
   const match = /^Bearer (.+)$/i.exec(header ?? '');
   if (!match?.[1]) return false;
-  return timingSafeEqual(digest(match[1]), digest(token));
+  return sameSecret(match[1], token);
 }
 
 /**

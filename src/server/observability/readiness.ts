@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import type { RedisClientType } from 'redis';
 import type { ReadinessDependency } from '../../protocol/health.js';
 import type { Db } from '../db/connect.js';
+import { pingDatabase } from '../db/sql-fragments.js';
 
 /** A dependency that does not answer within this long counts as down. */
 const CHECK_TIMEOUT_MS = 2_000;
@@ -27,7 +27,7 @@ export function readinessCheck(db: Db, redis: RedisClientType | undefined): () =
   let last: { at: number; result: Promise<ReadinessDependency[]> } | undefined;
   const run = async (): Promise<ReadinessDependency[]> => {
     const [database, cache] = await Promise.all([
-      passes(() => sql`SELECT 1`.execute(db)),
+      passes(() => pingDatabase(db)),
       redis ? (redis.isReady ? passes(() => redis.ping()) : Promise.resolve(false)) : Promise.resolve(true),
     ]);
     const failing: ReadinessDependency[] = [];

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomFillSync, randomUUID, timingSafeEqual } from 'node:crypto';
 
 /** A 256-bit random session token, base64url. */
 export function newSessionToken(): string {
@@ -23,3 +23,10 @@ export const fillRandom = (buffer: Uint8Array): void => void randomFillSync(buff
 
 /** `size` random bytes, base64 (server secrets). */
 export const randomBase64 = (size: number): string => randomBytes(size).toString('base64');
+
+/** Two secrets compared in constant time (both hashed to the same length first, so their lengths do not leak). */
+export const sameSecret = (a: string, b: string): boolean =>
+  timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+
+/** A random (version 4) UUID: an id that says nothing of when it was made. */
+export const randomId = (): string => randomUUID();

@@ -4,7 +4,7 @@
  * query runs on this device's index only (client.search); nothing of it is sent.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { SearchHit } from '../../sdk/search/index.js';
+import type { SearchHit } from '../../sdk/index.js';
 import { useChat, useStore } from '../chat/chat-context.js';
 import { conversationTitle } from '../chat/state.js';
 import { revealMessage } from './reveal.js';

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import type { SearchHit, Snippet } from '../../sdk/search/index.js';
+import type { SearchHit, Snippet } from '../../sdk/index.js';
 import { formatFull, formatListTime } from '../chat/time.js';
 
 /** The snippet as text and <mark> elements (never markup from the message). */

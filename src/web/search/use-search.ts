@@ -1,6 +1,6 @@
 /** The search box's state: runs the query on the local index (debounced, latest wins) and follows backfill. */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { BackfillProgress, SearchHit, SearchOptions } from '../../sdk/search/index.js';
+import type { BackfillProgress, SearchHit, SearchOptions } from '../../sdk/index.js';
 import { client } from '../client.js';
 
 export interface SearchFilters {

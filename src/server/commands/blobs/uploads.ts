@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { encryptedFileSize, type CreateBlobRequest, type UploadStatus } from '../../../protocol/blobs.js';
 import { bytesOfUploader, insertBlob, markBlobComplete, type BlobRow } from '../../db/repositories/blobs.js';
@@ -7,6 +6,7 @@ import { AppError } from '../../errors.js';
 import type { Actor } from '../../policies/actor.js';
 import { accessOwnUpload } from './access.js';
 import { accessConversation } from '../access.js';
+import { randomId } from '../../security/tokens.js';
 
 const MiB = 1024 * 1024;
 const mib = (bytes: number) => `${Math.round((bytes / MiB) * 10) / 10} MiB`;
@@ -33,7 +33,7 @@ export async function createUpload(deps: Deps, actor: Actor, req: CreateBlobRequ
     throw new AppError('FILE_TOO_LARGE', `Files can be at most ${mib(maxFileBytes)}.`);
   }
   const row: BlobRow = {
-    id: randomUUID(),
+    id: randomId(),
     uploader_id: actor.user.id,
     conversation_id: req.conversationId,
     size: req.size,
