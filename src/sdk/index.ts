@@ -4,6 +4,8 @@ export { DEFAULT_KDF, deriveKeys, deriveMasterInThread, type DeriveMaster, type 
 export { checkPasswordStrength, PASSWORD_MIN_LENGTH, type PasswordStrength } from './password-strength.js';
 export type { UserDto, SessionDto, KdfParams, MeResponse } from '../protocol/auth.js';
 export type { Message } from './message-stream.js';
+export { ConversationEngine } from './engine/conversation-engine.js';
+export type { ConversationEntry, EngineMessage, EngineState, MessageWindow, SendStatus } from './engine/types.js';
 export type { ContactDto, ContactState, PresenceEvent } from '../protocol/contacts.js';
 export type { ConversationDto, MemberDto, Role, TypingEvent } from '../protocol/conversations.js';
 export type { ReadEvent } from '../protocol/messages.js';

@@ -4,6 +4,9 @@ import { dialect } from '../support/env.js';
 import { ServerProcess } from '../support/process-server.js';
 import { eventually, inbox, PASSWORDS } from '../support/users.js';
 
+/** The messages before the marker (the marker sent last arrives after anything sent before it). */
+const withoutMarker = <T extends { text: string }>(box: T[]): T[] => box.slice(0, box.findIndex((m) => m.text === 'marker'));
+
 async function join(s: ServerProcess, name: string): Promise<ParleyClient> {
   const c = s.client();
   await c.signup(name, PASSWORDS[name] ?? '');
@@ -84,10 +87,11 @@ describe(`delivery survives a SIGKILL of the server (${dialect})`, () => {
     assertExactlyOnceInOrder(history, texts);
     expect(new Set(results.map((m) => m.id)).size).toBe(total);
 
-    await eventually(() => bobInbox.length >= total && carolInbox.length >= total, 20_000, 'delivery to bob and carol');
-    await new Promise((r) => setTimeout(r, 200));
-    assertExactlyOnceInOrder(bobInbox, texts);
-    assertExactlyOnceInOrder(carolInbox, texts);
+    // A marker sent last arrives after any duplicate would have: delivery is in order per conversation.
+    await alice.messages.send(group, 'marker');
+    await eventually(() => [bobInbox, carolInbox].every((box) => box.some((m) => m.text === 'marker')), 20_000, 'delivery to bob and carol');
+    assertExactlyOnceInOrder(withoutMarker(bobInbox), texts);
+    assertExactlyOnceInOrder(withoutMarker(carolInbox), texts);
   }, 90_000);
 
   it('a client whose connection dropped resumes from its last sequence with no gap and no duplicate', async () => {
@@ -96,8 +100,8 @@ describe(`delivery survives a SIGKILL of the server (${dialect})`, () => {
     socket?.io.engine.close();
     const texts = Array.from({ length: 30 }, (_, i) => `offline-${i}`);
     for (const text of texts) await alice.messages.send(group, text);
-    await eventually(() => bobInbox.length >= texts.length, 15_000, 'catch-up after reconnect');
-    await new Promise((r) => setTimeout(r, 200));
-    assertExactlyOnceInOrder(bobInbox, texts);
+    await alice.messages.send(group, 'marker');
+    await eventually(() => bobInbox.some((m) => m.text === 'marker'), 15_000, 'catch-up after reconnect');
+    assertExactlyOnceInOrder(withoutMarker(bobInbox), texts);
   }, 60_000);
 });

@@ -93,10 +93,12 @@ describe.skipIf(!ready && !required)('two instances on one PostgreSQL and one Re
       }
     }
     expect(new Set(sent.map((m) => m.id)).size).toBe(texts.length);
-    await eventually(() => bobInbox.length >= texts.length, 15_000, 'all messages at bob');
-    await new Promise((r) => setTimeout(r, 300));
-    expect(bobInbox.map((m) => m.text)).toEqual(texts);
-    const seqs = bobInbox.map((m) => m.seq);
+    // A marker sent last arrives after any duplicate would have: delivery is in order per conversation.
+    await alice.messages.send(direct, 'marker');
+    await eventually(() => bobInbox.some((m) => m.text === 'marker'), 15_000, 'all messages at bob');
+    const received = bobInbox.slice(0, bobInbox.findIndex((m) => m.text === 'marker'));
+    expect(received.map((m) => m.text)).toEqual(texts);
+    const seqs = received.map((m) => m.seq);
     for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe((seqs[i - 1] ?? 0) + 1);
     const history = await bob.messages.history(direct, { limit: 100 });
     expect(history.filter((m) => m.text.startsWith('stream-')).map((m) => m.text)).toEqual(texts);
