@@ -4,7 +4,7 @@
  * decides retries and what the UI says; Comlink's own error transfer would drop it).
  */
 import type { Remote } from 'comlink';
-import { ParleyError, type SdkErrorCode } from '../sdk/index.js';
+import { ParleyError, type SdkErrorCode } from '../sdk/errors.js';
 import type { E2eeApi, EngineHost } from '../sdk/index.js';
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: { name: string; code?: string; message: string } };

@@ -1,5 +1,7 @@
 // The end-to-end layer (MLS via ts-mls, the device's sealed store) runs here, off the page's main thread: the page
 // sends it log entries to decode and texts to encrypt; it asks the page for network requests.
+// Must stay the first import: zod without its JIT (our CSP has no 'unsafe-eval', in workers too).
+import './zod-config.js';
 import * as Comlink from 'comlink';
 import type { E2eeApi, EngineHost, OpenOptions } from '../sdk/worker.js';
 import { E2ee } from '../sdk/worker.js';

@@ -1,4 +1,4 @@
-import { ParleyError, type SdkErrorCode } from '../sdk/index.js';
+import { ParleyError, type SdkErrorCode } from '../sdk/errors.js';
 
 /** "45 seconds", "15 minutes": how long a rate-limited user must wait. */
 export function formatWait(seconds: number): string {
