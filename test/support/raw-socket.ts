@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { SESSION_COOKIE } from '../../src/protocol/auth.js';
-import { TEST_KDF, type TestServer } from './server.js';
+import { TEST_KDF } from './server.js';
+
+/** Any running server: a test server, or one the benchmarks started. */
+type Target = { url: string };
 
 /** Accounts and sockets without the SDK: what a hostile client can do with a session cookie and an allowed Origin. */
 const b64 = (bytes: number) => randomBytes(bytes).toString('base64url');
@@ -9,7 +12,7 @@ const b64 = (bytes: number) => randomBytes(bytes).toString('base64url');
 export type ConnectError = Error & { data?: { code?: string; message?: string } };
 export type Answer = { data?: unknown; error?: { code: string; message: string } };
 
-export async function post(t: TestServer, path: string, body: unknown, token?: string): Promise<Response> {
+export async function post(t: Target, path: string, body: unknown, token?: string): Promise<Response> {
   const headers: Record<string, string> = { origin: new URL(t.url).origin, 'content-type': 'application/json' };
   if (token) headers.cookie = `${SESSION_COOKIE}=${token}`;
   return fetch(new URL(path, t.url), { method: 'POST', headers, body: JSON.stringify(body) });
@@ -31,7 +34,7 @@ export interface RawAccount {
 }
 
 /** Signs up `username` over HTTP with the test KDF; the token is the session cookie's value. */
-export async function rawAccount(t: TestServer, username: string): Promise<RawAccount> {
+export async function rawAccount(t: Target, username: string): Promise<RawAccount> {
   const authKey = b64(32);
   const res = await post(t, '/api/auth/signup', { username, salt: b64(16), kdf: TEST_KDF, authKey });
   if (res.status !== 201) throw new Error(`sign-up of ${username} answered ${res.status}`);
@@ -40,7 +43,7 @@ export async function rawAccount(t: TestServer, username: string): Promise<RawAc
 }
 
 /** A socket.io connection with this session cookie; resolves on the server's `ready`, rejects with the connect_error. */
-export function openSocket(t: TestServer, token: string): Promise<Socket> {
+export function openSocket(t: Target, token: string): Promise<Socket> {
   const socket = io(t.url, {
     transports: ['websocket'],
     extraHeaders: { origin: new URL(t.url).origin, cookie: `${SESSION_COOKIE}=${token}` },

@@ -8,14 +8,18 @@ type EngineSocket = Socket['conn'];
  * At most `inFlight` requests of one connection run at once; up to `queued` more wait in order for a slot, and a
  * request beyond that is refused at once (the caller answers RATE_LIMITED). Memory held for one connection's requests
  * is so bounded by configuration (each waiting request is at most one 64 KiB frame), whatever the client sends.
+ * While the queue is full the connection's input is paused (`onFull(true)`): further requests wait in the client's and
+ * the kernel's buffers, costing the server nothing, until the queue is half empty again (`onFull(false)`).
  */
 export class RequestGate {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
+  private full = false;
 
   constructor(
     private readonly inFlight: number,
     private readonly queued: number,
+    private readonly onFull: (full: boolean) => void = () => undefined,
   ) {}
 
   /** Runs `task` now or when a slot frees; returns false (and runs nothing) when the queue is full. */
@@ -26,6 +30,10 @@ export class RequestGate {
     }
     if (this.waiting.length >= this.queued) return false;
     this.waiting.push(() => this.start(task));
+    if (this.waiting.length >= this.queued && !this.full) {
+      this.full = true;
+      this.onFull(true);
+    }
     return true;
   }
 
@@ -39,6 +47,10 @@ export class RequestGate {
     const done = () => {
       this.running--;
       this.waiting.shift()?.();
+      if (this.full && this.waiting.length <= this.queued / 2) {
+        this.full = false;
+        this.onFull(false);
+      }
     };
     task().then(done, done);
   }
@@ -54,6 +66,8 @@ function sizeOf(data: unknown): number {
 interface WsLike {
   bufferedAmount?: number;
   terminate?: () => void;
+  pause?: () => void;
+  resume?: () => void;
 }
 
 /** The `ws` WebSocket under a WebSocket transport (undefined for long-polling). */
@@ -108,4 +122,61 @@ function cutConnection(conn: EngineSocket): void {
   const ws = webSocketOf(conn);
   if (ws && typeof ws.terminate === 'function') ws.terminate();
   else conn.close(true);
+}
+
+/** Refusals by a rate limit a connection may ignore before its input is held until the limit's window ends. */
+export const REFUSALS_BEFORE_HOLD = 20;
+
+/**
+ * Stops reading a connection's input while any reason holds (its request queue is full, or it is over a rate limit
+ * until the limit's window ends): a flood then waits in the client's and the kernel's buffers instead of costing the
+ * server a parse and a refusal per event. WebSocket only (`ws.pause()`); over long-polling nothing is paused and the
+ * caps answer RATE_LIMITED instead.
+ */
+export class InputThrottle {
+  private readonly reasons = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly conn: EngineSocket) {}
+
+  hold(reason: string): void {
+    this.reasons.add(reason);
+    this.apply();
+  }
+
+  release(reason: string): void {
+    this.reasons.delete(reason);
+    this.apply();
+  }
+
+  private refusals = 0;
+  private lastRefusal = 0;
+
+  /**
+   * One event refused by a rate limit whose window ends in `ms`. A client that goes on sending after
+   * `REFUSALS_BEFORE_HOLD` refusals (it ignores RATE_LIMITED) is not read until the window ends.
+   */
+  refused(ms: number): void {
+    const now = Date.now();
+    if (now - this.lastRefusal > 10_000) this.refusals = 0;
+    this.lastRefusal = now;
+    if (++this.refusals < REFUSALS_BEFORE_HOLD) return;
+    this.refusals = 0;
+    this.holdFor(ms);
+  }
+
+  /** Holds input for `ms` (a rate limit's remaining window, at most 10 s). */
+  holdFor(ms: number): void {
+    clearTimeout(this.timer);
+    this.hold('rate');
+    this.timer = setTimeout(() => this.release('rate'), Math.min(ms, 10_000));
+    this.timer.unref();
+  }
+
+  private apply(): void {
+    const ws = webSocketOf(this.conn);
+    if (!ws?.pause || !ws.resume) return;
+    if (this.reasons.size > 0) ws.pause();
+    else ws.resume();
+  }
 }

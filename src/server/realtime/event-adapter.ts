@@ -7,7 +7,7 @@ import { parseInput } from '../http/validate.js';
 import { observeAck } from '../observability/metrics.js';
 import type { Actor } from '../policies/actor.js';
 import { consumeOrThrow } from '../security/rate-limits.js';
-import { RequestGate } from './backpressure.js';
+import { InputThrottle, RequestGate } from './backpressure.js';
 
 export interface SocketData {
   actor: Actor;
@@ -57,14 +57,15 @@ export class EventRouter {
    */
   attach(socket: Socket): void {
     const { requestsInFlight, requestsQueued } = this.deps.config.backpressure;
-    const gate = new RequestGate(requestsInFlight, requestsQueued);
+    const throttle = new InputThrottle(socket.conn);
+    const gate = new RequestGate(requestsInFlight, requestsQueued, (full) => (full ? throttle.hold('queue') : throttle.release('queue')));
     socket.onAny((event: unknown, ...args: unknown[]) => {
       if (typeof event !== 'string') return;
-      if (!gate.admit(() => this.dispatch(socket, event, args))) refuseBusy(args);
+      if (!gate.admit(() => this.dispatch(socket, event, args, throttle))) refuseBusy(args);
     });
   }
 
-  private async dispatch(socket: Socket, event: string, args: unknown[]): Promise<void> {
+  private async dispatch(socket: Socket, event: string, args: unknown[], throttle: InputThrottle): Promise<void> {
     const route = this.routes.get(event);
     const ack = args[args.length - 1];
     // Like socket.io's own dispatch: nothing runs for a connection that is already gone.
@@ -85,6 +86,8 @@ export class EventRouter {
       reply({ data });
     } catch (err) {
       if (err instanceof AppError) {
+        // A client that ignores its rate limit is not read until the window ends (its later events wait, unparsed).
+        if (err.code === 'RATE_LIMITED' && err.options.retryAfterSeconds) throttle.refused(err.options.retryAfterSeconds * 1000);
         reply(err.toBody());
       } else {
         deps.log.error({ err, event }, 'socket event failed');

@@ -1,0 +1,298 @@
+// Abuse benchmark: normal users chat at a steady rate while one hostile user attacks, phase by phase, in one run
+// against one server process (so the no-attacker baseline is measured on the same machine, at the same time):
+//   baseline       no attacker
+//   slow-1/10/100  1, 10 and 100 sockets of one user that stop reading from TCP and flood messages:history (limit
+//                  100) and messages:after (limit 500) over a conversation of 64 KiB messages
+//   flood          as many sockets of one user as it may open, flooding whoami and messages:history while reading
+//   after          no attacker again (does the server come back?)
+// Prints the normal users' send→deliver p50/p99 per phase, the server's RSS over its idle level, the abusive
+// connections cut and refused; writes bench/results/abuse-<label>.json.
+//   npm run bench:abuse                 (full: 10 s phases, 100 messages of 64 KiB)
+//   npm run bench:abuse:short           (CI: 4 s phases, 40 messages; exits 1 when a bound breaks)
+// Bounds (both sizes): RSS growth over idle ≤ 256 MiB in every phase, and every attack phase's p99 ≤ 2 × the
+// baseline's p99 (or ≤ 50 ms, a floor for a quiet baseline on a noisy shared machine).
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Socket } from 'socket.io-client';
+import { testEnv } from '../test/support/env.js';
+import { ask, openSocket, rawAccount, type RawAccount } from '../test/support/raw-socket.js';
+import { BENCH_DIR, freePort, PRODUCTION_NODE_FLAGS, ROOT } from './processes.js';
+import type { AttackOrder, AttackReport } from './abuse-attacker.js';
+import { processRssKiB, processTree, renice, round, summarize, type LatencySummary } from './stats.js';
+
+/** The hostile user's process, reniced: on a shared machine its floods should load the server, not the measurer. */
+function startAttackers(): { run: (order: AttackOrder) => Promise<AttackReport>; stop: () => void } {
+  const child: ChildProcess = fork(path.join(BENCH_DIR, 'abuse-attacker.ts'), [], { execArgv: ['--import', 'tsx'], cwd: ROOT });
+  if (child.pid) renice([child.pid], 19);
+  return {
+    run: (order) =>
+      new Promise<AttackReport>((resolve, reject) => {
+        child.once('message', (report) => resolve(report as AttackReport));
+        child.once('exit', (code) => reject(new Error(`the attacker process exited (${code})`)));
+        child.send(order);
+      }),
+    stop: () => void child.kill(),
+  };
+}
+
+const { values: args } = parseArgs({
+  options: { short: { type: 'boolean', default: false }, label: { type: 'string' }, pairs: { type: 'string' } },
+});
+const SHORT = args.short ?? false;
+const PHASE_MS = SHORT ? 4_000 : 10_000;
+const BIG_MESSAGES = SHORT ? 40 : 100;
+const PAIRS = Number(args.pairs ?? (SHORT ? 5 : 10));
+const SEND_EVERY_MS = 500;
+const RSS_BOUND_MIB = 256;
+const P99_FACTOR = 2;
+const P99_FLOOR_MS = 50;
+const label = args.label ?? (SHORT ? 'short' : testEnv.databaseUrl ? 'postgres' : 'sqlite');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The server in its own process, with the production defaults for every abuse bound. */
+async function startServer(): Promise<{ url: string; pid: number; cuts: () => number; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-abuse-'));
+  const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, '--import', 'tsx', 'src/server/main.ts'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      PARLEY_INSECURE_TEST_KDF: 'true',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir,
+      SIGNUPS_PER_ADDRESS_PER_HOUR: '100000',
+      LOGIN_FAILURES_PER_ADDRESS: '100000',
+      ...(testEnv.databaseUrl ? { DATABASE_URL: testEnv.databaseUrl } : {}),
+    },
+  });
+  let cuts = 0;
+  let tail = '';
+  const onData = (d: Buffer) => {
+    const text = tail + d.toString();
+    cuts += text.split('socket output over its cap').length - 1;
+    tail = text.slice(-40);
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error('the server exited during start');
+    if (await fetch(`${url}/api/auth/me`).then((r) => r.status === 401, () => false)) break;
+    if (i > 600) throw new Error('the server did not start within 60 s');
+    await sleep(100);
+  }
+  return {
+    url,
+    pid: child.pid ?? 0,
+    cuts: () => cuts,
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const rssMiB = (pid: number) => processTree(pid).reduce((n, p) => n + (processRssKiB(p) ?? 0), 0) / 1024;
+
+/** Two contacts and their direct conversation. */
+async function pair(a: RawAccount, b: RawAccount, sa: Socket, sb: Socket): Promise<string> {
+  await ask(sa, 'contacts:request', { username: b.username });
+  await ask(sb, 'contacts:accept', { username: a.username });
+  const opened = (await ask(sa, 'conversations:openDirect', { username: b.username })) as { data: { conversation: { id: string } } };
+  return opened.data.conversation.id;
+}
+
+interface NormalChat {
+  /** Send→deliver latencies (ms) by the phase the message was sent in. */
+  samples: Map<string, number[]>;
+  lost: () => number;
+  setPhase(name: string): void;
+  /** Resolves when every message sent in `phase` has arrived, or after `timeoutMs`. */
+  settled(phase: string, timeoutMs: number): Promise<void>;
+  late(phase: string): number;
+  stop(): void;
+}
+
+/** PAIRS pairs of users, each sending a small message every SEND_EVERY_MS to its partner. */
+async function normalChat(target: { url: string }): Promise<NormalChat> {
+  const samples = new Map<string, number[]>();
+  let phase = 'warm-up';
+  let sent = 0;
+  let received = 0;
+  const sentIn = new Map<string, number>();
+  const timers: NodeJS.Timeout[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    const a = await rawAccount(target, `normal-a${i}`);
+    const b = await rawAccount(target, `normal-b${i}`);
+    const [sa, sb] = [await openSocket(target, a.token), await openSocket(target, b.token)];
+    const conversationId = await pair(a, b, sa, sb);
+    for (const [socket, me] of [[sa, a.username], [sb, b.username]] as const) {
+      socket.on('message', (event: { message: { body: Uint8Array; sender: string } }) => {
+        if (event.message.sender === me) return;
+        const sentAt = JSON.parse(Buffer.from(event.message.body).toString()) as { at: number; phase: string };
+        received++;
+        const list = samples.get(sentAt.phase) ?? [];
+        list.push(performance.now() - sentAt.at);
+        samples.set(sentAt.phase, list);
+      });
+      let n = 0;
+      const send = () => {
+        sent++;
+        sentIn.set(phase, (sentIn.get(phase) ?? 0) + 1);
+        const body = Buffer.from(JSON.stringify({ at: performance.now(), phase }));
+        void ask(socket, 'messages:send', { conversationId, clientKey: `${me}-${n++}-xxxxxxxx`, contentType: 'text/plain', body }, 30_000);
+      };
+      // Spread the senders over the interval.
+      timers.push(setTimeout(() => timers.push(setInterval(send, SEND_EVERY_MS)), Math.random() * SEND_EVERY_MS));
+    }
+  }
+  return {
+    samples,
+    lost: () => sent - received,
+    late: (p) => (sentIn.get(p) ?? 0) - (samples.get(p)?.length ?? 0),
+    async settled(p, timeoutMs) {
+      const end = Date.now() + timeoutMs;
+      while ((sentIn.get(p) ?? 0) > (samples.get(p)?.length ?? 0) && Date.now() < end) await sleep(50);
+    },
+    setPhase: (name) => void (phase = name),
+    stop: () => timers.forEach((t) => clearInterval(t)),
+  };
+}
+
+interface Attacker {
+  account: RawAccount;
+  conversationId: string;
+}
+
+/** The hostile user and an accomplice who filled their conversation with BIG_MESSAGES bodies of 64 KiB. */
+async function prepareAttacker(target: { url: string }): Promise<Attacker> {
+  const account = await rawAccount(target, 'mallory');
+  const accomplice = await rawAccount(target, 'trudy');
+  const sm = await openSocket(target, account.token);
+  const helpers = [await openSocket(target, accomplice.token), await openSocket(target, await accomplice.login()), await openSocket(target, await accomplice.login())];
+  const conversationId = await pair(account, accomplice, sm, helpers[0] as Socket);
+  await Promise.all(helpers.map(async (s, h) => {
+    for (let i = h; i < BIG_MESSAGES; i += helpers.length) {
+      const body = Buffer.alloc(64 * 1024, 0x61 + (i % 26));
+      const answer = await ask(s, 'messages:send', { conversationId, clientKey: `big-${i}-xxxxxxxx`, contentType: 'text/plain', body });
+      if (answer.error) throw new Error(`seeding failed: ${answer.error.code}`);
+    }
+  }));
+  for (const s of [sm, ...helpers]) s.close();
+  return { account, conversationId };
+}
+
+interface PhaseResult {
+  phase: string;
+  normal: LatencySummary;
+  /** Messages of normal users sent in this phase and not delivered within 10 s of its end. */
+  late: number;
+  peakRssOverIdleMiB: number;
+  rssAfterMiB: number;
+  cut: number;
+  refusedSockets: number;
+  rateLimited: number;
+  p99BoundMs?: number;
+  ok: boolean;
+}
+
+async function main(): Promise<void> {
+  const server = await startServer();
+  const target = { url: server.url };
+  const results: PhaseResult[] = [];
+  const attackers = startAttackers();
+  try {
+    const attacker = await prepareAttacker(target);
+    const chat = await normalChat(target);
+    await sleep(2_000);
+    const idle = rssMiB(server.pid);
+
+    const runPhase = async (phase: string, attack: (until: number) => Promise<AttackReport>) => {
+      chat.setPhase(phase);
+      const cutBefore = server.cuts();
+      let peak = rssMiB(server.pid);
+      const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(server.pid))), 100);
+      const outcome = await attack(Date.now() + PHASE_MS);
+      chat.setPhase(`${phase} (tail)`);
+      // Every message of the phase arrives, or is counted late after 10 s.
+      await chat.settled(phase, 10_000);
+      clearInterval(sampler);
+      const result: PhaseResult = {
+        phase,
+        normal: summarize([chat.samples.get(phase) ?? []]),
+        late: chat.late(phase),
+        peakRssOverIdleMiB: round(peak - idle, 1),
+        rssAfterMiB: round(rssMiB(server.pid) - idle, 1),
+        cut: server.cuts() - cutBefore,
+        refusedSockets: outcome.refused,
+        rateLimited: outcome.rateLimited,
+        ok: peak - idle <= RSS_BOUND_MIB && chat.late(phase) === 0,
+      };
+      results.push(result);
+      console.log(`  ${phase}: p50 ${result.normal.p50} ms, p99 ${result.normal.p99} ms, RSS +${result.peakRssOverIdleMiB} MiB, cut ${result.cut}`);
+    };
+
+    const quiet = async (until: number) => {
+      await sleep(until - Date.now());
+      return { refused: 0, rateLimited: 0 };
+    };
+    const hostile = (kind: AttackOrder['attack'], sockets: number) => (until: number) =>
+      attackers.run({ attack: kind, sockets, url: server.url, username: attacker.account.username, authKey: attacker.account.authKey,
+        token: attacker.account.token, conversationId: attacker.conversationId, durationMs: until - Date.now() });
+
+    console.log(`abuse bench (${label}): ${PAIRS * 2} normal users, ${PHASE_MS / 1000} s phases, idle RSS ${round(idle, 1)} MiB`);
+    await runPhase('baseline', quiet);
+    for (const n of [1, 10, 100]) await runPhase(`slow-${n}`, hostile('slow', n));
+    await runPhase('flood', hostile('flood', 50));
+    await sleep(3_000);
+    await runPhase('after', quiet);
+    chat.stop();
+
+    const base = results[0]?.normal.p99 ?? 0;
+    const bound = Math.max(P99_FACTOR * base, P99_FLOOR_MS);
+    for (const r of results.slice(1, -1)) {
+      r.p99BoundMs = round(bound, 1);
+      r.ok = r.ok && r.normal.p99 <= bound;
+    }
+    printTable(results, idle);
+    const out = path.join(BENCH_DIR, 'results', `abuse-${label}.json`);
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, `${JSON.stringify({ label, short: SHORT, at: new Date().toISOString(), pairs: PAIRS, phaseMs: PHASE_MS,
+      bigMessages: BIG_MESSAGES, idleRssMiB: round(idle, 1), bounds: { rssMiB: RSS_BOUND_MIB, p99Factor: P99_FACTOR, p99FloorMs: P99_FLOOR_MS },
+      normalLost: chat.lost(), loadAverage: os.loadavg(), results }, null, 2)}\n`);
+    console.log(`wrote ${path.relative(ROOT, out)}`);
+    const broken = results.filter((r) => !r.ok);
+    if (broken.length > 0) {
+      console.error(`FAILED: bounds broken in ${broken.map((r) => r.phase).join(', ')}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    attackers.stop();
+    await server.stop();
+  }
+  // Paused and refused sockets may keep handles alive.
+  setTimeout(() => process.exit(), 200).unref();
+}
+
+function printTable(results: PhaseResult[], idle: number): void {
+  const rows = results.map((r) => [r.phase, String(r.normal.count), String(r.late), r.normal.p50.toFixed(1), r.normal.p99.toFixed(1),
+    r.p99BoundMs?.toFixed(1) ?? '', `+${r.peakRssOverIdleMiB}`, `+${r.rssAfterMiB}`, String(r.cut), String(r.refusedSockets),
+    String(r.rateLimited), r.ok ? 'ok' : 'BROKEN']);
+  const head = ['phase', 'msgs', 'late', 'p50 ms', 'p99 ms', 'p99 bound', 'peak RSS MiB', 'RSS after', 'cut', 'refused', 'rate-limited', ''];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
+  console.log(`\nnormal users' send→deliver latency and the server's RSS over idle (${round(idle, 1)} MiB)`);
+  console.log(line(head));
+  for (const r of rows) console.log(line(r));
+}
+
+await main();
