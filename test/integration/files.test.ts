@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobOkResponse, encryptedFileSize, UploadStatus } from '../../src/protocol/blobs.js';
 import { sweepBlobs, UNATTACHED_BLOB_TTL_MS } from '../../src/server/commands/blobs/attach.js';
-import type { Attachments } from '../../src/sdk/attachments.js';
+import { loadConfig } from '../../src/server/config.js';
+import { startServer } from '../../src/server/server.js';
+import { Attachments } from '../../src/sdk/attachments.js';
+import type { HttpClient } from '../../src/sdk/http.js';
 import type { AttachmentDescriptor } from '../../src/sdk/content/attachment.js';
 import type { ParleyClient } from '../../src/sdk/index.js';
 import { dialect } from '../support/env.js';
@@ -248,6 +251,22 @@ describe(`encrypted files (${dialect})`, () => {
     // Deleting an unfinished upload frees the quota.
     await http.request('DELETE', `/api/blobs/${second.blobId}`, BlobOkResponse, {});
     expect((await create(encryptedFileSize(3 * MiB))).offset).toBe(0);
+  });
+
+  it.skipIf(dialect !== 'postgres')('on PostgreSQL a second instance serves a file the first one stored', async () => {
+    const config = loadConfig({ ...t.db.env, NODE_ENV: 'test', PARLEY_INSECURE_TEST_KDF: 'true', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn' });
+    const other = await startServer({ ...config, allowedOrigins: [] });
+    try {
+      const http = httpOf(bob);
+      const twin = Object.assign(Object.create(Object.getPrototypeOf(http) as object) as HttpClient, http, {
+        baseUrl: other.url,
+        origin: new URL(other.url).origin,
+      });
+      const got = await new Attachments(twin).download(sent);
+      expect(Buffer.from(got).equals(Buffer.from(plaintext))).toBe(true);
+    } finally {
+      await other.close();
+    }
   });
 
   it("no 64-byte run of a file's plaintext is on the server's disk, in its database or its logs; the ciphertext is", async () => {
