@@ -39,6 +39,8 @@ function runPrimary(config: Config): void {
 async function runServer(config: Config): Promise<void> {
   const server = await startServer(config);
   server.deps.log.info({ url: server.url, database: config.database.kind, pid: process.pid }, `Parley is serving ${server.url}`);
+  // One plain line for a person at the terminal, beside the JSON log line for machines.
+  process.stdout.write(`Parley is listening on ${server.url}\n`);
   const stop = (signal: string) => {
     server.deps.log.info({ signal }, 'shutting down');
     server.close().then(
