@@ -47,6 +47,8 @@ async function runServer(config: Config): Promise<void> {
   const server = await startServer(config);
   server.deps.log.info({ url: server.url, database: config.database.kind, pid: process.pid }, `Parley is serving ${server.url}`);
   if (server.metricsUrl) server.deps.log.info({ metrics: server.metricsUrl }, 'metrics listener up');
+  // One plain line for a person at the terminal, beside the JSON log line for machines.
+  process.stdout.write(`Parley is listening on ${server.url}\n`);
   const stop = (signal: string) => {
     server.deps.log.info({ signal }, 'shutting down');
     server.close().then(

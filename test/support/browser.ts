@@ -34,7 +34,15 @@ export function describeBrowser(name: string, body: () => void): void {
     });
     return;
   }
-  describe.skipIf(!chromiumAvailable)(name, body);
+  if (!chromiumAvailable) {
+    // Said in the test output, not skipped silently.
+    console.warn(`Browser tests skipped ("${name}"): Chromium not found at ${testEnv.chromium}. Install it or set PARLEY_TEST_REQUIRE=browser to fail instead.`);
+    describe(name, () => {
+      it.skip(`skipped: Chromium not found at ${testEnv.chromium} (apt-get install chromium, or set PARLEY_TEST_CHROMIUM)`, () => undefined);
+    });
+    return;
+  }
+  describe(name, body);
 }
 
 /** Headless Debian Chromium, with nothing that talks to the network on its own. */
