@@ -13,3 +13,4 @@ export type { E2eeApi, EngineHost, OpenE2ee, OpenOptions } from './e2ee/api.js';
 export type { IdentityChange, Verification } from './e2ee/trust.js';
 export { formatSafetyNumber, safetyNumber } from './e2ee/safety.js';
 export type { DeviceDto } from '../protocol/e2e.js';
+export { Bot, splitArgs, type BotContext, type BotOptions, type CommandContext } from './bot.js';
