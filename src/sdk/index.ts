@@ -16,3 +16,4 @@ export type { IdentityChange, Verification } from './e2ee/trust.js';
 export { formatSafetyNumber, safetyNumber } from './e2ee/safety.js';
 export type { DeviceDto } from '../protocol/e2e.js';
 export type { BackfillProgress, SearchHit, SearchOptions, Snippet } from './search/index.js';
+export { Bot, splitArgs, type BotContext, type BotOptions, type CommandContext } from './bot.js';
