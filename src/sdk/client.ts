@@ -217,8 +217,10 @@ export class ParleyClient extends Emitter<ClientEvents> {
    * own; after each reconnect the client fetches what it missed before delivering anything newer.
    */
   async connect(): Promise<void> {
-    // The engine needs to know whose messages are "own" (after a reload only the session cookie is known).
-    this.user ??= (await this.me()).user;
+    // The engine needs to know whose messages are "own" (after a reload only the session cookie is known). Asked
+    // beside the connection, not before it: a page may call the socket as soon as connect() has begun.
+    const me = this.user ? undefined : this.me();
+    me?.catch(() => undefined);
     let opened: (e2ee: OpenedE2ee | undefined) => void = () => undefined;
     if (this.encryptionMode === 'mls' && !this.e2ee) this.e2eeReady = new Promise((resolve) => (opened = resolve));
     try {
@@ -231,8 +233,10 @@ export class ParleyClient extends Emitter<ClientEvents> {
         });
       });
       first = false;
-      if (this.encryptionMode === 'mls' && !this.e2ee) {
-        const username = this.user.username;
+      if (me) this.user ??= (await me).user;
+      const user = this.user;
+      if (this.encryptionMode === 'mls' && !this.e2ee && user) {
+        const username = user.username;
         const host = {
           request: this.realtime.request.bind(this.realtime),
           settle: (id: string) => this.engine.settle(id),
