@@ -73,7 +73,9 @@ export class ConversationEngine extends Emitter<EngineEvents> {
     this.outbox = new Outbox({
       run: (item) => this.run(item),
       stored: (item, m) => {
-        this.set(item.content.type === 'text' ? view.withStored(this.state, m, item.localId) : view.withUpdate(this.state, m));
+        // An edit of our own is a change like anyone's: the view and the `messageUpdated` listeners (search) hear it.
+        if (item.content.type === 'text') this.set(view.withStored(this.state, m, item.localId));
+        else this.changed(m);
       },
       failed: (item, err) => {
         this.set(view.withEchoChanged(this.state, item.conversationId, item.localId, { status: 'failed', error: describe(err) }));
