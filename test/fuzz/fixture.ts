@@ -33,6 +33,12 @@ const FUZZ_ENV: Record<string, string> = {
   LOGIN_FAILURES_PER_ADDRESS: '100000000',
   MESSAGES_PER_CONNECTION_PER_10S: '100000000',
   EVENTS_PER_CONNECTION_PER_10S: '100000000',
+  // The fuzzer floods from one account: the per-user budgets and the output cap have their own tests (abuse-budgets).
+  MESSAGES_PER_USER_PER_10S: '100000000',
+  EVENTS_PER_USER_PER_10S: '100000000',
+  SOCKETS_PER_SESSION: '100000',
+  SOCKETS_PER_USER: '100000',
+  SOCKET_OUTPUT_MAX_KIB: '1048576',
 };
 
 let nameCounter = 0;
