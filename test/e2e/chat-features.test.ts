@@ -105,5 +105,6 @@ describeBrowser(`chat in Chromium: typing, editing, phone layout, reconnecting (
     await composer.press('Enter');
     await expectMessages(bob.page, ['Message deleted', 'from my phone', 'back online']);
     for (const u of [alice, bob]) expect(u.problems.filter((p) => !/ERR_CONNECTION_REFUSED|WebSocket/.test(p))).toEqual([]);
-  });
+    // A server stop and restart, then two reconnections with their backoff: more than the default 30 s on a busy machine.
+  }, 90_000);
 });
