@@ -132,6 +132,8 @@ describeBrowser(`search in Chromium (${dialect})`, () => {
   it('after an edit the old word no longer finds it; a deleted message is never found; the stored index holds no plaintext', async () => {
     const box = page.getByRole('searchbox', { name: 'Search messages' });
     await box.fill('');
+    // The search closes and the sidebar's tabs come back (on a busy machine the previous result may still be settling).
+    await page.getByRole('tab', { name: /^Chats/ }).waitFor({ timeout: 30_000 });
     await openConversationInUi(page, 'Weekend');
     await sendInUi(page, 'Je réserve le gîte près du lac');
     await box.fill('gite');
