@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Username } from './common.js';
+import { MAX_BLOBS_PER_MESSAGE } from './blobs.js';
 import { MLS_COMMIT, MLS_CONTENT_PREFIX, MLS_PRIVATE } from './e2e.js';
 
 /** The largest message body, in bytes. */
@@ -58,9 +59,17 @@ export const SendMessageRequest = z
     body: Body,
     welcome: Body.optional(),
     groupInfo: Body.optional(),
+    /**
+     * Uploads this message carries (`POST /api/blobs`): bound to the message in the transaction that stores it, so a
+     * file is never readable before its message exists, and never orphaned by an acknowledged send.
+     */
+    blobIds: z.array(Id).min(1).max(MAX_BLOBS_PER_MESSAGE).optional(),
   })
   .superRefine((req, ctx) => {
     const commit = req.contentType === MLS_COMMIT;
+    if (req.blobIds && req.contentType.startsWith(MLS_CONTENT_PREFIX) && req.contentType !== MLS_PRIVATE) {
+      ctx.addIssue({ code: 'custom', path: ['blobIds'], message: 'only an application message may carry files' });
+    }
     if (req.contentType.startsWith(MLS_CONTENT_PREFIX) && !commit && req.contentType !== MLS_PRIVATE) {
       ctx.addIssue({ code: 'custom', path: ['contentType'], message: `only ${MLS_COMMIT} and ${MLS_PRIVATE} may be sent` });
     }

@@ -51,4 +51,6 @@ export interface SendPayload {
   body: Uint8Array;
   groupInfo?: Uint8Array;
   welcome?: Uint8Array;
+  /** Uploads the message carries (Attachments.upload), bound to it when it is stored. */
+  blobIds?: string[];
 }

@@ -9,6 +9,10 @@ import type { AttachmentDescriptor } from '../../src/sdk/content/attachment.js';
 import type { ParleyClient } from '../../src/sdk/index.js';
 import { dialect } from '../support/env.js';
 import { attachmentsOf, httpOf, randomFile, serverHolds } from '../support/files.js';
+import type { Realtime } from '../../src/sdk/realtime.js';
+
+/** A client's socket, for requests the SDK does not make (a send naming uploads, until the SDK sends files itself). */
+const rtOf = (client: ParleyClient): Realtime => (client as unknown as { realtime: Realtime }).realtime;
 import { startTestServer, type TestServer } from '../support/server.js';
 import { befriend, signedIn } from '../support/users.js';
 
@@ -111,19 +115,41 @@ describe(`encrypted files (${dialect})`, () => {
     expect(await errorOf(files.bob.download(late))).toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  it('deleting the message ends access at once and removes the blob from storage', async () => {
+  it('deleting the message ends access and removes the blob from storage at once (no sweep needed)', async () => {
     const doomed = await files.alice.upload(direct, { name: 'gone.bin', type: 'application/octet-stream', data: randomFile(MiB + 5) });
     const message = await sendWith(direct, doomed);
     const store = t.server.deps.blobs;
     expect(await store.size(doomed.blobId)).toBe(encryptedFileSize(MiB + 5));
     await alice.messages.delete(message.id);
     expect(await errorOf(files.bob.download(doomed))).toMatchObject({ code: 'NOT_FOUND' });
-    await sweepBlobs(t.server.deps, Date.now());
     expect(await store.size(doomed.blobId)).toBe(0);
     const row = await t.server.deps.db.selectFrom('blobs').select('id').where('id', '=', doomed.blobId).executeTakeFirst();
     expect(row).toBeUndefined();
     // The file that is still carried by a message stays.
     expect((await files.bob.download(sent)).length).toBe(plaintext.length);
+  });
+
+  it('a send naming its uploads binds them in the same transaction; a retry is harmless; a foreign upload refuses the send and stores nothing', async () => {
+    const socketSend = (who: ParleyClient, req: Record<string, unknown>) =>
+      rtOf(who).request('messages:send', { conversationId: direct, contentType: 'text/plain', body: new TextEncoder().encode('files'), ...req } as never);
+    const file = await files.alice.upload(direct, { name: 'bound.bin', type: 'application/octet-stream', data: randomFile(3000) });
+    // Before its message exists, bob cannot read it.
+    expect(await errorOf(files.bob.download(file))).toMatchObject({ code: 'NOT_FOUND' });
+    const first = (await socketSend(alice, { clientKey: 'bound-file-1', blobIds: [file.blobId] })) as { message: { id: string; seq: number } };
+    expect((await files.bob.download(file)).length).toBe(3000);
+    const again = (await socketSend(alice, { clientKey: 'bound-file-1', blobIds: [file.blobId] })) as { message: { id: string } };
+    expect(again.message.id).toBe(first.message.id);
+
+    // bob names alice's upload: refused as if it did not exist, and no message is stored.
+    const other = await files.alice.upload(direct, { name: 'mine.bin', type: 'application/octet-stream', data: randomFile(100) });
+    const before = await alice.messages.history(direct, { limit: 1 });
+    expect(await errorOf(socketSend(bob, { clientKey: 'stolen-file-1', blobIds: [other.blobId] }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await errorOf(socketSend(bob, { clientKey: 'random-file-1', blobIds: ['00000000-0000-7000-8000-000000000000'] }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await alice.messages.history(direct, { limit: 1 })).at(-1)?.seq).toBe(before.at(-1)?.seq);
+    // The same upload cannot be bound to a second message either.
+    expect(await errorOf(socketSend(alice, { clientKey: 'bound-file-2', blobIds: [file.blobId] }))).toMatchObject({ code: 'NOT_FOUND' });
+    // A commit cannot carry files.
+    expect(await errorOf(socketSend(alice, { clientKey: 'bound-file-3', contentType: 'application/mls-commit', groupInfo: new Uint8Array(4), blobIds: [other.blobId] }))).toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
   it('an upload never attached is collected after a day', async () => {

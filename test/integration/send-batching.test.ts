@@ -50,6 +50,7 @@ describe(`group commit of sends (${dialect})`, () => {
       deleted_at: null,
     },
     senderName: names[who],
+    blobIds: [],
     mls,
   });
 

@@ -14,7 +14,7 @@ export async function accessBlob(db: Db, actor: Actor, blobId: string): Promise<
   const blob = await findBlob(db, blobId);
   if (!blob) throw notFound(NO_SUCH_FILE);
   const member = await findMember(db, blob.conversation_id, actor.user.id);
-  if (!canReadBlob(blob, member)) throw notFound(NO_SUCH_FILE);
+  if (!canReadBlob(blob, member, actor.user.id)) throw notFound(NO_SUCH_FILE);
   return blob;
 }
 

@@ -7,6 +7,7 @@ import { accessConversation } from '../access.js';
 import { assertCanChangeMessage } from '../../policies/conversations.js';
 import { presentMessage } from '../../presenters/message.js';
 import { deleteVaultRecordsOf } from '../../db/repositories/vault.js';
+import { deleteBlobsOfMessage } from '../blobs/attach.js';
 
 async function loadOwn(deps: Deps, actor: Actor, messageId: string, change: 'edit' | 'delete') {
   const message = await findMessage(deps.db, messageId);
@@ -25,12 +26,19 @@ export async function editMessage(deps: Deps, actor: Actor, messageId: string, c
   return published(deps, messageId);
 }
 
-/** Deleting leaves a tombstone every member sees; the body is erased, and so are the sealed copies in vaults. */
+/**
+ * Deleting leaves a tombstone every member sees; the body is erased, and so are the sealed copies in vaults. The
+ * files the message carried go once the tombstone is committed (access to them ended with it; the sweep collects any
+ * that a failure here leaves).
+ */
 export async function deleteMessage(deps: Deps, actor: Actor, messageId: string): Promise<MessageDto> {
   const message = await loadOwn(deps, actor, messageId, 'delete');
   await deps.db.transaction().execute(async (trx) => {
     await tombstoneMessage(trx, messageId, Date.now());
     await deleteVaultRecordsOf(trx, message.conversation_id, message.seq);
+  });
+  await deleteBlobsOfMessage(deps, messageId).catch((err: unknown) => {
+    deps.log.warn({ err, messageId }, 'files of a deleted message not removed; the sweep will');
   });
   return published(deps, messageId);
 }

@@ -21,6 +21,7 @@ import type { PendingSend } from './send-types.js';
  *    authorize      standings → writes | refusals          authorizeSends (policy assertCanSend) store-batch.ts
  *    sequence + MLS seqs taken; each MlsIntent applied     applyMlsIntent (epoch, Welcomes)      e2e/mls-log.ts
  *    write          rows inserted, read positions moved    storeBatch                            store-batch.ts
+ *    files          uploads bound to their message         attachBlobsInTransaction              blobs/attach.ts
  *  4 fan out        SendOutcome[] → events published       fanOut                                send-queue.ts
  *  5 acknowledge    SendOutcome[] → each sender's answer   acknowledge                           send-queue.ts
  *
@@ -68,5 +69,6 @@ export function toPendingSend(actor: Actor, input: SendMessageRequest, mls: MlsI
     },
     senderName: actor.user.username,
     mls,
+    blobIds: input.blobIds ? [...new Set(input.blobIds)] : [],
   };
 }

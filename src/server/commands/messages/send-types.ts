@@ -9,6 +9,8 @@ export interface PendingSend {
   row: MessageRow;
   senderName: string;
   mls: MlsIntent | undefined;
+  /** Uploads to bind to the message in the batch's transaction (none: empty). */
+  blobIds: string[];
 }
 
 /** The answer of one send in a stored batch: its message (new, or the stored one for a retry) or its refusal. */

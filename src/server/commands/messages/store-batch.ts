@@ -10,6 +10,7 @@ import type { DomainEvent } from '../../events/domain-events.js';
 import { presentMessage } from '../../presenters/message.js';
 import { applyMlsIntent, type MlsIntent } from '../e2e/mls-log.js';
 import type { PendingSend, SendOutcome } from './send-types.js';
+import { attachBlobsInTransaction } from '../blobs/attach.js';
 
 /** The MLS intent of the send at `index` no longer holds in the batch: the batch rolls back and is stored again without it. */
 export class SendRefused extends Error {
@@ -50,7 +51,10 @@ export async function findReplay(db: Db, senderId: string, clientKey: string, co
  *   takes the numbers of every conversation without MLS sends (a CASE arm each), and a conversation with MLS sends
  *   takes one per message, since an MLS intent is applied with the sequence number of its own message (e2e/mls-log.ts `applyMlsIntent`); then one UPDATE moves
  *   every sender's read position (repositories/batch-counters.ts);
- * - an MLS intent that no longer holds throws SendRefused, and the caller rolls back and stores the others without it.
+ * - the uploads a send names (`blobIds`) are bound to its message (commands/blobs/attach.ts): only the sender's complete
+ *   uploads for this conversation, not yet bound elsewhere;
+ * - an MLS intent that no longer holds, or uploads that cannot be bound, throw SendRefused, and the caller rolls back
+ *   and stores the others without that send.
  */
 export async function storeBatch(trx: Db, sends: PendingSend[], now: number): Promise<SendOutcome[]> {
   const stored = new Map<string, MessageDto>();
@@ -93,6 +97,9 @@ export async function storeBatch(trx: Db, sends: PendingSend[], now: number): Pr
     }
   }
   await insertMessages(trx, writes.map(({ send }) => send.row));
+  for (const { send, index } of writes) {
+    if (send.blobIds.length > 0) await attachFiles(trx, send, index);
+  }
 
   // Each sender's read position moves to their last new message.
   const readSeqs = new Map<string, { conversationId: string; userId: string; seq: number }>();
@@ -147,6 +154,23 @@ export function authorizeSends(
     writes.push({ send, index });
   });
   return { refused, writes };
+}
+
+/** Binds the send's uploads to its new message; a refusal (not the sender's complete upload for this conversation) refuses that send only. */
+async function attachFiles(trx: Db, send: PendingSend, index: number): Promise<void> {
+  const { row } = send;
+  try {
+    await attachBlobsInTransaction(trx, {
+      uploaderId: row.sender_id,
+      conversationId: row.conversation_id,
+      messageId: row.id,
+      messageSeq: row.seq,
+      blobIds: send.blobIds,
+    });
+  } catch (err) {
+    if (err instanceof AppError) throw new SendRefused(index, err);
+    throw err;
+  }
 }
 
 async function applyMls(trx: Db, intent: MlsIntent, seq: number, now: number, index: number): Promise<DomainEvent[]> {
