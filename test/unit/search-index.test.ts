@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/sdk/e2ee/store.js';
 import type { Message } from '../../src/sdk/message-stream.js';
 import { LocalSearch } from '../../src/sdk/search/index.js';
-import { SearchIndex, toDoc } from '../../src/sdk/search/search-index.js';
+import { SearchIndex, toDoc, topK } from '../../src/sdk/search/search-index.js';
 import { makeSnippet } from '../../src/sdk/search/snippet.js';
 import { terms } from '../../src/sdk/search/text.js';
 
@@ -147,5 +147,17 @@ describe('ranking', () => {
     const near = message('On se retrouve devant la cathédrale de Chartres samedi à 10 h, avec les autres amis du club');
     const i = indexOf(far, near);
     expect(ids(i, 'catedrale')).toEqual([near.id, far.id]);
+  });
+});
+
+describe('topK', () => {
+  it('returns the first k in order, as a full stable sort would, for small and large inputs', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const n of [0, 3, 50, 199, 1000, 5000]) {
+      const items = Array.from({ length: n }, (_, i) => ({ i, score: Math.floor(random() * 100) }));
+      const order = (a: { score: number }, b: { score: number }) => b.score - a.score;
+      expect(topK(items, 50, order)).toEqual([...items].sort(order).slice(0, 50));
+    }
   });
 });

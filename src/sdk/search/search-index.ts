@@ -59,15 +59,17 @@ export function fuzziness(term: string): number | false {
  * prefix match). MiniSearch's own fuzzy weight barely separates one typo from two against the length normalisation,
  * so the score is divided by (1 + typos)²: the closer spelling comes first.
  */
-function typos(r: SearchResult, cache: Map<string, number>): number {
+function typos(r: SearchResult, cache: Map<string, Map<string, number>>): number {
   let total = 0;
   for (const q of r.queryTerms) {
+    let distances = cache.get(q);
+    if (!distances) cache.set(q, (distances = new Map<string, number>()));
     let best = Infinity;
     for (const t of r.terms) {
-      const key = `${q}\u0000${t}`;
-      let d = cache.get(key);
-      if (d === undefined) cache.set(key, (d = t.startsWith(q) ? 0 : editDistance(q, t, 2)));
-      best = Math.min(best, d);
+      let d = distances.get(t);
+      if (d === undefined) distances.set(t, (d = t.startsWith(q) ? 0 : editDistance(q, t, 2)));
+      if (d < best) best = d;
+      if (best === 0) break;
     }
     total += Number.isFinite(best) ? best : 0;
   }
@@ -90,6 +92,28 @@ export function editDistance(a: string, b: string, max: number): number {
     prev = row;
   }
   return prev[b.length]!;
+}
+
+/**
+ * The first `k` of `items` in `order`, without sorting them all (a common word matches tens of thousands of
+ * messages; a query shows 50): one pass keeping a sorted window of k, then the window.
+ */
+export function topK<T>(items: T[], k: number, order: (a: T, b: T) => number): T[] {
+  if (items.length <= k * 4) return [...items].sort(order).slice(0, k);
+  const window: T[] = [];
+  for (const item of items) {
+    if (window.length === k && order(item, window[k - 1]!) >= 0) continue;
+    let lo = 0;
+    let hi = window.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (order(item, window[mid]!) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    window.splice(lo, 0, item);
+    if (window.length > k) window.pop();
+  }
+  return window;
 }
 
 const instant = (t: Date | string | number): number => (t instanceof Date ? t.getTime() : typeof t === 'number' ? t : Date.parse(t));
@@ -196,11 +220,13 @@ export class SearchIndex {
       return d.sentAt < before && d.sentAt > after;
     };
     const results = this.mini.search(query, { prefix: true, fuzzy: fuzziness, combineWith: 'AND', ...(filtered ? { filter } : {}) });
-    const cache = new Map<string, number>();
+    const cache = new Map<string, Map<string, number>>();
     const hits = results.map((r) => ({ doc: this.docs.get(String(r.id))!, r, score: r.score / (1 + typos(r, cache)) ** 2 }));
-    if (options.sort === 'newest') hits.sort((a, b) => b.doc.sentAt - a.doc.sentAt || b.doc.seq - a.doc.seq);
-    else hits.sort((a, b) => b.score - a.score);
-    return hits.slice(0, options.limit ?? 50).map(({ doc, r, score }) => ({
+    const order =
+      options.sort === 'newest'
+        ? (a: (typeof hits)[number], b: (typeof hits)[number]) => b.doc.sentAt - a.doc.sentAt || b.doc.seq - a.doc.seq
+        : (a: (typeof hits)[number], b: (typeof hits)[number]) => b.score - a.score;
+    return topK(hits, options.limit ?? 50, order).map(({ doc, r, score }) => ({
       message: toMessage(doc),
       score,
       snippet: makeSnippet(doc.text, r.terms),
