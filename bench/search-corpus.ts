@@ -2,18 +2,7 @@
  * A generated chat corpus for the search benchmarks: fixed seed, Zipf-distributed words from English, French, German,
  * Spanish, Russian and Chinese vocabularies (accents and non-Latin scripts included), short and long messages.
  */
-
-/** mulberry32: a small deterministic PRNG (benchmark data only, never for secrets). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from '../test/support/seeded.js';
 
 const EN =
   'the a to and of you i it is that in for we this on have be with are not can just so what was at do my will but if all about get ' +

@@ -1,4 +1,5 @@
 /** One randomized run: the world, N seeded actions, the final check. Shared by the short test and `npm run soak:utd`. */
+import { seedFrom } from '../support/seeded.js';
 import { check, settle, type UtdReport } from './utd-check.js';
 import { World } from './utd-world.js';
 
@@ -13,10 +14,7 @@ export interface UtdRun extends UtdReport {
 }
 
 /** The seed from PARLEY_UTD_SEED, or a new one (printed, so that a failure can be replayed). */
-export function seedFromEnv(): number {
-  const fromEnv = process.env.PARLEY_UTD_SEED;
-  return fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : Math.floor(Math.random() * 2 ** 31);
-}
+export const seedFromEnv = (): number => seedFrom('PARLEY_UTD_SEED');
 
 export interface UtdOptions {
   log?: (line: string) => void;

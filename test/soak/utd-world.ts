@@ -6,24 +6,13 @@
  */
 import { E2ee, MemoryStore, ParleyClient, type Message } from '../../src/sdk/index.js';
 import { ServerProcess } from '../support/process-server.js';
+import { seeded } from '../support/seeded.js';
 import { TEST_KDF, startTestServer } from '../support/server.js';
 
 export const USERS = ['alice', 'bob', 'carol'] as const;
 export type User = (typeof USERS)[number];
 const password = (u: User) => `${u}-soak-harbor-lantern-93`;
 const MAX_DEVICES = 3;
-
-/** mulberry32: a small seeded generator, so that a failing run can be replayed from its seed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Device {
   user: User;
