@@ -30,35 +30,12 @@ export class HttpClient {
   }
 
   async request<R extends z.ZodType>(method: string, path: string, response: R, body?: unknown): Promise<z.infer<R>> {
-    const headers: Record<string, string> = { accept: 'application/json' };
     const hasBody = method !== 'GET' && method !== 'HEAD';
-    if (hasBody) headers['content-type'] = 'application/json';
-    if (!inBrowser) {
-      headers.origin = this.origin;
-      if (this.sessionToken) headers.cookie = `${SESSION_COOKIE}=${this.sessionToken}`;
-    }
-    let res: Response;
-    try {
-      res = await this.fetchImpl(new URL(path, this.baseUrl), {
-        method,
-        headers,
-        credentials: 'same-origin',
-        ...(hasBody ? { body: JSON.stringify(body ?? {}) } : {}),
-      });
-    } catch (err) {
-      throw new ParleyError('NETWORK', `Could not reach the server: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    if (!inBrowser) this.captureCookie(res);
-    const json: unknown = await res.json().catch(() => undefined);
-    if (!res.ok) {
-      const parsed = ErrorBody.safeParse(json);
-      if (parsed.success) {
-        const e = parsed.data.error;
-        throw new ParleyError(e.code, e.message, res.status, e.retryAfterSeconds);
-      }
-      throw new ParleyError('BAD_RESPONSE', `The server answered ${res.status}.`, res.status);
-    }
-    const parsed = response.safeParse(json);
+    const res = await this.send(method, path, {
+      headers: { accept: 'application/json', ...(hasBody ? { 'content-type': 'application/json' } : {}) },
+      ...(hasBody ? { body: JSON.stringify(body ?? {}) } : {}),
+    });
+    const parsed = response.safeParse(await res.json().catch(() => undefined));
     if (!parsed.success) throw new ParleyError('BAD_RESPONSE', `Unexpected response from ${method} ${path}.`, res.status);
     return parsed.data;
   }
@@ -67,10 +44,19 @@ export class HttpClient {
    * A request whose body or answer is bytes (encrypted files): the session's headers are added, an error answer
    * becomes a ParleyError with the server's code, a cancelled request ABORTED and a failed one NETWORK.
    */
-  async binary(
+  binary(
     method: string,
     path: string,
     init: { headers?: Record<string, string>; body?: Uint8Array<ArrayBuffer>; signal?: AbortSignal },
+  ): Promise<Response> {
+    return this.send(method, path, init);
+  }
+
+  /** One fetch with the session's headers; a successful answer as is, anything else a ParleyError. */
+  private async send(
+    method: string,
+    path: string,
+    init: { headers?: Record<string, string>; body?: BodyInit; signal?: AbortSignal },
   ): Promise<Response> {
     const headers: Record<string, string> = { ...init.headers };
     if (!inBrowser) {
@@ -83,13 +69,14 @@ export class HttpClient {
         method,
         headers,
         credentials: 'same-origin',
-        ...(init.body ? { body: init.body } : {}),
+        ...(init.body !== undefined ? { body: init.body } : {}),
         ...(init.signal ? { signal: init.signal } : {}),
       });
     } catch (err) {
       if (init.signal?.aborted) throw new ParleyError('ABORTED', 'The transfer was cancelled.');
       throw new ParleyError('NETWORK', `Could not reach the server: ${err instanceof Error ? err.message : String(err)}`);
     }
+    if (!inBrowser) this.captureCookie(res);
     if (res.ok) return res;
     const parsed = ErrorBody.safeParse(await res.json().catch(() => undefined));
     if (parsed.success) {
