@@ -4,7 +4,10 @@ import { useStore } from './chat-context.js';
 
 const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
 
-/** Sends a contact request by user name. */
+/**
+ * Sends a contact request by user name. The server answers the same for a name with no account (it reveals no
+ * user's existence): the form says the request was sent either way.
+ */
 export function AddContactForm() {
   const store = useStore();
   const [name, setName] = useState('');
@@ -35,7 +38,7 @@ export function AddContactForm() {
           : `Request sent to ${contact.username}. They appear under Contacts once they accept.`,
       );
     } catch (err) {
-      setError(store.failure(err, { NOT_FOUND: `There is no user named ${username}.` }));
+      setError(store.failure(err));
     } finally {
       setBusy(false);
     }
