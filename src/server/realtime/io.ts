@@ -1,5 +1,4 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { RedisClientType } from 'redis';
 import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../protocol/realtime.js';
@@ -11,6 +10,7 @@ import { buildEventRouter } from './handlers.js';
 import { isAllowedOrigin } from '../http/guards.js';
 import { allowRequestFor, authenticateHandshake } from './handshake.js';
 import { coalesceWrites } from './coalesce-writes.js';
+import { redisStreamsAdapter } from './redis-adapter.js';
 import { capOutput } from './backpressure.js';
 import { AppError } from '../errors.js';
 import { conversationRoom, sessionRoom, userRoom } from './rooms.js';
@@ -26,7 +26,7 @@ export function attachRealtime(server: HttpServer, deps: Deps, redis: RedisClien
     allowRequest: allowRequestFor(deps.config),
     serveClient: false,
     cors: { origin: deps.config.allowedOrigins, credentials: true },
-    ...(redis ? { adapter: createAdapter(redis) } : {}),
+    ...(redis ? { adapter: redisStreamsAdapter(redis, deps.log) } : {}),
   });
 
   // One socket write per connection per turn of the event loop (coalesce-writes.ts).
