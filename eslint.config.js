@@ -18,6 +18,11 @@ const sql = {
   paths: ['kysely', 'pg', 'better-sqlite3'].map((name) => ({ name, message: sqlMessage, allowTypeImports: true })),
   patterns: [{ regex: '^(kysely|pg)/', message: sqlMessage }],
 };
+/** Queries too: a Kysely query builder reached through a `Db` handle (no import of kysely needed) outside src/server/db. */
+const noQueryBuilder = {
+  selector: "CallExpression[callee.property.name=/^(selectFrom|selectNoFrom|insertInto|replaceInto|updateTable|deleteFrom|mergeInto)$/]",
+  message: sqlMessage,
+};
 /** Cryptographic primitives only under src/sdk/crypto, src/mls and src/server/security. */
 const cryptoMessage = 'Cryptographic primitives live in src/sdk/crypto, src/mls or src/server/security: call a function there.';
 const cryptography = {
@@ -73,18 +78,21 @@ export default tseslint.config(
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-restricted-paths': ['error', { zones: layerZones }],
       'no-restricted-imports': restrict(sql, cryptography),
-      'no-restricted-syntax': ['error', noInnerHtml, noSubtle],
+      'no-restricted-syntax': ['error', noInnerHtml, noSubtle, noQueryBuilder],
     },
   },
   {
     files: ['src/server/db/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict(cryptography) },
+    rules: {
+      'no-restricted-imports': restrict(cryptography),
+      'no-restricted-syntax': ['error', noInnerHtml, noSubtle],
+    },
   },
   {
     files: ['src/sdk/crypto/**/*.ts', 'src/mls/**/*.ts', 'src/server/security/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict(sql),
-      'no-restricted-syntax': ['error', noInnerHtml],
+      'no-restricted-syntax': ['error', noInnerHtml, noQueryBuilder],
     },
   },
   {

@@ -48,4 +48,15 @@ describe('the layers, enforced by the linter', () => {
     // The same imports where they belong pass.
     expect(await problems('src/server/db/planted-layer-check.ts', "import { sql } from 'kysely';\n\nexport const planted = sql;\n")).toEqual([]);
   }, 120_000);
+
+  it('refuses a query built through a Db handle outside src/server/db (no kysely import needed for that)', async () => {
+    const query = "import type { Db } from '../db/connect.js';\n\nexport const planted = (db: Db) => db.selectFrom('users').selectAll().execute();\n";
+    const found = await problems('src/server/admin/planted-layer-check.ts', query);
+    expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^no-restricted-syntax: SQL lives in src\/server\/db/)]));
+    const write = "import type { Db } from '../db/connect.js';\n\nexport const planted = (db: Db) => db.deleteFrom('sessions').execute();\n";
+    expect(await problems('src/server/commands/planted-layer-check.ts', write)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^no-restricted-syntax: SQL lives in src\/server\/db/)]),
+    );
+    expect(await problems('src/server/db/repositories/planted-layer-check.ts', query.replace("'../db/connect.js'", "'../connect.js'"))).toEqual([]);
+  }, 120_000);
 });

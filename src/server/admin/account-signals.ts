@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/connect.js';
+import { accountSignalsSince } from '../db/repositories/accounts.js';
 import type { ParleyIo } from '../realtime/io.js';
 import { userRoom } from '../realtime/rooms.js';
 
@@ -19,11 +20,7 @@ export function watchAccountSignals(db: Db, io: ParleyIo, log: Logger): () => vo
   let running = false;
   const poll = async () => {
     const now = Date.now();
-    const rows = await db
-      .selectFrom('account_signals')
-      .select(['id', 'user_id', 'reason', 'created_at'])
-      .where('created_at', '>=', now - WINDOW_MS)
-      .execute();
+    const rows = await accountSignalsSince(db, now - WINDOW_MS);
     for (const row of rows) {
       if (applied.has(row.id)) continue;
       applied.set(row.id, Number(row.created_at));

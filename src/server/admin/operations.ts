@@ -1,6 +1,8 @@
 import { deleteAccount } from '../commands/delete-account.js';
 import type { Db } from '../db/connect.js';
 export { listUsers, serverStats, type ServerStats, type UserSummary } from '../db/repositories/admin-reports.js';
+import { deleteAccountSignalsBefore, insertAccountSignal, setUserSuspended } from '../db/repositories/accounts.js';
+import { deleteSessionsOfUser } from '../db/repositories/sessions.js';
 import { findUserByUsername, type UserRow } from '../db/repositories/users.js';
 import type { EventPublisher } from '../events/domain-events.js';
 import { timeOrderedId } from '../ids.js';
@@ -24,9 +26,6 @@ export class AdminError extends Error {
 /** Signals older than this are swept (servers poll the last minute or two). */
 const SIGNAL_KEEP_MS = 24 * 3_600_000;
 
-
-
-
 async function requireUser(db: Db, username: string): Promise<UserRow> {
   const user = await findUserByUsername(db, username);
   if (!user || user.deleted_at) throw new AdminError(`No account is called ${username}.`, 3);
@@ -34,18 +33,17 @@ async function requireUser(db: Db, username: string): Promise<UserRow> {
 }
 
 async function signal(db: Db, userId: string, reason: 'suspended' | 'deleted', now: number): Promise<void> {
-  await db.insertInto('account_signals').values({ id: timeOrderedId(), user_id: userId, reason, created_at: now }).execute();
-  await db.deleteFrom('account_signals').where('created_at', '<', now - SIGNAL_KEEP_MS).execute();
+  await insertAccountSignal(db, { id: timeOrderedId(), user_id: userId, reason, created_at: now });
+  await deleteAccountSignalsBefore(db, now - SIGNAL_KEEP_MS);
 }
-
 
 /** Suspends an account: log-in refused, every session ended, open sockets disconnected by the running servers. */
 export async function suspendUser(db: Db, username: string, now = Date.now()): Promise<{ sessionsEnded: number }> {
   const user = await requireUser(db, username);
   if (user.suspended_at) throw new AdminError(`${user.username} is already suspended.`, 4);
   return db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ suspended_at: now }).where('id', '=', user.id).execute();
-    const ended = await trx.deleteFrom('sessions').where('user_id', '=', user.id).returning('id').execute();
+    await setUserSuspended(trx, user.id, now);
+    const ended = await deleteSessionsOfUser(trx, user.id);
     await signal(trx, user.id, 'suspended', now);
     return { sessionsEnded: ended.length };
   });
@@ -54,7 +52,7 @@ export async function suspendUser(db: Db, username: string, now = Date.now()): P
 export async function unsuspendUser(db: Db, username: string): Promise<void> {
   const user = await requireUser(db, username);
   if (!user.suspended_at) throw new AdminError(`${user.username} is not suspended.`, 4);
-  await db.updateTable('users').set({ suspended_at: null }).where('id', '=', user.id).execute();
+  await setUserSuspended(db, user.id, null);
 }
 
 /** The same deletion as the server's (commands/delete-account.ts); the running servers disconnect the sockets. */

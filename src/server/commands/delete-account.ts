@@ -1,4 +1,5 @@
 import type { Db } from '../db/connect.js';
+import { eraseAccountData, groupMembershipsOfUser, insertAccountSignal, markUserDeleted } from '../db/repositories/accounts.js';
 import { deleteMember, findConversation, listMembers, updateRole } from '../db/repositories/conversations.js';
 import type { DomainEvent, EventPublisher } from '../events/domain-events.js';
 import { timeOrderedId } from '../ids.js';
@@ -21,25 +22,8 @@ export interface DeletedAccount {
  */
 export async function deleteAccount(db: Db, events: EventPublisher, userId: string, now = Date.now()): Promise<DeletedAccount> {
   const { sessionIds, groupsLeft } = await db.transaction().execute(async (trx) => {
-    const sessions = await trx.deleteFrom('sessions').where('user_id', '=', userId).returning('id').execute();
-    await trx.deleteFrom('welcomes').where('user_id', '=', userId).execute();
-    await trx.deleteFrom('key_packages').where('user_id', '=', userId).execute();
-    await trx.deleteFrom('devices').where('user_id', '=', userId).execute();
-    await trx.deleteFrom('identity_key_history').where('user_id', '=', userId).execute();
-    await trx.deleteFrom('identities').where('user_id', '=', userId).execute();
-    await trx.deleteFrom('vault_records').where('user_id', '=', userId).execute();
-    await trx.deleteFrom('vault_keys').where('user_id', '=', userId).execute();
-    await trx.deleteFrom('contacts').where((eb) => eb.or([eb('user_id', '=', userId), eb('contact_id', '=', userId)])).execute();
-    await trx.deleteFrom('contact_requests').where((eb) => eb.or([eb('from_id', '=', userId), eb('to_id', '=', userId)])).execute();
-    await trx.deleteFrom('blocks').where((eb) => eb.or([eb('blocker_id', '=', userId), eb('blocked_id', '=', userId)])).execute();
-
-    const groups = await trx
-      .selectFrom('conversation_members')
-      .innerJoin('conversations', 'conversations.id', 'conversation_members.conversation_id')
-      .select(['conversation_members.conversation_id as id', 'conversation_members.role as role'])
-      .where('conversation_members.user_id', '=', userId)
-      .where('conversations.kind', '=', 'group')
-      .execute();
+    const sessionIds = await eraseAccountData(trx, userId);
+    const groups = await groupMembershipsOfUser(trx, userId);
     for (const group of groups) {
       await deleteMember(trx, group.id, userId);
       if (group.role === 'owner') {
@@ -49,9 +33,9 @@ export async function deleteAccount(db: Db, events: EventPublisher, userId: stri
       }
     }
 
-    await trx.updateTable('users').set({ deleted_at: now, suspended_at: null, auth_hash: '' }).where('id', '=', userId).execute();
-    await trx.insertInto('account_signals').values({ id: timeOrderedId(), user_id: userId, reason: 'deleted', created_at: now }).execute();
-    return { sessionIds: sessions.map((s) => s.id), groupsLeft: groups.map((g) => g.id) };
+    await markUserDeleted(trx, userId, now);
+    await insertAccountSignal(trx, { id: timeOrderedId(), user_id: userId, reason: 'deleted', created_at: now });
+    return { sessionIds, groupsLeft: groups.map((g) => g.id) };
   });
 
   const after: DomainEvent[] = [{ type: 'sessions.revoked', sessionIds, reason: 'deleted' }];

@@ -1,5 +1,5 @@
 import type { IdentityDto } from '../../../protocol/e2e.js';
-import { findIdentity, insertIdentity, revokeDevices, updateIdentity } from '../../db/repositories/directory.js';
+import { findIdentity, insertIdentity, lockIdentity, revokeDevices, updateIdentity } from '../../db/repositories/directory.js';
 import type { Deps } from '../../deps.js';
 import { notFound } from '../../errors.js';
 import type { Actor } from '../../policies/actor.js';
@@ -41,7 +41,7 @@ function isUniqueViolation(err: unknown): boolean {
 async function publishOnce(deps: Deps, actor: Actor, publicKey: Uint8Array, wrappedKey: Uint8Array, now: number): Promise<IdentityDto> {
   const { row, replaced } = await deps.db.transaction().execute(async (trx) => {
     // A write that changes nothing takes the row lock (PostgreSQL) until commit; SQLite runs one writer at a time anyway.
-    await trx.updateTable('identities').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('user_id', '=', actor.user.id).execute();
+    await lockIdentity(trx, actor.user.id);
     const current = await findIdentity(trx, actor.user.id);
     if (!current) {
       const created = {

@@ -11,6 +11,11 @@ export function findIdentity(db: Db, userId: string): Promise<IdentityRow | unde
   return db.selectFrom('identities').selectAll().where('user_id', '=', userId).executeTakeFirst();
 }
 
+/** Takes the identity row's lock until the transaction ends (PostgreSQL; SQLite runs one writer at a time anyway). */
+export async function lockIdentity(db: Db, userId: string): Promise<void> {
+  await db.updateTable('identities').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('user_id', '=', userId).execute();
+}
+
 export async function insertIdentity(db: Db, row: IdentityRow): Promise<void> {
   await db.insertInto('identities').values(row).execute();
   await db.insertInto('identity_key_history')

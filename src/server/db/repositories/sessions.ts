@@ -27,6 +27,12 @@ export async function deleteSession(db: Db, id: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', id).execute();
 }
 
+/** Deletes every session of a user; returns the ids deleted. */
+export async function deleteSessionsOfUser(db: Db, userId: string): Promise<string[]> {
+  const rows = await db.deleteFrom('sessions').where('user_id', '=', userId).returning('id').execute();
+  return rows.map((r) => r.id);
+}
+
 /** Deletes every session of a user except `keepId`; returns the ids deleted. */
 export async function deleteOtherSessions(db: Db, userId: string, keepId: string): Promise<string[]> {
   const rows = await db
