@@ -67,7 +67,8 @@ describe(`delivery survives a SIGKILL of the server (${dialect})`, () => {
         if (acked === 40 && !killed) {
           killed = true;
           await server.kill();
-          await new Promise((r) => setTimeout(r, 300));
+          // Down until every client has seen its connection drop (not a fixed pause), then up again.
+          await eventually(() => [alice, bob, carol].every((c) => !c.connected), 10_000, 'the clients to see the server gone');
           await server.boot();
         }
       }

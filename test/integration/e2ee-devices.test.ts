@@ -76,7 +76,10 @@ describe(`devices through the SDK (${dialect})`, () => {
     await eventually(() => bobInbox.some((m) => m.id === secret.id), 5_000, 'bob reads');
     const devices = (await alice.encryption.state(direct))!.devices.map((d) => `${d.username}/${d.deviceId}`);
     expect(devices).not.toContain(`bob/${phoneId}`);
-    await new Promise((r) => setTimeout(r, 300));
+    // The marker, sent after: the phone's engine delivers in order, so once the marker is out the secret was handled.
+    const marker = await alice.messages.send(direct, 'marker');
+    await eventually(() => phoneInbox.some((m) => m.id === marker.id), 5_000, 'the marker at the phone');
+    expect(phoneInbox.find((m) => m.id === secret.id)?.decryptionError).toMatch(/removed/);
     expect(phoneInbox.find((m) => m.id === secret.id)?.text ?? '').toBe('');
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyClient } from '../../src/sdk/index.js';
 import { dialect } from '../support/env.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { befriend, eventually, inbox, signedIn } from '../support/users.js';
+import { befriend, eventually, inbox, signedIn, wireMessages } from '../support/users.js';
 
 describe(`groups, roles and removal (${dialect})`, () => {
   let t: TestServer;
@@ -63,13 +63,19 @@ describe(`groups, roles and removal (${dialect})`, () => {
 
   it('removal takes effect at once: the removed member receives nothing more and cannot read on', async () => {
     const carolInbox = inbox(carol);
+    const carolWire = wireMessages(carol);
     const removed: string[] = [];
     carol.on('conversationRemoved', (id) => removed.push(id));
     await bob.conversations.removeMember(group, 'carol');
     await eventually(() => removed.includes(group), 2_000, 'removal event');
+    const direct = await alice.conversations.openDirect('carol');
     await alice.messages.send(group, 'after carol left');
-    await new Promise((r) => setTimeout(r, 300));
-    expect(carolInbox).toEqual([]);
+    // The marker: a later message to carol in a conversation she is still in, on the same connection, so after
+    // anything the server would have sent her from the group.
+    const marker = await alice.messages.send(direct.id, 'marker');
+    await eventually(() => carolWire.some((m) => m.id === marker.id), 5_000, 'the marker on carol\'s connection');
+    expect(carolWire.filter((m) => m.conversationId === group)).toEqual([]);
+    expect(carolInbox.filter((m) => m.conversationId === group)).toEqual([]);
     await expect(carol.messages.history(group)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(carol.messages.send(group, 'still here?')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await carol.conversations.list()).map((c) => c.id)).not.toContain(group);
@@ -141,7 +147,10 @@ describe(`blocks and presence (${dialect})`, () => {
     alicePresence.length = 0;
     bob.close();
     await bob.connect();
-    await new Promise((r) => setTimeout(r, 300));
+    // The server announces a connection's presence before its `ready`; the marker is a later event on alice's
+    // connection (carol's contact request), so any presence of bob would have reached alice before it.
+    await carol.contacts.request('alice');
+    await eventually(() => aliceContacts.some((c) => c.startsWith('carol:')), 5_000, 'the marker (carol\'s request) at alice');
     expect(alicePresence).toEqual([]);
     for (const c of [alice, bob, carol]) c.close();
   });

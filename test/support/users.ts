@@ -1,4 +1,6 @@
+import type { MessageDto } from '../../src/protocol/messages.js';
 import type { ParleyClient, ParleyClientOptions, Message } from '../../src/sdk/index.js';
+import { realtimeOf } from './e2ee.js';
 import type { TestServer } from './server.js';
 
 export const PASSWORDS: Record<string, string> = {
@@ -28,6 +30,18 @@ export async function befriend(a: ParleyClient, b: ParleyClient): Promise<void> 
 export function inbox(client: ParleyClient): Message[] {
   const received: Message[] = [];
   client.on('message', (m) => received.push(m));
+  return received;
+}
+
+/**
+ * Collects the `message` events as they arrive on a client's connection, before any decoding: what the server sent
+ * it, in order (a marker seen here means everything the server sent before it on this connection arrived too).
+ */
+export function wireMessages(client: ParleyClient): MessageDto[] {
+  const socket = realtimeOf(client).socket;
+  if (!socket) throw new Error('wireMessages: connect the client first');
+  const received: MessageDto[] = [];
+  socket.on('message', ({ message }) => received.push(message));
   return received;
 }
 
