@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConversationRow, MemberRow } from '../db/repositories/conversations.js';
-import type { Actor } from './actor.js';
+import { access, actor, code, conversation, member } from '../../../test/support/policy-fixtures.js';
 import {
   assertCanAddMembers,
   assertCanChangeMessage,
@@ -12,28 +11,9 @@ import {
   assertCanSetRole,
   memberIn,
   membershipAccess,
-  type Access,
 } from './conversations.js';
 
 // The conversation rules are pure: each test hands them the rows a command would have loaded.
-const conversation = (kind: ConversationRow['kind'], lastSeq = 10): ConversationRow => ({
-  id: 'c1', kind, name: kind === 'group' ? 'g' : null, direct_key: null, last_seq: lastSeq, created_at: 0, last_activity_at: 0,
-});
-const member = (userId: string, role: MemberRow['role'], joinedSeq = 0): MemberRow => ({
-  conversation_id: 'c1', user_id: userId, role, joined_seq: joinedSeq, read_seq: joinedSeq, joined_at: 0,
-});
-const access = (kind: ConversationRow['kind'], role: MemberRow['role'], joinedSeq = 0): Access => ({
-  conversation: conversation(kind), member: member('alice', role, joinedSeq),
-});
-const actor = (id: string) => ({ user: { id }, session: {} }) as unknown as Actor;
-const code = (run: () => unknown) => {
-  try {
-    run();
-  } catch (err) {
-    return (err as { code?: string }).code;
-  }
-  return 'allowed';
-};
 
 describe('conversation policies', () => {
   it('a membership row gives access; no row answers NOT_FOUND, as for a random id', () => {

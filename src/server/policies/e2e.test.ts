@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ConversationRow, MemberRow } from '../db/repositories/conversations.js';
+import { access, actor as actorOf, code, member } from '../../../test/support/policy-fixtures.js';
+import type { MemberRow } from '../db/repositories/conversations.js';
 import type { UserRow } from '../db/repositories/users.js';
-import type { Actor } from './actor.js';
-import type { Access } from './conversations.js';
 import { assertCanAddDevice, assertCanJoinExternally, assertCanRemoveDevice, assertOwnActiveDevice, directoryEntry, type DeviceTarget } from './e2e.js';
 
-const actor = { user: { id: 'alice' }, session: {} } as unknown as Actor;
+const actor = actorOf('alice');
 const user = (id: string) => ({ id, username: id }) as unknown as UserRow;
-const member = (userId: string, role: MemberRow['role']): MemberRow => ({ conversation_id: 'c1', user_id: userId, role, joined_seq: 0, read_seq: 0, joined_at: 0 });
-const access = (kind: ConversationRow['kind'], role: MemberRow['role']): Access => ({
-  conversation: { id: 'c1', kind, name: null, direct_key: null, last_seq: 0, created_at: 0, last_activity_at: 0 },
-  member: member('alice', role),
-});
 const target = (userId: string | undefined, m: MemberRow | undefined, active = true): DeviceTarget => ({ username: userId ?? 'nobody', userId, member: m, active });
-const code = (run: () => unknown) => {
-  try {
-    run();
-  } catch (err) {
-    return (err as { code?: string }).code;
-  }
-  return 'allowed';
-};
 
 describe('end-to-end policies', () => {
   it('a directory entry is for the user, their contacts and those they share a conversation with; else no such user', () => {
