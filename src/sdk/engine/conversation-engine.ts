@@ -12,6 +12,7 @@ import { Emitter } from '../emitter.js';
 import { ParleyError } from '../errors.js';
 import type { Message, SendPayload } from '../message-stream.js';
 import { plainCodec, type Codec } from './codec.js';
+import { missedUpdates } from './missed-updates.js';
 import { OrderedLog } from './ordered-log.js';
 import { Outbox, type OutboxItem } from './outbox.js';
 import { Sending } from './sending.js';
@@ -236,6 +237,11 @@ export class ConversationEngine extends Emitter<EngineEvents> {
   async resync(): Promise<void> {
     await this.log.resync();
     this.sending.ready();
+    // Deletes made while the connection was down come as no entry: applied like a `message:updated` event.
+    for (const [id, window] of Object.entries(this.state.windows)) {
+      if (window.status !== 'ready') continue;
+      for (const dto of await missedUpdates(this.options.transport, id, window, !this.currentDecoder().encrypted)) this.updated(dto);
+    }
   }
 
   accept(dto: MessageDto): void {
