@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileStore } from '../../src/cli/state/file-store.js';
 import { openStoreKey } from '../../src/cli/state/store-key.js';
+import { SESSION_COOKIE } from '../../src/protocol/auth.js';
 import type { Message, ParleyClient } from '../../src/sdk/index.js';
 import { databaseBytes } from '../support/database.js';
 import { dialect } from '../support/env.js';
@@ -130,6 +131,14 @@ describe.skipIf(!hasTmux)(`parley, the terminal client, in a terminal (${dialect
     const chats = JSON.parse((await parley(['chats', '--json'])).stdout) as { title: string; unread: number }[];
     expect(chats).toEqual([expect.objectContaining({ title: '@bob', unread: 0 })]);
 
+    const search = await parley(['search', canary.split('-').at(-1) ?? '', '--json', '--password-stdin'], `${password}\n`);
+    expect(search.code).toBe(0);
+    expect((JSON.parse(search.stdout) as { message: { text: string } }[]).map((h) => h.message.text)).toEqual([canary]);
+    const safety = JSON.parse((await parley(['safety', 'bob', '--json', '--password-stdin'], `${password}\n`)).stdout) as { safetyNumber: string };
+    expect(safety.safetyNumber).toMatch(/^\d{60}$/);
+    const devices = JSON.parse((await parley(['devices', '--json'])).stdout) as { thisDevice: boolean; revokedAt: string | null }[];
+    expect(devices).toEqual([expect.objectContaining({ thisDevice: true, revokedAt: null })]);
+
     expect((await parley(['read', 'nobody', '--password-stdin'], `${password}\n`)).code).toBe(4);
     expect((await parley(['read', 'bob', '--password-stdin'], 'not-the-password\n')).code).toBe(3);
     expect((await parley(['send', 'bob'])).code).toBe(2);
@@ -196,5 +205,26 @@ describe.skipIf(!hasTmux)(`parley, the terminal client, in a terminal (${dialect
       expect(disk.includes(Buffer.from(value.subarray(middle, middle + 32)))).toBe(false);
     }
     await expect(openStoreKey(dir, 'alice', 'wrong-password-123')).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+  });
+
+  it('logs out: the session ends on the server, the device state stays for the next log-in', { timeout: 60_000 }, async () => {
+    const state = env.PARLEY_HOME ?? '';
+    const profile = () => JSON.parse(fs.readFileSync(path.join(state, 'profile.json'), 'utf8')) as { session?: string; deviceId?: string };
+    const { session: token, deviceId } = profile();
+    expect(token).toBeTruthy();
+    const me = () => fetch(`${t.url}/api/auth/me`, { headers: { cookie: `${SESSION_COOKIE}=${token}`, origin: t.url } });
+    expect((await me()).status).toBe(200);
+    expect((await parley(['logout'])).code).toBe(0);
+    expect(fs.existsSync(path.join(state, 'profile.json'))).toBe(false);
+    expect((await parley(['whoami'])).code).toBe(3);
+    expect((await me()).status).toBe(401);
+    expect(filesUnder(state).some((f) => f.endsWith('store.sealed'))).toBe(true);
+
+    // Logging in again keeps the same device (its sealed state opened with the password), with a new session.
+    expect((await parley(['login', 'alice', '--password-stdin'], `${password}\n`)).code).toBe(0);
+    expect(profile().deviceId).toBe(deviceId);
+    expect(profile().session).not.toBe(token);
+    const read = await parley(['read', 'bob', '-n', '1', '--json', '--password-stdin'], `${password}\n`);
+    expect((JSON.parse(read.stdout) as { text: string }[]).map((m) => m.text)).toEqual(['and one more']);
   });
 });
