@@ -16,7 +16,7 @@ import { serverEvents, type ServerEventName } from '../protocol/realtime.js';
 import { base64UrlToBytes, bytesToBase64Url } from './encoding.js';
 import { Emitter } from './emitter.js';
 import { ParleyError } from './errors.js';
-import { HttpClient } from './http.js';
+import { HttpClient, type SessionPersistence } from './http.js';
 import { DEFAULT_KDF, deriveKeys, kdfAtLeast, newSalt, type DeriveMaster } from './kdf.js';
 import { assertStrongPassword } from './password-strength.js';
 import type { Message, SendPayload } from './message-stream.js';
@@ -56,6 +56,8 @@ export interface ParleyClientOptions {
   openE2ee?: OpenE2ee;
   /** Where the local search index is kept, sealed (default: `secretStore`, else memory). */
   searchStore?: SecretStore;
+  /** Node only: resume a saved session (`token`) and hear of a new or ended one (`onChange`), e.g. to keep it in a file. */
+  session?: SessionPersistence;
 }
 
 export type ClientEvents = {
@@ -106,7 +108,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
 
   constructor(options: ParleyClientOptions) {
     super();
-    this.http = new HttpClient(options.baseUrl, options.fetch);
+    this.http = new HttpClient(options.baseUrl, options.fetch, options.session);
     this.realtime = new Realtime(this.http);
     this.engine = new ConversationEngine({
       transport: this.realtime,

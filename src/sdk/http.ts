@@ -6,6 +6,15 @@ import { ParleyError } from './errors.js';
 const inBrowser = typeof document !== 'undefined';
 
 /**
+ * Node only: a session kept across runs (a terminal client saves it to a 0600 file). `token` resumes a session;
+ * `onChange` hears of a new one (sign-up, log-in) or of its end (log-out). The browser's cookie is the browser's.
+ */
+export interface SessionPersistence {
+  token?: string | undefined;
+  onChange?: (token: string | undefined) => void;
+}
+
+/**
  * JSON over fetch. In the browser the session cookie is the browser's (HttpOnly, never readable here); in Node the
  * SDK keeps it itself and sends the Origin header a browser would send.
  */
@@ -16,8 +25,10 @@ export class HttpClient {
   constructor(
     readonly baseUrl: string,
     private readonly fetchImpl: typeof fetch = (...args) => globalThis.fetch(...args),
+    private readonly session: SessionPersistence = {},
   ) {
     this.origin = new URL(baseUrl).origin;
+    this.sessionToken = session.token;
   }
 
   /** Cookie and Origin headers for a Node socket.io handshake (the browser sends its own). */
@@ -93,7 +104,11 @@ export class HttpClient {
       if (pair.slice(0, eq).trim() !== SESSION_COOKIE) continue;
       const value = pair.slice(eq + 1).trim();
       const expired = attrs.some((a) => /^\s*max-age\s*=\s*0\s*$/i.test(a) || /^\s*expires\s*=.*1970/i.test(a));
-      this.sessionToken = value && !expired ? value : undefined;
+      const next = value && !expired ? value : undefined;
+      if (next !== this.sessionToken) {
+        this.sessionToken = next;
+        this.session.onChange?.(next);
+      }
     }
   }
 }

@@ -1,4 +1,5 @@
 export { ParleyClient, type ParleyClientOptions, type ClientEvents } from './client.js';
+export type { SessionPersistence } from './http.js';
 export { ParleyError, type SdkErrorCode } from './errors.js';
 export { DEFAULT_KDF, deriveKeys, deriveMasterInThread, type DeriveMaster, type DerivedKeys } from './kdf.js';
 export { checkPasswordStrength, PASSWORD_MIN_LENGTH, type PasswordStrength } from './password-strength.js';
