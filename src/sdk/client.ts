@@ -13,6 +13,8 @@ import type { ContactDto, PresenceEvent } from '../protocol/contacts.js';
 import type { ConversationDto, TypingEvent } from '../protocol/conversations.js';
 import type { ReadEvent } from '../protocol/messages.js';
 import { serverEvents, type ServerEventName } from '../protocol/realtime.js';
+import { RevokeOthersResponse } from '../protocol/account.js';
+import { provePassword } from './account.js';
 import { base64UrlToBytes, bytesToBase64Url } from './encoding.js';
 import { Emitter } from './emitter.js';
 import { ParleyError } from './errors.js';
@@ -212,7 +214,24 @@ export class ParleyClient extends Emitter<ClientEvents> {
     revoke: async (id: string): Promise<void> => {
       await this.http.request('DELETE', `/api/auth/sessions/${encodeURIComponent(id)}`, OkResponse, {});
     },
+    /** Ends every other session of the user at once (their sockets are signed out); resolves with how many. */
+    revokeOthers: async (): Promise<number> =>
+      (await this.http.request('POST', '/api/auth/sessions/revoke-others', RevokeOthersResponse, {})).revoked,
   };
+
+  /**
+   * Deletes the account, after proving `password` as the log-in does (the server never sees it). Sessions, devices,
+   * keys, vault, contacts and uploads go; messages become tombstones; the name stays reserved. Signs this client out.
+   */
+  async deleteAccount(password: string): Promise<void> {
+    const username = (this.user ?? (await this.me()).user).username;
+    const { authKey, vaultKey } = await provePassword(this.http, username, password, this.minKdf, this.deriveMaster);
+    vaultKey.fill(0);
+    await this.http.request('POST', '/api/account/delete', OkResponse, { authKey });
+    const erased = this.searchIndex.erase();
+    this.forget();
+    await erased;
+  }
 
   /**
    * Opens the realtime connection (after sign-up or log-in) and resolves once caught up. socket.io reconnects on its

@@ -1,8 +1,7 @@
 import cluster from 'node:cluster';
 import type { DestinationStream } from 'pino';
 import { createClient, type RedisClientType } from 'redis';
-import { FileBlobStore } from './blobs/fs-store.js';
-import { PostgresBlobStore } from './blobs/pg-store.js';
+import { blobStoreFor } from './blobs/for-config.js';
 import { sweepBlobs } from './commands/blobs/attach.js';
 import { SendQueue } from './commands/messages/send-queue.js';
 import { watchAccountSignals } from './admin/account-signals.js';
@@ -65,7 +64,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
     events,
     presence: redis ? redisPresence(redis) : memoryPresence(),
     sends: new SendQueue(db, events, log, config.database.kind === 'postgres' ? SENDS_IN_FLIGHT_POSTGRES : SENDS_IN_FLIGHT_SQLITE),
-    blobs: config.database.kind === 'postgres' ? new PostgresBlobStore(db) : new FileBlobStore(config.files.dir),
+    blobs: blobStoreFor(config, db),
   };
   const app = await buildApp(deps, log);
   registerHealthRoutes(app, readinessCheck(db, redis));

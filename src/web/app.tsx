@@ -26,6 +26,7 @@ const SIGNED_OUT_REASONS: Record<string, string> = {
   revoked: 'This session was signed out from another device. Log in again to continue.',
   'password-changed': 'Your password was changed on another device. Log in with the new password.',
   logout: 'You logged out in another tab.',
+  deleted: 'This account was deleted.',
 };
 
 /** The signed-in pages and the SDK client, loaded together (a chunk the signed-out first load does not fetch). */
@@ -151,7 +152,7 @@ function renderPage(path: string, auth: Auth, notice: string | undefined, retry:
         return signup.value ? <signup.value /> : <Loading />;
       }
       if (path === '/login') return <LoginPage notice={notice} />;
-      if (path === '/sessions' || path.startsWith('/c/')) return <Redirect to="/login" />;
+      if (path === '/sessions' || path === '/settings' || path.startsWith('/c/')) return <Redirect to="/login" />;
       return (
         <PublicLayout>
           <NotFoundContent />

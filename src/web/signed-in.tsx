@@ -8,6 +8,7 @@ import { Shell } from './components/shell.js';
 import { HomePage } from './pages/home.js';
 import { NotFoundContent } from './pages/not-found.js';
 import { SessionsPage } from './pages/sessions.js';
+import { SettingsPage } from './settings/settings-page.js';
 import { UnreadBadge } from './tab-badge/unread-badge.js';
 
 /** A conversation's address: /c/<id>. */
@@ -31,6 +32,7 @@ function userPage(path: string, user: UserDto) {
   const conversation = CONVERSATION_PATH.exec(path)?.[1];
   if (conversation) return <HomePage user={user} conversationId={conversation.toLowerCase()} />;
   if (path === '/sessions') return <SessionsPage user={user} />;
+  if (path === '/settings') return <SettingsPage user={user} />;
   return (
     <Shell user={user}>
       <NotFoundContent />

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { blobStoreFor } from '../blobs/for-config.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { connectDatabase, migrateToLatest, type Db } from '../db/connect.js';
 import { AdminError, deleteUser, listUsers, serverStats, suspendUser, unsuspendUser, type UserSummary } from './operations.js';
@@ -77,7 +78,8 @@ export async function runAdmin(argv: string[], env: Record<string, string | unde
     .argument('<username>')
     .requiredOption('--yes', 'confirm: the deletion cannot be undone')
     .action(async (username: string) => {
-      const { sessionsEnded, groupsLeft } = await deleteUser(await open(), username);
+      const database = await open();
+      const { sessionsEnded, groupsLeft } = await deleteUser(database, username, blobStoreFor(config, database));
       io.out(`${username} is deleted (${sessionsEnded} sessions ended, ${groupsLeft} groups left).\n`);
     });
   program

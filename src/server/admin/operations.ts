@@ -1,3 +1,4 @@
+import type { BlobStore } from '../blobs/store.js';
 import { deleteAccount } from '../commands/delete-account.js';
 import type { Db } from '../db/connect.js';
 export { listUsers, serverStats, type ServerStats, type UserSummary } from '../db/repositories/admin-reports.js';
@@ -56,10 +57,14 @@ export async function unsuspendUser(db: Db, username: string): Promise<void> {
 }
 
 /** The same deletion as the server's (commands/delete-account.ts); the running servers disconnect the sockets. */
-export async function deleteUser(db: Db, username: string): Promise<{ sessionsEnded: number; groupsLeft: number }> {
+export async function deleteUser(
+  db: Db,
+  username: string,
+  blobs: Pick<BlobStore, 'remove'>,
+): Promise<{ sessionsEnded: number; groupsLeft: number }> {
   const user = await requireUser(db, username);
   const noSockets: EventPublisher = { publish: () => undefined };
-  const result = await deleteAccount(db, noSockets, user.id);
+  const result = await deleteAccount(db, noSockets, user.id, { blobs });
   return { sessionsEnded: result.sessionIds.length, groupsLeft: result.groupsLeft.length };
 }
 

@@ -10,7 +10,8 @@ import { fakeSalt } from '../security/tokens.js';
  */
 export async function prelogin(deps: Deps, input: PreloginRequest): Promise<PreloginResponse> {
   const user = await findUserByUsername(deps.db, input.username);
-  if (user) {
+  // A deleted account answers like a missing one (its reservation keeps no salt).
+  if (user && !user.deleted_at) {
     return {
       salt: user.kdf_salt,
       kdf: {

@@ -7,6 +7,7 @@ import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerRequestGuards } from './guards.js';
+import { registerAccountRoutes } from './routes/account.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerBlobRoutes } from './routes/blobs.js';
 import { registerSessionProbeRoute } from './routes/session-probe.js';
@@ -80,6 +81,7 @@ export async function buildApp(deps: Deps, logger: Logger): Promise<FastifyInsta
   registerRequestGuards(app, config);
   registerAuthRoutes(app, deps);
   registerSessionRoutes(app, deps);
+  registerAccountRoutes(app, deps);
   await registerBlobRoutes(app, deps);
   registerSessionProbeRoute(app, deps);
   await registerStaticFiles(app, config.webRoot);

@@ -44,6 +44,11 @@ export function Shell({ user, children, layout = 'page' }: { user: UserDto; chil
                   Sessions
                 </Link>
               </li>
+              <li>
+                <Link href="/settings" current={path === '/settings'}>
+                  Settings
+                </Link>
+              </li>
             </ul>
           </nav>
           <div class="account">

@@ -33,6 +33,13 @@ export async function deleteSessionsOfUser(db: Db, userId: string): Promise<stri
   return rows.map((r) => r.id);
 }
 
+/** Deletes these sessions of a user (ids of another user's sessions are ignored); returns the ids deleted. */
+export async function deleteSessions(db: Db, userId: string, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.deleteFrom('sessions').where('user_id', '=', userId).where('id', 'in', ids).returning('id').execute();
+  return rows.map((r) => r.id);
+}
+
 /** Deletes every session of a user except `keepId`; returns the ids deleted. */
 export async function deleteOtherSessions(db: Db, userId: string, keepId: string): Promise<string[]> {
   const rows = await db

@@ -1,0 +1,24 @@
+import type { UserDto } from '../../sdk/index.js';
+import { formatDateTime } from '../format.js';
+
+/** Who you are to others: the user name is the stable handle contacts find you by. */
+export function ProfileSection({ user }: { user: UserDto }) {
+  return (
+    <section class="card settings-section" id="settings-profile" aria-labelledby="settings-profile-heading">
+      <h2 id="settings-profile-heading">Profile</h2>
+      <dl class="settings-facts">
+        <div>
+          <dt>User name</dt>
+          <dd>{user.username}</dd>
+        </div>
+        <div>
+          <dt>Member since</dt>
+          <dd>
+            <time dateTime={user.createdAt}>{formatDateTime(user.createdAt)}</time>
+          </dd>
+        </div>
+      </dl>
+      <p class="hint">Your user name is how contacts find you. It cannot be changed, and it stays reserved for you.</p>
+    </section>
+  );
+}
