@@ -1,6 +1,7 @@
 /** tail: follow every conversation, or one, live (until Ctrl-C). */
 import type { Command } from 'commander';
 import type { CliContext, Opened } from '../context.js';
+import { CliError, EXIT } from '../exit-codes.js';
 import { colours as c, conversationName, formatMessage, line, messageJson } from '../output.js';
 import { resolveConversation } from '../resolve.js';
 
@@ -43,6 +44,6 @@ export function liveCommands(program: Command, context: () => CliContext): void 
       const why = await untilStopped(opened);
       await printing;
       await opened.close();
-      if (why.startsWith('signed out')) process.stderr.write(`${why}\n`);
+      if (why.startsWith('signed out')) throw new CliError(EXIT.AUTH, `The session ended: ${why}.`);
     });
 }
