@@ -76,6 +76,9 @@ export function chatCommand(program: Command, context: () => CliContext): void {
           const text = input.trim();
           if (text === '/quit' || text === '/exit') return resolve('quit');
           if (text) {
+            // The typed line gives way to the message as stored (with its time), shown by the message event.
+            readline.moveCursor(process.stdout, 0, -1);
+            readline.clearLine(process.stdout, 0);
             const { stored } = client.engine.send(id, text);
             stored.catch((err: unknown) => show(c.red(`not sent: ${err instanceof Error ? err.message : String(err)}`)));
           }
