@@ -14,7 +14,7 @@ export function untilStopped(opened: Opened): Promise<string> {
   });
 }
 
-export function liveCommands(program: Command, context: () => CliContext): void {
+export function liveCommands(program: Command, context: () => Promise<CliContext>): void {
   program
     .command('tail')
     .description('follow new messages live, in every conversation or one (Ctrl-C stops)')
@@ -22,7 +22,7 @@ export function liveCommands(program: Command, context: () => CliContext): void 
     .option('--password-stdin', 'read the password from standard input (first line)')
     .option('--json', 'print one JSON object per line (NDJSON)')
     .action(async (target: string | undefined, opts: { passwordStdin?: boolean; json?: boolean }) => {
-      const opened = await context().withDevice(opts);
+      const opened = await (await context()).withDevice(opts);
       const { client, profile } = opened;
       const only = target ? (await resolveConversation(client, target, { create: false })).id : undefined;
       const names = new Map<string, string>();
