@@ -3,14 +3,14 @@
  * Parsing with commander; every failure ends with a message on stderr and an exit code from exit-codes.ts.
  */
 import { Command, CommanderError } from 'commander';
-import { ParleyError } from '../sdk/index.js';
+import { ParleyError } from '../sdk/errors.js';
 import { accountCommands } from './commands/account.js';
 import { chatCommand } from './commands/chat.js';
 import { contactCommands } from './commands/contacts.js';
 import { deviceCommands } from './commands/devices.js';
 import { liveCommands } from './commands/live.js';
 import { messageCommands } from './commands/messages.js';
-import { CliContext, DEFAULT_SERVER } from './context.js';
+import type { CliContext } from './context.js';
 import { CliError, EXIT, exitCodeOf } from './exit-codes.js';
 import { colours as c } from './output.js';
 
@@ -29,7 +29,7 @@ Exit codes:
 Passwords are typed without echo, or read from standard input with --password-stdin; never from an argument.
 
 Environment:
-  PARLEY_SERVER  the server (default ${DEFAULT_SERVER}, or the one you logged in to)
+  PARLEY_SERVER  the server (default http://localhost:5000, or the one you logged in to)
   PARLEY_HOME    where this device's state is kept (default: parley under your config directory)
   NO_COLOR       no colours`;
 
@@ -43,7 +43,8 @@ export function buildProgram(): Command {
     .addHelpText('after', EXIT_HELP)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  const context = () => new CliContext(program.opts<{ server?: string }>());
+  // The SDK is loaded only when a command runs: --help and usage errors answer at once.
+  const context = async (): Promise<CliContext> => new (await import('./context.js')).CliContext(program.opts<{ server?: string }>());
   accountCommands(program, context);
   contactCommands(program, context);
   messageCommands(program, context);

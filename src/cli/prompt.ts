@@ -3,7 +3,6 @@
  * results), or read from standard input with --password-stdin (the first line). Never from an argument or the
  * environment, where other processes and shell histories could see it.
  */
-import password from '@inquirer/password';
 import { CliError, EXIT } from './exit-codes.js';
 
 export interface PasswordSource {
@@ -32,6 +31,7 @@ export async function askPassword(source: PasswordSource, message = 'Password', 
     throw new CliError(EXIT.USAGE, 'No terminal to ask for the password: pass it on standard input with --password-stdin.');
   }
   try {
+    const { default: password } = await import('@inquirer/password');
     return await password({ message, mask: false, toggleMask: false }, { output: process.stderr });
   } catch (err) {
     if (err instanceof Error && err.name === 'ExitPromptError') throw new CliError(EXIT.ERROR, 'Cancelled.');

@@ -4,14 +4,14 @@ import type { CliContext } from '../context.js';
 import { colours as c, line, printJson } from '../output.js';
 import { askNewPassword, askPassword } from '../prompt.js';
 
-export function accountCommands(program: Command, context: () => CliContext): void {
+export function accountCommands(program: Command, context: () => Promise<CliContext>): void {
   program
     .command('signup')
     .description('create an account; this terminal becomes its first device')
     .argument('<username>', 'the name to sign up with')
     .option('--password-stdin', 'read the password from standard input (first line) instead of the terminal')
     .action(async (username: string, opts: { passwordStdin?: boolean }) => {
-      const ctx = context();
+      const ctx = await context();
       const password = await askNewPassword(opts);
       const opened = await ctx.signIn('signup', username, password);
       const device = opened.client.encryption.deviceId();
@@ -25,7 +25,7 @@ export function accountCommands(program: Command, context: () => CliContext): vo
     .argument('<username>', 'your user name')
     .option('--password-stdin', 'read the password from standard input (first line) instead of the terminal')
     .action(async (username: string, opts: { passwordStdin?: boolean }) => {
-      const ctx = context();
+      const ctx = await context();
       const password = await askPassword(opts);
       const opened = await ctx.signIn('login', username, password);
       const device = opened.client.encryption.deviceId();
@@ -37,7 +37,7 @@ export function accountCommands(program: Command, context: () => CliContext): vo
     .command('logout')
     .description("end this terminal's session on the server (the device's sealed keys stay, for the next login)")
     .action(async () => {
-      const ctx = context();
+      const ctx = await context();
       const opened = await ctx.sessionOnly();
       await opened.client.logout();
       await opened.close();
@@ -50,7 +50,7 @@ export function accountCommands(program: Command, context: () => CliContext): vo
     .description('show the signed-in account and session')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const opened = await context().sessionOnly();
+      const opened = await (await context()).sessionOnly();
       const me = await opened.client.me();
       await opened.close();
       if (opts.json) printJson({ server: opened.profile.server, user: me.user, session: me.session });

@@ -14,14 +14,14 @@ import { positiveInt } from './messages.js';
 const TYPING_EVERY_MS = 2_000;
 const TYPING_SHOWN_MS = 4_000;
 
-export function chatCommand(program: Command, context: () => CliContext): void {
+export function chatCommand(program: Command, context: () => Promise<CliContext>): void {
   program
     .command('chat')
     .description('chat interactively with a user or a group: type a line to send it, /quit to leave')
     .argument('<with>', 'a user name, or #group')
     .option('-n, --history <n>', 'how many earlier messages to show', positiveInt, 20)
     .action(async (target: string, opts: { history: number }) => {
-      const opened = await context().withDevice({});
+      const opened = await (await context()).withDevice({});
       const { client, profile } = opened;
       const me = profile.username;
       const conversation = await resolveConversation(client, target, { create: true });
@@ -76,6 +76,9 @@ export function chatCommand(program: Command, context: () => CliContext): void {
           const text = input.trim();
           if (text === '/quit' || text === '/exit') return resolve('quit');
           if (text) {
+            // The typed line gives way to the message as stored (with its time), shown by the message event.
+            readline.moveCursor(process.stdout, 0, -1);
+            readline.clearLine(process.stdout, 0);
             const { stored } = client.engine.send(id, text);
             stored.catch((err: unknown) => show(c.red(`not sent: ${err instanceof Error ? err.message : String(err)}`)));
           }

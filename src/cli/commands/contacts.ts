@@ -29,14 +29,14 @@ const ACTIONS: [name: string, description: string, act: Action][] = [
   ['unblock', 'lift your block', (cl, u) => cl.contacts.unblock(u)],
 ];
 
-export function contactCommands(program: Command, context: () => CliContext): void {
+export function contactCommands(program: Command, context: () => Promise<CliContext>): void {
   const contacts = program.command('contacts').description('your contacts and contact requests');
   contacts
     .command('list', { isDefault: true })
     .description('contacts, requests both ways, and users you blocked')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const opened = await context().sessionOnly();
+      const opened = await (await context()).sessionOnly();
       const list = await opened.client.contacts.list();
       await opened.close();
       if (opts.json) printJson(list);
@@ -50,7 +50,7 @@ export function contactCommands(program: Command, context: () => CliContext): vo
       .argument('<username>', 'the other user')
       .option('--json', 'print the new state as JSON')
       .action(async (username: string, opts: { json?: boolean }) => {
-        const opened = await context().sessionOnly();
+        const opened = await (await context()).sessionOnly();
         const contact = await act(opened.client, username);
         await opened.close();
         if (opts.json) printJson(contact);
@@ -63,7 +63,7 @@ export function contactCommands(program: Command, context: () => CliContext): vo
     .description('your conversations, most recent first, with unread counts')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const opened = await context().sessionOnly();
+      const opened = await (await context()).sessionOnly();
       const list = await opened.client.conversations.list();
       await opened.close();
       const me = opened.profile.username;

@@ -1,17 +1,17 @@
 /** devices (yours or a contact's), safety (the safety number with a contact). */
 import type { Command } from 'commander';
-import { formatSafetyNumber } from '../../sdk/index.js';
+import { formatSafetyNumber } from '../../sdk/e2ee/safety.js';
 import type { CliContext } from '../context.js';
 import { colours as c, line, printJson, time } from '../output.js';
 
-export function deviceCommands(program: Command, context: () => CliContext): void {
+export function deviceCommands(program: Command, context: () => Promise<CliContext>): void {
   program
     .command('devices')
     .description("your devices (removed ones too), or a contact's current ones")
     .argument('[username]', "a contact's name (default: yours)")
     .option('--json', 'print JSON')
     .action(async (username: string | undefined, opts: { json?: boolean }) => {
-      const opened = await context().sessionOnly();
+      const opened = await (await context()).sessionOnly();
       const devices = await opened.client.devices.list(username);
       await opened.close();
       const mine = username === undefined ? opened.profile.deviceId : undefined;
@@ -33,7 +33,7 @@ export function deviceCommands(program: Command, context: () => CliContext): voi
     .option('--password-stdin', 'read the password from standard input (first line)')
     .option('--json', 'print JSON')
     .action(async (username: string, opts: { markVerified?: boolean; passwordStdin?: boolean; json?: boolean }) => {
-      const opened = await context().withDevice(opts);
+      const opened = await (await context()).withDevice(opts);
       try {
         const v = opts.markVerified
           ? await opened.client.verification.setVerified(username, true)

@@ -1,6 +1,7 @@
 /** tail: follow every conversation, or one, live (until Ctrl-C). */
 import type { Command } from 'commander';
 import type { CliContext, Opened } from '../context.js';
+import { CliError, EXIT } from '../exit-codes.js';
 import { colours as c, conversationName, formatMessage, line, messageJson } from '../output.js';
 import { resolveConversation } from '../resolve.js';
 
@@ -13,7 +14,7 @@ export function untilStopped(opened: Opened): Promise<string> {
   });
 }
 
-export function liveCommands(program: Command, context: () => CliContext): void {
+export function liveCommands(program: Command, context: () => Promise<CliContext>): void {
   program
     .command('tail')
     .description('follow new messages live, in every conversation or one (Ctrl-C stops)')
@@ -21,7 +22,7 @@ export function liveCommands(program: Command, context: () => CliContext): void 
     .option('--password-stdin', 'read the password from standard input (first line)')
     .option('--json', 'print one JSON object per line (NDJSON)')
     .action(async (target: string | undefined, opts: { passwordStdin?: boolean; json?: boolean }) => {
-      const opened = await context().withDevice(opts);
+      const opened = await (await context()).withDevice(opts);
       const { client, profile } = opened;
       const only = target ? (await resolveConversation(client, target, { create: false })).id : undefined;
       const names = new Map<string, string>();
@@ -43,6 +44,6 @@ export function liveCommands(program: Command, context: () => CliContext): void 
       const why = await untilStopped(opened);
       await printing;
       await opened.close();
-      if (why.startsWith('signed out')) process.stderr.write(`${why}\n`);
+      if (why.startsWith('signed out')) throw new CliError(EXIT.AUTH, `The session ended: ${why}.`);
     });
 }

@@ -17,7 +17,7 @@ interface DeviceOptions {
   json?: boolean;
 }
 
-export function messageCommands(program: Command, context: () => CliContext): void {
+export function messageCommands(program: Command, context: () => Promise<CliContext>): void {
   program
     .command('send')
     .description('send a message, end-to-end encrypted, to a user (their direct conversation) or a group (#name)')
@@ -30,7 +30,7 @@ export function messageCommands(program: Command, context: () => CliContext): vo
       if (text === '-' && opts.passwordStdin) throw new CliError(EXIT.USAGE, 'Standard input cannot carry both the password and the message.');
       const body = text === '-' ? await readAll() : text;
       if (!body.trim()) throw new CliError(EXIT.USAGE, 'Nothing to send.');
-      const opened = await context().withDevice(opts);
+      const opened = await (await context()).withDevice(opts);
       try {
         const conversation = await resolveConversation(opened.client, to, { create: true });
         const sent = await opened.client.messages.send(conversation.id, body);
@@ -50,7 +50,7 @@ export function messageCommands(program: Command, context: () => CliContext): vo
     .option('--password-stdin', 'read the password from standard input (first line)')
     .option('--json', 'print JSON: an array of messages, oldest first')
     .action(async (target: string, opts: DeviceOptions & { limit: number; markRead: boolean }) => {
-      const opened = await context().withDevice(opts);
+      const opened = await (await context()).withDevice(opts);
       try {
         const conversation = await resolveConversation(opened.client, target, { create: false });
         const messages = await latest(opened.client.messages, conversation.id, opts.limit);
@@ -74,7 +74,7 @@ export function messageCommands(program: Command, context: () => CliContext): vo
     .option('--password-stdin', 'read the password from standard input (first line)')
     .option('--json', 'print JSON')
     .action(async (words: string[], opts: DeviceOptions & { in?: string; from?: string; limit: number }) => {
-      const opened = await context().withDevice(opts);
+      const opened = await (await context()).withDevice(opts);
       try {
         const { client } = opened;
         const conversationId = opts.in ? (await resolveConversation(client, opts.in, { create: false })).id : undefined;

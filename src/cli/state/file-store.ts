@@ -16,6 +16,8 @@ export class FileStore implements SecretStore {
   private readonly file: string;
   private data = new Map<string, Uint8Array>();
   private writing: Promise<void> = Promise.resolve();
+  /** The next write, not started yet: later writes join it. */
+  private queued: Promise<void> | undefined;
   private readonly aad: Uint8Array;
 
   private constructor(
@@ -50,15 +52,26 @@ export class FileStore implements SecretStore {
     return Promise.resolve(value && value.slice());
   }
 
+  /**
+   * Applies the entries, and resolves once they are on disk. Writes that arrive while the file is being written share
+   * the next write (it seals the map as it is when it starts), so a burst costs two file writes, not one per call.
+   */
   write(entries: ReadonlyMap<string, Uint8Array | undefined>): Promise<void> {
     for (const [name, value] of entries) {
       if (value === undefined) this.data.delete(name);
       else this.data.set(name, value.slice());
     }
-    const snapshot = new Map(this.data);
-    const next = this.writing.catch(() => undefined).then(() => this.persist(snapshot));
-    this.writing = next;
-    return next;
+    if (!this.queued) {
+      const next = this.writing
+        .catch(() => undefined)
+        .then(() => {
+          this.queued = undefined;
+          return this.persist(new Map(this.data));
+        });
+      this.queued = next;
+      this.writing = next;
+    }
+    return this.queued;
   }
 
   /** Resolves once every write so far is on disk. */
