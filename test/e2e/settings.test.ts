@@ -95,4 +95,39 @@ describeBrowser(`web UI in Chromium: settings (${dialect})`, () => {
     bob.close();
     await context.close();
   });
+
+  it('makes a recovery key (shown once, confirmed by typing its end), then recovers a forgotten password with it from the log-in page', async () => {
+    const { page, context } = await openPage(browser);
+    await logInInUi(page, origin, 'bob', PASSWORDS.bob ?? '');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    await expectHeading(page, 'Settings');
+    await page.getByText('You have no recovery key.').waitFor();
+    await page.getByRole('button', { name: 'Make a recovery key' }).click();
+    await page.getByLabel('Your password').first().fill(PASSWORDS.bob ?? '');
+    await page.getByRole('button', { name: 'Make the key' }).click();
+    const shown = page.getByLabel('Your recovery key');
+    await shown.waitFor();
+    const key = (await shown.textContent()) ?? '';
+    expect(key).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){7}$/);
+    const saved = page.getByRole('button', { name: 'I saved it' });
+    await page.getByLabel(/last four characters/).fill('XXXX');
+    expect(await saved.isDisabled()).toBe(true);
+    await page.getByLabel(/last four characters/).fill(key.slice(-4).toLowerCase());
+    await saved.click();
+    await page.getByRole('status').filter({ hasText: 'Recovery key saved.' }).waitFor();
+    expect(await page.getByLabel('Your recovery key').count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.goto(`${origin}/login`);
+    await page.getByRole('link', { name: 'Use your recovery key' }).click();
+    await expectHeading(page, 'Recover your account');
+    await page.getByLabel('User name').fill('bob');
+    await page.getByLabel('Recovery key').fill(key.replace(/-/g, ' ').toLowerCase());
+    await page.getByLabel('New password', { exact: true }).fill('harvest-compass-velvet-35');
+    await page.getByLabel('Confirm new password').fill('harvest-compass-velvet-35');
+    await page.locator('#recover-strength', { hasText: /Strong enough\./ }).waitFor();
+    await page.getByRole('button', { name: 'Set the new password' }).click();
+    await expectHeading(page, 'Conversations');
+    await context.close();
+  });
 });
