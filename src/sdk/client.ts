@@ -16,6 +16,7 @@ import { serverEvents, type ServerEventName } from '../protocol/realtime.js';
 import { RevokeOthersResponse } from '../protocol/account.js';
 import { provePassword } from './account.js';
 import { RecoveryApi, recoverWithKey } from './recovery.js';
+import { exportHistory, type ExportProgress, type HistoryExport } from './export.js';
 import { base64UrlToBytes, bytesToBase64Url } from './encoding.js';
 import { Emitter } from './emitter.js';
 import { ParleyError } from './errors.js';
@@ -247,6 +248,13 @@ export class ParleyClient extends Emitter<ClientEvents> {
     oldVaultKey.fill(0);
     await reseal();
     return user;
+  }
+
+  /** The user's history as this device reads it, decrypted here, for a download (nothing is sent anywhere). */
+  async exportHistory(onProgress?: (progress: ExportProgress) => void): Promise<HistoryExport> {
+    const username = (this.user ?? (await this.me()).user).username;
+    const page = (id: string, before: number | undefined) => this.messages.page(id, before === undefined ? { limit: 100 } : { before, limit: 100 });
+    return exportHistory({ username, conversations: () => this.conversations.list(), page }, onProgress);
   }
 
   readonly sessions = {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ContactDto } from '../../src/sdk/index.js';
@@ -57,6 +58,13 @@ describeBrowser(`web UI in Chromium: settings (${dialect})`, () => {
       await expectHeading(other, 'Log in');
       await other.getByRole('status').filter({ hasText: 'signed out from another device' }).waitFor();
     }
+    // The history export is saved from the page (made here, escaped HTML).
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download as a web page' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^parley-history-alice-\d{4}-\d{2}-\d{2}\.html$/);
+    const saved = await download.path();
+    expect(fs.readFileSync(saved, 'utf8')).toContain('<h1>Parley history of alice</h1>');
+    await page.getByRole('status').filter({ hasText: /Saved \d+ messages from 0 conversations\./ }).waitFor();
+
     await page.reload();
     await expectHeading(page, 'Settings', { focused: false });
     expect(problems).toEqual([]);
