@@ -89,9 +89,24 @@ describeBrowser(`web UI in Chromium: settings (${dialect})`, () => {
     await submit.click();
     await page.getByRole('alert').filter({ hasText: 'The password is incorrect. Nothing was deleted.' }).waitFor();
 
+    const storedKeys = () =>
+      page.evaluate(
+        () =>
+          new Promise<string[]>((resolve, reject) => {
+            const req = indexedDB.open('parley-secrets');
+            req.onerror = () => reject(new Error('open failed'));
+            req.onsuccess = () => {
+              const keys = req.result.transaction('values').objectStore('values').getAllKeys();
+              keys.onsuccess = () => resolve(keys.result.map(String));
+            };
+          }),
+      );
+    expect((await storedKeys()).some((k) => k.startsWith('carol/'))).toBe(true);
     await page.getByLabel('Your password').fill(CAROL);
     await submit.click();
     await expectHeading(page, 'Log in');
+    // Nothing of carol is left in this browser's store either.
+    expect((await storedKeys()).filter((k) => k.startsWith('carol/'))).toEqual([]);
     await page.getByText(/account was deleted/).first().waitFor();
     await bobSaw;
     expect((await bob.contacts.list()).map((c) => c.username)).not.toContain('carol');

@@ -4,6 +4,7 @@ import { client } from '../client.js';
 import { ErrorAlert } from '../components/messages.js';
 import { PasswordField } from '../components/password-field.js';
 import { describeError, isUnauthenticated } from '../errors.js';
+import { eraseLocalSecrets } from '../local-secrets.js';
 import { useSessionActions } from '../session.js';
 import { ExportPanel } from './export-panel.js';
 
@@ -25,6 +26,8 @@ export function AccountSection({ user }: { user: UserDto }) {
     setError(undefined);
     try {
       await client.deleteAccount(password);
+      // The device's own copy goes too: keys, MLS state and read messages kept in this browser.
+      await eraseLocalSecrets(user.username).catch(() => undefined);
       signedOut(ACCOUNT_DELETED_NOTICE);
     } catch (err) {
       if (isUnauthenticated(err)) return signedOut(describeError(err));
