@@ -15,6 +15,8 @@ import type { ReadEvent } from '../protocol/messages.js';
 import { serverEvents, type ServerEventName } from '../protocol/realtime.js';
 import { RevokeOthersResponse } from '../protocol/account.js';
 import { provePassword } from './account.js';
+import { RecoveryApi, recoverWithKey } from './recovery.js';
+import { exportHistory, type ExportProgress, type HistoryExport } from './export.js';
 import { base64UrlToBytes, bytesToBase64Url } from './encoding.js';
 import { Emitter } from './emitter.js';
 import { ParleyError } from './errors.js';
@@ -104,6 +106,10 @@ export class ParleyClient extends Emitter<ClientEvents> {
   private e2eeReady: Promise<OpenedE2ee | undefined> = Promise.resolve(undefined);
   /** Derived from the password at sign-up/log-in; never sent anywhere. Used by end-to-end encryption. */
   private vaultKey: Uint8Array | undefined;
+  /** The password's authKey since sign-up or log-in in this client (a recovery key can be made without asking again). */
+  private authKey: string | undefined;
+  /** Recovery keys: `create()` one (shown once), `status()`. See `recover()` for using one. */
+  readonly recovery: RecoveryApi;
   user: UserDto | undefined;
   /** The device's local search index: backfill progress events, remove(), flush() (see docs/SDK.md, "Search"). */
   readonly searchIndex: LocalSearch;
@@ -112,6 +118,17 @@ export class ParleyClient extends Emitter<ClientEvents> {
     super();
     this.http = new HttpClient(options.baseUrl, options.fetch, options.session);
     this.realtime = new Realtime(this.http);
+    this.recovery = new RecoveryApi({
+      http: this.http,
+      username: async () => (this.user ?? (await this.me()).user).username,
+      keys: async (password) => {
+        if (password !== undefined) {
+          return provePassword(this.http, (this.user ?? (await this.me()).user).username, password, this.minKdf, this.deriveMaster);
+        }
+        if (this.authKey && this.vaultKey) return { authKey: this.authKey, vaultKey: this.vaultKey };
+        throw new ParleyError('UNAUTHENTICATED', 'Enter your password to make a recovery key.');
+      },
+    });
     this.engine = new ConversationEngine({
       transport: this.realtime,
       me: () => this.user?.username,
@@ -158,6 +175,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
       authKey: keys.authKey,
     });
     this.vaultKey = keys.vaultKey;
+    this.authKey = keys.authKey;
     this.user = res.user;
     return res.user;
   }
@@ -173,6 +191,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
     if (this.user) this.forget();
     const res = await this.http.request('POST', '/api/auth/login', AuthResponse, { username, authKey: keys.authKey });
     this.vaultKey = keys.vaultKey;
+    this.authKey = keys.authKey;
     this.user = res.user;
     return res.user;
   }
@@ -206,7 +225,38 @@ export class ParleyClient extends Emitter<ClientEvents> {
       newAuthKey: next.authKey,
     });
     this.vaultKey = next.vaultKey;
+    this.authKey = next.authKey;
     await this.e2ee?.api.passwordChanged(current.vaultKey, next.vaultKey);
+    await this.recovery.passwordChanged(me.user.username, current.vaultKey, next).catch((e: unknown) => this.emit('error', e));
+  }
+
+  /**
+   * A forgotten password: sets `newPassword` with the recovery key, signs in with it (every other session ends),
+   * connects, and re-wraps the vault and identity keys (and the recovery key's escrow) under the new password, so the
+   * whole history stays readable. Wrong keys answer `INVALID_CREDENTIALS` and are throttled like log-ins.
+   */
+  async recover(username: string, recoveryKey: string, newPassword: string): Promise<UserDto> {
+    await assertStrongPassword(newPassword, [username]);
+    const salt = newSalt();
+    const next = await deriveKeys(newPassword, salt, this.kdf, this.deriveMaster);
+    if (this.user) this.forget();
+    const { user, oldVaultKey, reseal } = await recoverWithKey(this.http, { username, recoveryKey, salt: bytesToBase64Url(salt), kdf: this.kdf, next });
+    this.user = user;
+    this.vaultKey = oldVaultKey;
+    this.authKey = next.authKey;
+    await this.connect();
+    await this.e2ee?.api.passwordChanged(oldVaultKey, next.vaultKey);
+    this.vaultKey = next.vaultKey;
+    oldVaultKey.fill(0);
+    await reseal();
+    return user;
+  }
+
+  /** The user's history as this device reads it, decrypted here, for a download (nothing is sent anywhere). */
+  async exportHistory(onProgress?: (progress: ExportProgress) => void): Promise<HistoryExport> {
+    const username = (this.user ?? (await this.me()).user).username;
+    const page = (id: string, before: number | undefined) => this.messages.page(id, before === undefined ? { limit: 100 } : { before, limit: 100 });
+    return exportHistory({ username, conversations: () => this.conversations.list(), page }, onProgress);
   }
 
   readonly sessions = {
@@ -416,6 +466,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
     this.realtime.close();
     this.vaultKey?.fill(0);
     this.vaultKey = undefined;
+    this.authKey = undefined;
     this.user = undefined;
   }
 }

@@ -18,3 +18,5 @@ export { formatSafetyNumber, safetyNumber } from './e2ee/safety.js';
 export type { DeviceDto } from '../protocol/e2e.js';
 export type { BackfillProgress, SearchHit, SearchOptions, Snippet } from './search/index.js';
 export { Bot, splitArgs, type BotContext, type BotOptions, type CommandContext } from './bot.js';
+export type { ExportedConversation, ExportProgress, HistoryExport } from './export.js';
+export { formatRecoveryKey, parseRecoveryKey } from './recovery.js';

@@ -12,6 +12,7 @@ import { UpdatePrompt } from './pwa/update-prompt.js';
 import { navigate, usePath } from './router.js';
 import { probeSession } from './session-probe.js';
 import { SessionContext, type SessionActions } from './session.js';
+import type { RecoverPage } from './pages/recover.js';
 import type { SignupPage } from './pages/signup.js';
 import type * as SignedInModule from './signed-in.js';
 import { testModeRequested } from './test-mode.js';
@@ -37,6 +38,8 @@ async function loadSignedIn(): Promise<typeof SignedInModule> {
 
 /** The sign-up page carries the user-name schema (zod) and the strength meter: not part of the log-in page's load. */
 const loadSignupPage = () => import('./pages/signup.js').then((m) => m.SignupPage);
+/** The recovery page (a forgotten password) comes with the strength meter too: loaded when shown. */
+const loadRecoverPage = () => import('./pages/recover.js').then((m) => m.RecoverPage);
 
 /** Replaces the current history entry (a redirect). */
 function Redirect({ to }: { to: string }) {
@@ -113,6 +116,7 @@ export function App() {
   }, [signedInNow, signedOut]);
 
   const signup = useLazy(loadSignupPage, auth.kind === 'anonymous' && path === '/signup');
+  const recover = useLazy(loadRecoverPage, auth.kind === 'anonymous' && path === '/recover');
 
   const actions = useMemo<SessionActions>(() => ({ signedIn, signedOut }), [signedIn, signedOut]);
 
@@ -123,7 +127,7 @@ export function App() {
           Test mode: fast password hashing parameters are in use. Do not use real passwords.
         </aside>
       )}
-      {renderPage(path, auth, notice, load, signup)}
+      {renderPage(path, auth, notice, load, signup, recover)}
       <UpdatePrompt />
     </SessionContext.Provider>
   );
@@ -139,7 +143,14 @@ function Loading() {
   );
 }
 
-function renderPage(path: string, auth: Auth, notice: string | undefined, retry: () => void, signup: Lazy<typeof SignupPage>) {
+function renderPage(
+  path: string,
+  auth: Auth,
+  notice: string | undefined,
+  retry: () => void,
+  signup: Lazy<typeof SignupPage>,
+  recover: Lazy<typeof RecoverPage>,
+) {
   switch (auth.kind) {
     case 'loading':
       return <Loading />;
@@ -151,6 +162,10 @@ function renderPage(path: string, auth: Auth, notice: string | undefined, retry:
         if (signup.error) return <Unavailable message={describeError(signup.error)} retry={() => location.reload()} />;
         return signup.value ? <signup.value /> : <Loading />;
       }
+      if (path === '/recover') {
+        if (recover.error) return <Unavailable message={describeError(recover.error)} retry={() => location.reload()} />;
+        return recover.value ? <recover.value /> : <Loading />;
+      }
       if (path === '/login') return <LoginPage notice={notice} />;
       if (path === '/sessions' || path === '/settings' || path.startsWith('/c/')) return <Redirect to="/login" />;
       return (
@@ -159,7 +174,7 @@ function renderPage(path: string, auth: Auth, notice: string | undefined, retry:
         </PublicLayout>
       );
     case 'user':
-      if (path === '/signup' || path === '/login') return <Redirect to="/" />;
+      if (path === '/signup' || path === '/login' || path === '/recover') return <Redirect to="/" />;
       return <auth.pages path={path} user={auth.user} />;
   }
 }

@@ -6,10 +6,11 @@
  * platforms that protect it) and a casual look at storage; not against code running in this origin (see SECURITY.md).
  */
 import { aesGcmDecrypt, aesGcmEncrypt, newAesGcmKey, type SecretStore } from '../sdk/worker.js';
+import { SECRETS_DB, SECRETS_KEYS, SECRETS_VALUES } from './local-secrets.js';
 
-const DB_NAME = 'parley-secrets';
-const VALUES = 'values';
-const KEYS = 'keys';
+const DB_NAME = SECRETS_DB;
+const VALUES = SECRETS_VALUES;
+const KEYS = SECRETS_KEYS;
 const KEY_ID = 'store-key-v1';
 
 interface Sealed {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ContactDto } from '../../src/sdk/index.js';
@@ -57,6 +58,13 @@ describeBrowser(`web UI in Chromium: settings (${dialect})`, () => {
       await expectHeading(other, 'Log in');
       await other.getByRole('status').filter({ hasText: 'signed out from another device' }).waitFor();
     }
+    // The history export is saved from the page (made here, escaped HTML).
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download as a web page' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^parley-history-alice-\d{4}-\d{2}-\d{2}\.html$/);
+    const saved = await download.path();
+    expect(fs.readFileSync(saved, 'utf8')).toContain('<h1>Parley history of alice</h1>');
+    await page.getByRole('status').filter({ hasText: /Saved \d+ messages from 0 conversations\./ }).waitFor();
+
     await page.reload();
     await expectHeading(page, 'Settings', { focused: false });
     expect(problems).toEqual([]);
@@ -81,9 +89,24 @@ describeBrowser(`web UI in Chromium: settings (${dialect})`, () => {
     await submit.click();
     await page.getByRole('alert').filter({ hasText: 'The password is incorrect. Nothing was deleted.' }).waitFor();
 
+    const storedKeys = () =>
+      page.evaluate(
+        () =>
+          new Promise<string[]>((resolve, reject) => {
+            const req = indexedDB.open('parley-secrets');
+            req.onerror = () => reject(new Error('open failed'));
+            req.onsuccess = () => {
+              const keys = req.result.transaction('values').objectStore('values').getAllKeys();
+              keys.onsuccess = () => resolve(keys.result.map(String));
+            };
+          }),
+      );
+    expect((await storedKeys()).some((k) => k.startsWith('carol/'))).toBe(true);
     await page.getByLabel('Your password').fill(CAROL);
     await submit.click();
     await expectHeading(page, 'Log in');
+    // Nothing of carol is left in this browser's store either.
+    expect((await storedKeys()).filter((k) => k.startsWith('carol/'))).toEqual([]);
     await page.getByText(/account was deleted/).first().waitFor();
     await bobSaw;
     expect((await bob.contacts.list()).map((c) => c.username)).not.toContain('carol');
@@ -93,6 +116,41 @@ describeBrowser(`web UI in Chromium: settings (${dialect})`, () => {
     await page.getByRole('button', { name: 'Log in', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: /incorrect/ }).waitFor();
     bob.close();
+    await context.close();
+  });
+
+  it('makes a recovery key (shown once, confirmed by typing its end), then recovers a forgotten password with it from the log-in page', async () => {
+    const { page, context } = await openPage(browser);
+    await logInInUi(page, origin, 'bob', PASSWORDS.bob ?? '');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    await expectHeading(page, 'Settings');
+    await page.getByText('You have no recovery key.').waitFor();
+    await page.getByRole('button', { name: 'Make a recovery key' }).click();
+    await page.getByLabel('Your password').first().fill(PASSWORDS.bob ?? '');
+    await page.getByRole('button', { name: 'Make the key' }).click();
+    const shown = page.getByLabel('Your recovery key');
+    await shown.waitFor();
+    const key = (await shown.textContent()) ?? '';
+    expect(key).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){7}$/);
+    const saved = page.getByRole('button', { name: 'I saved it' });
+    await page.getByLabel(/last four characters/).fill('XXXX');
+    expect(await saved.isDisabled()).toBe(true);
+    await page.getByLabel(/last four characters/).fill(key.slice(-4).toLowerCase());
+    await saved.click();
+    await page.getByRole('status').filter({ hasText: 'Recovery key saved.' }).waitFor();
+    expect(await page.getByLabel('Your recovery key').count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.goto(`${origin}/login`);
+    await page.getByRole('link', { name: 'Use your recovery key' }).click();
+    await expectHeading(page, 'Recover your account');
+    await page.getByLabel('User name').fill('bob');
+    await page.getByLabel('Recovery key').fill(key.replace(/-/g, ' ').toLowerCase());
+    await page.getByLabel('New password', { exact: true }).fill('harvest-compass-velvet-35');
+    await page.getByLabel('Confirm new password').fill('harvest-compass-velvet-35');
+    await page.locator('#recover-strength', { hasText: /Strong enough\./ }).waitFor();
+    await page.getByRole('button', { name: 'Set the new password' }).click();
+    await expectHeading(page, 'Conversations');
     await context.close();
   });
 });

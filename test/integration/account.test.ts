@@ -73,6 +73,7 @@ describe(`account: sign out everywhere else, delete the account (${dialect})`, (
     const upload = await attachmentsOf(alice).upload(direct.id, { name: 'x.bin', type: 'application/octet-stream', data: randomFile(2000) });
     const blobFilesBefore = filesUnder(t.db.dataDir).filter((f) => f.includes(upload.blobId)).length;
     await carol.contacts.request('bob');
+    await alice.recovery.create();
 
     // A wrong password: refused, nothing changed.
     await expect(alice.deleteAccount('not-her-password-11')).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });

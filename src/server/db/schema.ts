@@ -188,6 +188,18 @@ export interface AccountSignalsTable {
   created_at: number;
 }
 
+/** A user's recovery key: the hash of its authKey and two sealed boxes the server cannot open. */
+export interface RecoveryKeysTable {
+  user_id: string;
+  auth_hash: string;
+  /** The vaultKey sealed under the recovery key's wrapping secret. */
+  escrow: Uint8Array;
+  /** The recovery key's wrapping secret sealed under the vaultKey (re-sealing the escrow at a password change). */
+  box: Uint8Array;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -209,6 +221,7 @@ export interface Database {
   blobs: BlobsTable;
   blob_chunks: BlobChunksTable;
   account_signals: AccountSignalsTable;
+  recovery_keys: RecoveryKeysTable;
 }
 
 /** Kept so later tables can use auto-increment ids without touching this import. */

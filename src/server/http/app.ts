@@ -9,6 +9,7 @@ import { registerErrorHandler } from './error-handler.js';
 import { registerRequestGuards } from './guards.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerAuthRoutes } from './routes/auth.js';
+import { registerRecoveryRoutes } from './routes/recovery.js';
 import { registerBlobRoutes } from './routes/blobs.js';
 import { registerSessionProbeRoute } from './routes/session-probe.js';
 import { registerSessionRoutes } from './routes/sessions.js';
@@ -82,6 +83,7 @@ export async function buildApp(deps: Deps, logger: Logger): Promise<FastifyInsta
   registerAuthRoutes(app, deps);
   registerSessionRoutes(app, deps);
   registerAccountRoutes(app, deps);
+  registerRecoveryRoutes(app, deps);
   await registerBlobRoutes(app, deps);
   registerSessionProbeRoute(app, deps);
   await registerStaticFiles(app, config.webRoot);

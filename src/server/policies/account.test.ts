@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from './actor.js';
-import { assertMayDeleteAccount } from './account.js';
+import { assertMayDeleteAccount, assertMayRecover } from './account.js';
 import { otherSessionsOf } from './sessions.js';
 
 const user = {
@@ -26,5 +26,18 @@ describe('account policy: deletion', () => {
   it('refuses an account already deleted, or a session of someone else', () => {
     expect(() => assertMayDeleteAccount({ user: { ...user, deleted_at: 5 }, session: session('s-here') }, true)).toThrow();
     expect(() => assertMayDeleteAccount({ user, session: session('s-x', 'u-bob') }, true)).toThrow();
+  });
+});
+
+describe('account policy: recovery', () => {
+  it('answers every failure alike (no oracle for names or keys); a suspension only after the key is proven', () => {
+    const refused = expect.objectContaining({ code: 'INVALID_CREDENTIALS' }) as Error;
+    expect(() => assertMayRecover(undefined, false, false)).toThrow(refused);
+    expect(() => assertMayRecover({ ...user, deleted_at: 5 }, true, true)).toThrow(refused);
+    expect(() => assertMayRecover(user, false, true)).toThrow(refused);
+    expect(() => assertMayRecover(user, true, false)).toThrow(refused);
+    expect(() => assertMayRecover({ ...user, suspended_at: 5 }, true, false)).toThrow(refused);
+    expect(() => assertMayRecover({ ...user, suspended_at: 5 }, true, true)).toThrow(expect.objectContaining({ code: 'ACCOUNT_SUSPENDED' }) as Error);
+    expect(() => assertMayRecover(user, true, true)).not.toThrow();
   });
 });

@@ -72,6 +72,9 @@ export function LoginPage({ notice }: { notice: string | undefined }) {
         </button>
       </form>
       <p class="aside">
+        Forgot your password? <Link href="/recover">Use your recovery key</Link>.
+      </p>
+      <p class="aside">
         New to Parley? <Link href="/signup">Create an account</Link>.
       </p>
     </PublicLayout>

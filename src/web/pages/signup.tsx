@@ -99,7 +99,7 @@ export function SignupPage() {
         </p>
         <ErrorAlert message={error} />
         <p class="hint">
-          Your password never leaves this device: it is turned into keys here. Nobody, not even Parley, can reset it.
+          Your password never leaves this device: it is turned into keys here. Nobody, not even Parley, can reset it: make a recovery key in Settings, or a forgotten password means starting afresh.
         </p>
         <button type="submit" class="button button-primary" disabled={!ready}>
           {busy ? 'Creating account…' : 'Create account'}

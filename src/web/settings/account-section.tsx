@@ -4,7 +4,9 @@ import { client } from '../client.js';
 import { ErrorAlert } from '../components/messages.js';
 import { PasswordField } from '../components/password-field.js';
 import { describeError, isUnauthenticated } from '../errors.js';
+import { eraseLocalSecrets } from '../local-secrets.js';
 import { useSessionActions } from '../session.js';
+import { ExportPanel } from './export-panel.js';
 
 export const ACCOUNT_DELETED_NOTICE = 'Your account was deleted. Its name stays reserved; nobody can sign up with it.';
 
@@ -24,6 +26,8 @@ export function AccountSection({ user }: { user: UserDto }) {
     setError(undefined);
     try {
       await client.deleteAccount(password);
+      // The device's own copy goes too: keys, MLS state and read messages kept in this browser.
+      await eraseLocalSecrets(user.username).catch(() => undefined);
       signedOut(ACCOUNT_DELETED_NOTICE);
     } catch (err) {
       if (isUnauthenticated(err)) return signedOut(describeError(err));
@@ -35,6 +39,8 @@ export function AccountSection({ user }: { user: UserDto }) {
   return (
     <section class="card settings-section settings-danger" id="settings-account" aria-labelledby="settings-account-heading">
       <h2 id="settings-account-heading">Account</h2>
+      <ExportPanel user={user} />
+      <h3 class="settings-subheading">Delete your account</h3>
       <p class="hint">
         Deleting your account signs you out everywhere and removes your devices, keys, history vault, contacts and files. You leave
         every group; your messages show as deleted to others. The name {user.username} stays reserved. This cannot be undone.

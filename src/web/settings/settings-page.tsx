@@ -5,6 +5,7 @@ import { AccountSection } from './account-section.js';
 import { NotificationsSection } from './notifications-section.js';
 import { PrivacySection } from './privacy-section.js';
 import { ProfileSection } from './profile-section.js';
+import { RecoverySection } from './recovery-section.js';
 import { SecuritySection } from './security-section.js';
 import { SessionsSection } from './sessions-section.js';
 
@@ -34,7 +35,9 @@ export function SettingsPage({ user }: { user: UserDto }) {
       <ProfileSection user={user} />
       <NotificationsSection />
       <SessionsSection />
-      <SecuritySection user={user} />
+      <SecuritySection user={user}>
+        <RecoverySection user={user} />
+      </SecuritySection>
       <PrivacySection />
       <AccountSection user={user} />
     </Shell>
