@@ -9,6 +9,7 @@ import { registerErrorHandler } from './error-handler.js';
 import { registerRequestGuards } from './guards.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerBlobRoutes } from './routes/blobs.js';
+import { registerNotificationRoutes } from './routes/notifications.js';
 import { registerSessionProbeRoute } from './routes/session-probe.js';
 import { registerSessionRoutes } from './routes/sessions.js';
 import { registerSecurityHeaders } from './security-headers.js';
@@ -82,6 +83,7 @@ export async function buildApp(deps: Deps, logger: Logger): Promise<FastifyInsta
   registerSessionRoutes(app, deps);
   await registerBlobRoutes(app, deps);
   registerSessionProbeRoute(app, deps);
+  registerNotificationRoutes(app, deps);
   await registerStaticFiles(app, config.webRoot);
   return app;
 }
