@@ -8,6 +8,7 @@ import { Shell } from './components/shell.js';
 import { HomePage } from './pages/home.js';
 import { NotFoundContent } from './pages/not-found.js';
 import { SessionsPage } from './pages/sessions.js';
+import { DesktopNotifier } from './notifications/desktop-notifier.js';
 import { UnreadBadge } from './tab-badge/unread-badge.js';
 
 /** A conversation's address: /c/<id>. */
@@ -21,6 +22,7 @@ export function SignedInPages({ path, user }: { path: string; user: UserDto }) {
   return (
     <ChatProvider key={user.id} username={user.username}>
       <UnreadBadge />
+      <DesktopNotifier />
       {userPage(path, user)}
     </ChatProvider>
   );
