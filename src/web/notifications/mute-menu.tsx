@@ -75,16 +75,15 @@ export function MuteMenu({ conversation }: { conversation: ConversationDto }) {
         class="button button-small button-secondary"
         aria-expanded={open}
         aria-controls="mute-menu-panel"
-        title={summary ?? 'Notifications'}
+        aria-label={`Notifications${summary ? `: ${summary}` : ''}`}
         onClick={() => setOpen(!open)}
       >
-        <span aria-hidden="true">{muted ? '🔕' : '🔔'}</span>
-        <span class="visually-hidden">Notifications{summary ? `: ${summary}` : ''}</span>
+        {muted ? 'Muted' : mentionsOnly ? 'Mentions' : 'Mute'}
       </button>
       {open && (
         <div id="mute-menu-panel" class="mute-menu-panel" role="group" aria-label="Notifications for this conversation">
           {CHOICES.map(({ choice, label }) => (
-            <button key={choice} type="button" aria-pressed={muted && (choice === 'forever') === (conversation.notify?.mutedUntil === 'forever')} onClick={() => void apply({ mute: choice })}>
+            <button key={choice} type="button" onClick={() => void apply({ mute: choice })}>
               {label}
             </button>
           ))}

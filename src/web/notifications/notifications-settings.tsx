@@ -94,7 +94,7 @@ export function NotificationsSettings() {
       <Switch
         id="notify-hide-text"
         label="Hide message text"
-        hint={'Notifications say only "New message", not who wrote what.'}
+        hint="Notifications say only “New message”, not who wrote what."
         checked={prefs.hideText}
         disabled={!supported}
         onToggle={(on) => writePrefs({ hideText: on })}
