@@ -25,6 +25,9 @@ export interface PushNotifierOptions {
   concurrency?: number;
 }
 
+/** How long a VAPID JWT is valid (RFC 8292 allows at most 24 hours). */
+const VAPID_JWT_SECONDS = 12 * 3600;
+
 /** The result of one POST to a push service (status, or a network error as 0). */
 type Outcome = 'delivered' | 'gone' | 'retry' | 'refused';
 
@@ -50,6 +53,7 @@ export class PushNotifier {
   private active = 0;
   private readonly queue: (() => void)[] = [];
   private closed = false;
+  private readonly vapidCache = new Map<string, { header: string; renewAt: number }>();
   private readonly stop = new AbortController();
   private readonly attempts: number;
   private readonly baseDelayMs: number;
@@ -155,21 +159,32 @@ export class PushNotifier {
     }
   }
 
-  /** One POST to the push service: web-push encrypts and signs, fetch sends (no redirects followed). */
+  /**
+   * The VAPID `Authorization` for a push service's origin (RFC 8292): a JWT signed by web-push, valid 12 hours and
+   * reused for 11 (signing is most of a push's CPU: ~1.4 ms against ~0.4 ms for the RFC 8291 encryption).
+   */
+  private vapidHeader(endpoint: string): string {
+    const audience = new URL(endpoint).origin;
+    const now = Date.now();
+    const cached = this.vapidCache.get(audience);
+    if (cached && cached.renewAt > now) return cached.header;
+    const expiresAt = Math.floor(now / 1000) + VAPID_JWT_SECONDS;
+    const { Authorization } = webpush.getVapidHeaders(audience, this.options.subject, this.vapid.publicKey, this.vapid.privateKey, 'aes128gcm', expiresAt);
+    this.vapidCache.set(audience, { header: Authorization, renewAt: now + (VAPID_JWT_SECONDS - 3600) * 1000 });
+    return Authorization;
+  }
+
+  /** One POST to the push service: web-push encrypts (RFC 8291) and signs (RFC 8292), fetch sends (no redirects). */
   private async post(target: PushTarget, body: string): Promise<{ outcome: Outcome; retryAfterMs: number }> {
     const details = webpush.generateRequestDetails(
       { endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } },
       body,
-      {
-        vapidDetails: { subject: this.options.subject, publicKey: this.vapid.publicKey, privateKey: this.vapid.privateKey },
-        contentEncoding: 'aes128gcm',
-        TTL: 3600,
-        urgency: 'normal',
-      },
+      { contentEncoding: 'aes128gcm', TTL: 3600, urgency: 'normal' },
     );
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(details.headers)) headers[name] = String(value);
     delete headers['Content-Length'];
+    headers.Authorization = this.vapidHeader(target.endpoint);
     try {
       const response = await fetch(details.endpoint, {
         method: 'POST',
