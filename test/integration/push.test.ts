@@ -92,6 +92,9 @@ describe(`Web Push that leaks nothing (${dialect})`, () => {
     const muted = await bob.notifications.mute(group.id, '1h');
     expect(Date.parse(String(muted.notify?.mutedUntil)) - Date.now()).toBeGreaterThan(59 * 60_000);
     expect((await seen).notify?.mutedUntil).toBe(muted.notify?.mutedUntil);
+    // A device that asks later reads it too; the other members' views do not carry bob's setting.
+    expect((await bob2.conversations.get(group.id)).notify?.mutedUntil).toBe(muted.notify?.mutedUntil);
+    expect((await alice.conversations.get(group.id)).notify).toEqual({ mutedUntil: null, mentionsOnly: false });
     await carol.notifications.mentionsOnly(group.id, true);
 
     const before = service.received.length;
