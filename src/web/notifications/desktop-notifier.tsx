@@ -2,8 +2,8 @@ import { useEffect } from 'preact/hooks';
 import { useStore } from '../chat/chat-context.js';
 import { conversationTitle } from '../chat/state.js';
 import { notificationBody, shouldNotify } from './decide.js';
-import { readPrefs } from './preferences.js';
-import { enablePush, pushSupported } from './push-subscription.js';
+import { clearPrefs, readPrefs } from './preferences.js';
+import { disablePush, enablePush, pushSupported } from './push-subscription.js';
 import { showConversationNotification } from './show.js';
 
 /** Messages older than this when they arrive (a catch-up after a reconnect) are not announced. */
@@ -18,9 +18,15 @@ export function DesktopNotifier() {
   const store = useStore();
   // Push stays on across log-ins in this browser: the subscription is registered again for the new session (the
   // server dropped it with the old one). Only with the permission already granted: never a prompt on load.
+  // Signing out (this component leaves with the signed-in pages) forgets the opt-ins and the browser's subscription:
+  // the next user of this browser chooses for themselves.
   useEffect(() => {
     const permission = typeof Notification === 'undefined' ? 'denied' : Notification.permission;
     if (readPrefs().push && permission === 'granted' && pushSupported()) void enablePush().catch(() => undefined);
+    return () => {
+      clearPrefs();
+      void disablePush({ tellServer: false }).catch(() => undefined);
+    };
   }, []);
   useEffect(
     () =>

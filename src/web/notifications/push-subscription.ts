@@ -28,13 +28,16 @@ export async function enablePush(): Promise<void> {
   await client.notifications.subscribePush({ endpoint: json.endpoint, keys: json.keys });
 }
 
-/** Unsubscribes this browser and tells the server (which also forgets it when the session ends). */
-export async function disablePush(): Promise<void> {
+/**
+ * Unsubscribes this browser and tells the server; after a sign-out (`tellServer: false`) only the browser's side, the
+ * server having deleted it with the session.
+ */
+export async function disablePush({ tellServer = true } = {}): Promise<void> {
   if (!pushSupported()) return;
   const registration = await navigator.serviceWorker.getRegistration();
   const subscription = await registration?.pushManager.getSubscription();
   if (!subscription) return;
   const endpoint = subscription.endpoint;
   await subscription.unsubscribe().catch(() => false);
-  await client.notifications.unsubscribePush(endpoint).catch(() => undefined);
+  if (tellServer) await client.notifications.unsubscribePush(endpoint).catch(() => undefined);
 }
