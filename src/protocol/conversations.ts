@@ -17,6 +17,15 @@ export const GroupName = z
 export const MemberDto = z.strictObject({ username: Username, role: Role });
 export type MemberDto = z.infer<typeof MemberDto>;
 
+/** How the user asked to be notified of one conversation: their own, on all their devices. */
+export const NotifySettingsDto = z.strictObject({
+  /** Muted until this instant, or 'forever' (until turned off); null: not muted. Muted conversations still count unread. */
+  mutedUntil: z.union([z.literal('forever'), z.iso.datetime()]).nullable(),
+  /** Notify only for messages that mention the user (decided on the device: push, which cannot see mentions, stays off). */
+  mentionsOnly: z.boolean(),
+});
+export type NotifySettingsDto = z.infer<typeof NotifySettingsDto>;
+
 export const ConversationDto = z.strictObject({
   id: Id,
   kind: z.enum(['direct', 'group']),
@@ -31,6 +40,8 @@ export const ConversationDto = z.strictObject({
   readSeq: z.number().int().nonnegative(),
   unread: z.number().int().nonnegative(),
   lastActivityAt: z.iso.datetime(),
+  /** The user's notification settings for it (servers before notifications leave it out: notify for everything). */
+  notify: NotifySettingsDto.optional(),
 });
 export type ConversationDto = z.infer<typeof ConversationDto>;
 

@@ -8,3 +8,4 @@ export * from './e2e.js';
 export * from './realtime.js';
 export * from './blobs.js';
 export * from './health.js';
+export * from './notifications.js';

@@ -21,6 +21,7 @@ import { base64UrlToBytes, bytesToBase64Url } from './encoding.js';
 import { Emitter } from './emitter.js';
 import { ParleyError } from './errors.js';
 import { HttpClient, type SessionPersistence } from './http.js';
+import { Notifications } from './notifications.js';
 import { DEFAULT_KDF, deriveKeys, kdfAtLeast, newSalt, type DeriveMaster } from './kdf.js';
 import { assertStrongPassword } from './password-strength.js';
 import type { Message, SendPayload } from './message-stream.js';
@@ -258,6 +259,9 @@ export class ParleyClient extends Emitter<ClientEvents> {
     const page = (id: string, before: number | undefined) => this.messages.page(id, before === undefined ? { limit: 100 } : { before, limit: 100 });
     return exportHistory({ username, conversations: () => this.conversations.list(), page }, onProgress);
   }
+
+  /** Per-conversation mute and "mentions only", Web Push subscriptions (see docs/SDK.md, "Notifications"). */
+  readonly notifications = new Notifications(() => this.http, (c) => this.engine.conversationChanged(c));
 
   readonly sessions = {
     list: async (): Promise<SessionDto[]> => (await this.http.request('GET', '/api/auth/sessions', SessionsResponse)).sessions,

@@ -18,6 +18,14 @@ const bool = z
 
 const positiveInt = z.coerce.number().int().positive();
 
+/** The push services of the browsers (Chrome/Edge via FCM, Firefox, Windows, Safari): the only hosts pushes go to. */
+export const DEFAULT_PUSH_SERVICE_HOSTS = [
+  'fcm.googleapis.com',
+  'push.services.mozilla.com',
+  'notify.windows.com',
+  'push.apple.com',
+];
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test']).default('production'),
   PORT: z.coerce.number().int().min(0).max(65535).default(5000),
@@ -56,6 +64,10 @@ const EnvSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  PUSH_COALESCE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  PUSH_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'PUSH_SUBJECT must be a mailto: or https: URL').default('mailto:operator@parley.invalid'),
+  PUSH_SERVICE_HOSTS: z.string().default(DEFAULT_PUSH_SERVICE_HOSTS.join(',')),
+  PUSH_ALLOW_HTTP: bool.default(false),
 });
 
 export type TrustProxy = boolean | string[] | ((address: string, hop: number) => boolean);
@@ -107,6 +119,8 @@ export interface Config {
   files: { maxFileBytes: number; userQuotaBytes: number; dir: string };
   /** The Prometheus listener (METRICS_PORT), separate from the public port; undefined: no metrics served. */
   metrics: { port: number; host: string; token: string | undefined } | undefined;
+  /** Web Push: the coalescing window per conversation, the VAPID subject, the push services' hosts allowed. */
+  push: { coalesceMs: number; subject: string; serviceHosts: string[]; allowHttp: boolean };
 }
 
 export class ConfigError extends Error {
@@ -202,6 +216,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push(`METRICS_HOST=${e.METRICS_HOST} is not a loopback address: set METRICS_TOKEN so only your Prometheus can read metrics`);
   }
 
+  if (e.PUSH_ALLOW_HTTP && e.NODE_ENV !== 'test') {
+    problems.push('PUSH_ALLOW_HTTP accepts plain-http push endpoints and is allowed only with NODE_ENV=test');
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.DATA_DIR);
@@ -241,5 +259,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     transports,
     files: { maxFileBytes: e.MAX_FILE_BYTES, userQuotaBytes: e.USER_QUOTA_BYTES, dir: path.join(dataDir, 'blobs') },
     metrics: e.METRICS_PORT === undefined ? undefined : { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },
+    push: {
+      coalesceMs: e.PUSH_COALESCE_MS,
+      subject: e.PUSH_SUBJECT,
+      serviceHosts: e.PUSH_SERVICE_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+      allowHttp: e.PUSH_ALLOW_HTTP,
+    },
   };
 }

@@ -4,6 +4,7 @@ import type { SendBatches } from './commands/messages/send-types.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
 import type { EventPublisher } from './events/domain-events.js';
+import type { PushNotifier } from './push/push-notifier.js';
 import type { Presence } from './realtime/presence.js';
 import type { RateLimiters } from './security/rate-limits.js';
 import type { UserBudgets } from './security/user-budgets.js';
@@ -23,6 +24,8 @@ export interface Deps {
   sends: SendBatches;
   /** Where encrypted files' bytes live (a directory, or PostgreSQL). */
   blobs: BlobStore;
+  /** Web Push for new messages (VAPID key pair from the database); absent in a Deps built without it. */
+  push?: PushNotifier;
 }
 
 /** Where a request came from, for rate limits and the sessions page. */

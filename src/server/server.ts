@@ -10,12 +10,15 @@ import { connectDatabase, migrateToLatest } from './db/connect.js';
 import { deleteExpiredSessions } from './db/repositories/sessions.js';
 import { getOrCreateSecret } from './db/repositories/secrets.js';
 import type { Deps } from './deps.js';
+import type { EventPublisher } from './events/domain-events.js';
 import { buildApp } from './http/app.js';
 import { registerHealthRoutes } from './http/routes/health.js';
 import { watchConnections } from './observability/metrics.js';
 import { startMetricsServer, type MetricsServer } from './observability/metrics-server.js';
 import { readinessCheck } from './observability/readiness.js';
 import { createLogger } from './logger.js';
+import { PushNotifier } from './push/push-notifier.js';
+import { loadVapidKeys } from './push/vapid.js';
 import { realtimePublisher } from './realtime/fanout.js';
 import { attachRealtime, type ParleyIo } from './realtime/io.js';
 import { memoryPresence, redisPresence } from './realtime/presence.js';
@@ -53,7 +56,15 @@ export async function startServer(config: Config, logDestination?: DestinationSt
   }
 
   const realtime: { io?: ParleyIo } = {};
-  const events = realtimePublisher(() => realtime.io);
+  const toSockets = realtimePublisher(() => realtime.io);
+  const push = new PushNotifier(db, await loadVapidKeys(db), log, { coalesceMs: config.push.coalesceMs, subject: config.push.subject });
+  // Every event to the sockets; new messages also to Web Push (which coalesces them and sends no content).
+  const events: EventPublisher = {
+    publish(event) {
+      toSockets.publish(event);
+      push.observe(event);
+    },
+  };
   const deps: Deps = {
     config,
     db,
@@ -65,6 +76,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
     presence: redis ? redisPresence(redis) : memoryPresence(),
     sends: new SendQueue(db, events, log, config.database.kind === 'postgres' ? SENDS_IN_FLIGHT_POSTGRES : SENDS_IN_FLIGHT_SQLITE),
     blobs: blobStoreFor(config, db),
+    push,
   };
   const app = await buildApp(deps, log);
   registerHealthRoutes(app, readinessCheck(db, redis));
@@ -112,6 +124,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
         await io.close().catch(() => undefined);
         await app.close().catch(() => undefined);
         await deps.sends.idle();
+        await push.close();
         await db.destroy();
         if (redis) await redis.quit().catch(() => undefined);
       })();

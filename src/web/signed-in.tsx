@@ -8,6 +8,7 @@ import { Shell } from './components/shell.js';
 import { HomePage } from './pages/home.js';
 import { NotFoundContent } from './pages/not-found.js';
 import { SessionsPage } from './pages/sessions.js';
+import { DesktopNotifier } from './notifications/desktop-notifier.js';
 import { SettingsPage } from './settings/settings-page.js';
 import { UnreadBadge } from './tab-badge/unread-badge.js';
 
@@ -22,6 +23,7 @@ export function SignedInPages({ path, user }: { path: string; user: UserDto }) {
   return (
     <ChatProvider key={user.id} username={user.username}>
       <UnreadBadge />
+      <DesktopNotifier />
       {userPage(path, user)}
     </ChatProvider>
   );

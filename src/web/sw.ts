@@ -1,9 +1,10 @@
 // The service worker (built by vite-plugin-pwa, injectManifest): precaches the app shell so the app opens with no
 // network, serves index.html for every page address offline, takes over when the page says so (the update prompt),
-// and opens a conversation when a notification is clicked.
+// shows a generic "New message" for a Web Push (whose payload holds only a conversation id and a count), and opens
+// the conversation when a notification is clicked.
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
-import { conversationPath, type NotificationData } from './pwa/notification-data.js';
+import { conversationPath, pushNotificationText, readPushPayload, type NotificationData } from './pwa/notification-data.js';
 
 /** The parts of ServiceWorkerGlobalScope used here (the DOM lib the project compiles with does not declare them). */
 interface ExtendableEvent extends Event {
@@ -12,8 +13,13 @@ interface ExtendableEvent extends Event {
 interface NotificationClickEvent extends ExtendableEvent {
   notification: Notification;
 }
+interface PushEvent extends ExtendableEvent {
+  data: { text(): string } | null;
+}
 interface WindowClient {
   url: string;
+  visibilityState: DocumentVisibilityState;
+  focused: boolean;
   focus(): Promise<WindowClient>;
   postMessage(message: unknown): void;
 }
@@ -28,6 +34,7 @@ interface ServiceWorkerScope {
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
   addEventListener(type: 'notificationclick', listener: (event: NotificationClickEvent) => void): void;
   addEventListener(type: 'activate', listener: (event: ExtendableEvent) => void): void;
+  addEventListener(type: 'push', listener: (event: PushEvent) => void): void;
 }
 
 const sw = self as unknown as ServiceWorkerScope;
@@ -44,6 +51,32 @@ sw.addEventListener('message', (event) => {
 });
 
 sw.addEventListener('activate', (event) => event.waitUntil(sw.clients.claim()));
+
+/**
+ * A Web Push: the payload (decrypted by the browser, RFC 8291) is only `{c, n}`: which conversation and how many new
+ * messages. The notification says "New message" and nothing else. None when a Parley tab is in front (the page shows
+ * its own), and a notification the open page already showed for that conversation (same tag) stays as it is.
+ */
+sw.addEventListener('push', (event) => {
+  let text: string | undefined;
+  try {
+    text = event.data?.text();
+  } catch {
+    text = undefined;
+  }
+  const { conversationId, count } = readPushPayload(text);
+  event.waitUntil(
+    (async () => {
+      const tabs = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      if (tabs.some((t) => t.visibilityState === 'visible' && t.focused)) return;
+      const tag = conversationId ? `parley:${conversationId}` : 'parley';
+      if ((await sw.registration.getNotifications({ tag })).length > 0) return;
+      const { title, body } = pushNotificationText(count);
+      const data: NotificationData = conversationId ? { conversationId } : {};
+      await sw.registration.showNotification(title, { body, tag, data, icon: '/icon-192.png', badge: '/icon-192.png' });
+    })(),
+  );
+});
 
 /** A click on a notification focuses a Parley tab (opening one if none) and opens its conversation. */
 sw.addEventListener('notificationclick', (event) => {

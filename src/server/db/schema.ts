@@ -68,6 +68,10 @@ export interface ConversationMembersTable {
   joined_seq: number;
   read_seq: number;
   joined_at: number;
+  /** Notifications muted until then (ms); MUTED_FOREVER until turned off; null: not muted. Absent on insert (NULL). */
+  muted_until?: number | null;
+  /** 1: notify only when mentioned (the server cannot see mentions, so no push at all). Absent on insert (0). */
+  mentions_only?: number;
 }
 
 export interface MessagesTable {
@@ -200,6 +204,18 @@ export interface RecoveryKeysTable {
   updated_at: number;
 }
 
+/** A browser device's Web Push subscription (RFC 8030 endpoint and RFC 8291 keys), tied to its session. */
+export interface PushSubscriptionsTable {
+  id: string;
+  user_id: string;
+  session_id: string;
+  endpoint: string;
+  /** The subscription's P-256 public key and auth secret, base64url, as the browser gives them. */
+  p256dh: string;
+  auth: string;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -222,6 +238,7 @@ export interface Database {
   blob_chunks: BlobChunksTable;
   account_signals: AccountSignalsTable;
   recovery_keys: RecoveryKeysTable;
+  push_subscriptions: PushSubscriptionsTable;
 }
 
 /** Kept so later tables can use auto-increment ids without touching this import. */

@@ -11,6 +11,7 @@ import { registerAccountRoutes } from './routes/account.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerRecoveryRoutes } from './routes/recovery.js';
 import { registerBlobRoutes } from './routes/blobs.js';
+import { registerNotificationRoutes } from './routes/notifications.js';
 import { registerSessionProbeRoute } from './routes/session-probe.js';
 import { registerSessionRoutes } from './routes/sessions.js';
 import { registerSecurityHeaders } from './security-headers.js';
@@ -86,6 +87,7 @@ export async function buildApp(deps: Deps, logger: Logger): Promise<FastifyInsta
   registerRecoveryRoutes(app, deps);
   await registerBlobRoutes(app, deps);
   registerSessionProbeRoute(app, deps);
+  registerNotificationRoutes(app, deps);
   await registerStaticFiles(app, config.webRoot);
   return app;
 }

@@ -19,8 +19,8 @@ const NOT_FOUND_MESSAGE = 'No such conversation.';
  */
 export function membershipAccess(row: (MemberRow & ConversationRow) | undefined): Access {
   if (!row) throw notFound(NOT_FOUND_MESSAGE);
-  const { conversation_id, user_id, role, joined_seq, read_seq, joined_at, ...conversation } = row;
-  return { conversation, member: { conversation_id, user_id, role, joined_seq, read_seq, joined_at } };
+  const { conversation_id, user_id, role, joined_seq, read_seq, joined_at, muted_until, mentions_only, ...conversation } = row;
+  return { conversation, member: { conversation_id, user_id, role, joined_seq, read_seq, joined_at, muted_until, mentions_only } };
 }
 
 const isAdmin = (m: MemberRow) => m.role === 'owner' || m.role === 'admin';

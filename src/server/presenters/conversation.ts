@@ -1,4 +1,4 @@
-import type { ConversationDto } from '../../protocol/conversations.js';
+import type { ConversationDto, NotifySettingsDto } from '../../protocol/conversations.js';
 import type { ConversationRow, MemberRow, MemberWithName } from '../db/repositories/conversations.js';
 
 export function presentConversation(
@@ -18,5 +18,16 @@ export function presentConversation(
     readSeq: Math.max(me.read_seq, me.joined_seq),
     unread,
     lastActivityAt: new Date(conversation.last_activity_at).toISOString(),
+    notify: presentNotify(me),
   };
+}
+
+/** `muted_until` at or past this means "until turned off" (the largest instant a Date holds). */
+export const MUTED_FOREVER = 8_640_000_000_000_000;
+
+/** A member's notification settings; a mute that has run out reads as none. */
+export function presentNotify(me: MemberRow, now = Date.now()): NotifySettingsDto {
+  const until = me.muted_until ?? null;
+  const mutedUntil = until === null || until <= now ? null : until >= MUTED_FOREVER ? 'forever' : new Date(until).toISOString();
+  return { mutedUntil, mentionsOnly: (me.mentions_only ?? 0) === 1 };
 }

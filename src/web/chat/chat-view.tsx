@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ConversationDto, Verification } from '../../sdk/index.js';
 import { Link } from '../components/link.js';
 import { usePageVisible } from '../hooks/use-page-visible.js';
+import { MuteMenu } from '../notifications/mute-menu.js';
 import { Avatar, PresenceDot } from './bits.js';
 import { useChat, useStore } from './chat-context.js';
 import { Composer } from './composer.js';
@@ -93,6 +94,7 @@ export function ChatView({ conversation, phone }: { conversation: ConversationDt
           </h2>
           <ChatSubtitle conversation={conversation} />
         </div>
+        <MuteMenu conversation={conversation} />
         {peer && (
           <button
             ref={securityButton}

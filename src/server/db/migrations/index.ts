@@ -6,6 +6,7 @@ import * as vault from './2026-11-24-vault.js';
 import * as messageKeyIndex from './2026-12-02-message-key-index.js';
 import * as blobs from './2026-12-06-blobs.js';
 import * as accountStatus from './2026-12-06-account-status.js';
+import * as notifications from './2026-12-06-notifications.js';
 import * as recovery from './2026-12-07-recovery.js';
 
 /** Every migration, by name (dated, applied in name order). */
@@ -17,5 +18,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02-message-key-index': messageKeyIndex,
   '2026-12-06-blobs': blobs,
   '2026-12-06-account-status': accountStatus,
+  '2026-12-06-notifications': notifications,
   '2026-12-07-recovery': recovery,
 };

@@ -21,6 +21,7 @@ export interface ErasedAccount {
  * they carry no content) and the sender id of the user's tombstoned messages (the sequence numbers stay whole).
  */
 export async function eraseAccountRows(trx: Db, userId: string, now: number): Promise<ErasedAccount> {
+  await trx.deleteFrom('push_subscriptions').where('user_id', '=', userId).execute();
   const sessions = await trx.deleteFrom('sessions').where('user_id', '=', userId).returning('id').execute();
   await trx.deleteFrom('welcomes').where('user_id', '=', userId).execute();
   await trx.deleteFrom('key_packages').where('user_id', '=', userId).execute();

@@ -1,0 +1,175 @@
+import type { Page, Worker } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { ConversationDto, ParleyClient } from '../../src/sdk/index.js';
+import { browserOrigin, chatPassword, chatUser, describeBrowser, expectHeading, goToSessions, launchChromium, type ChatUser } from '../support/browser.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { signedIn } from '../support/users.js';
+import type { Browser } from 'playwright-core';
+
+interface Shown {
+  title: string;
+  body: string;
+  tag: string;
+}
+
+/** Records every notification the page asks for (through the service worker's registration or `Notification`). */
+function recordNotifications() {
+  const w = window as unknown as { __shown: Shown[] };
+  w.__shown = [];
+  const record = (title: string, options?: NotificationOptions) =>
+    w.__shown.push({ title, body: options?.body ?? '', tag: options?.tag ?? '' });
+  const prototype = ServiceWorkerRegistration.prototype;
+  const original = Object.getOwnPropertyDescriptor(prototype, 'showNotification')?.value as (
+    this: ServiceWorkerRegistration,
+    title: string,
+    options?: NotificationOptions,
+  ) => Promise<void>;
+  prototype.showNotification = function (this: ServiceWorkerRegistration, title: string, options?: NotificationOptions) {
+    record(title, options);
+    return original.call(this, title, options).catch(() => undefined);
+  };
+  const Original = window.Notification;
+  class Recorded extends Original {
+    constructor(title: string, options?: NotificationOptions) {
+      record(title, options);
+      super(title, options);
+    }
+  }
+  window.Notification = Recorded;
+}
+
+const shown = (page: Page) => page.evaluate(() => (window as unknown as { __shown: Shown[] }).__shown);
+
+async function waitForShown(page: Page, match: Partial<Shown>): Promise<void> {
+  await page.waitForFunction(
+    (m) => (window as unknown as { __shown: Shown[] }).__shown.some((s) => Object.entries(m).every(([k, v]) => s[k as keyof Shown] === v)),
+    match,
+  );
+}
+
+describeBrowser('notifications: desktop, mute, and Web Push through the service worker', () => {
+  let t: TestServer;
+  let browser: Browser;
+  let bob: ChatUser;
+  let alice: ParleyClient;
+  let carol: ParleyClient;
+  let bobElsewhere: ParleyClient;
+  let withAlice: ConversationDto;
+
+  beforeAll(async () => {
+    [t, browser] = await Promise.all([startTestServer(), launchChromium()]);
+    [alice, carol] = await Promise.all([signedIn(t, 'alice'), signedIn(t, 'carol')]);
+    bob = await chatUser(browser, t, 'bob');
+    await bob.context.grantPermissions(['notifications'], { origin: browserOrigin(t) });
+    await bob.context.addInitScript(recordNotifications);
+    // bob's second device (another session) accepts the contacts and later mutes from there.
+    bobElsewhere = t.client();
+    await bobElsewhere.login('bob', chatPassword('bob'));
+    await bobElsewhere.connect();
+    await alice.contacts.request('bob');
+    await carol.contacts.request('bob');
+    await bobElsewhere.contacts.accept('alice');
+    await bobElsewhere.contacts.accept('carol');
+    withAlice = await alice.conversations.openDirect('bob');
+  }, 60_000);
+  afterAll(async () => {
+    for (const c of [alice, carol, bobElsewhere]) c?.close();
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('shows a notification for a message while no conversation of it is open, once the switch is on; none when muted', async () => {
+    const page = bob.page;
+    await page.reload();
+    await expectHeading(page, 'Conversations', { focused: false });
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
+    await goToSessions(page);
+    const desktop = page.getByRole('switch', { name: 'Desktop notifications' });
+    await desktop.check();
+    expect(await desktop.isChecked()).toBe(true);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Conversations' }).click();
+    await expectHeading(page, 'Conversations');
+
+    await alice.messages.send(withAlice.id, 'the eagle has landed');
+    await waitForShown(page, { title: 'alice', body: 'the eagle has landed', tag: `parley:${withAlice.id}` });
+
+    // Muted on bob's other device: this page learns it from the server (the `conversation` event, sent to its socket
+    // before the next message) and stays quiet. carol's message after it is the marker that the muted one was seen.
+    await bobElsewhere.notifications.mute(withAlice.id, '1h');
+    await alice.messages.send(withAlice.id, 'this one is muted');
+    const withCarol = await carol.conversations.openDirect('bob');
+    await carol.messages.send(withCarol.id, 'carol says hi');
+    await waitForShown(page, { title: 'carol', body: 'carol says hi' });
+    expect((await shown(page)).map((s) => s.body)).not.toContain('this one is muted');
+    expect(bob.problems).toEqual([]);
+  });
+
+  it('hides the text when asked ("New message")', async () => {
+    const page = bob.page;
+    await bobElsewhere.notifications.mute(withAlice.id, 'off');
+    await goToSessions(page);
+    await page.getByRole('switch', { name: 'Hide message text' }).check();
+    await alice.messages.send(withAlice.id, 'nobody should read this on the lock screen');
+    await waitForShown(page, { title: 'alice', body: 'New message' });
+    expect((await shown(page)).map((s) => s.body)).not.toContain('nobody should read this on the lock screen');
+  });
+
+  it('a push delivered to the service worker (DevTools ServiceWorker.deliverPushMessage) shows "New message"; its click opens the conversation', async () => {
+    const page = bob.page;
+    const origin = browserOrigin(t);
+    const cdp = await bob.context.newCDPSession(page);
+    const registrationId = new Promise<string>((resolve) => {
+      cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+        const ours = registrations.find((r) => r.scopeURL === `${origin}/` && !r.isDeleted);
+        if (ours) resolve(ours.registrationId);
+      });
+    });
+    await cdp.send('ServiceWorker.enable');
+    const id = await registrationId;
+    const worker: Worker = bob.context.serviceWorkers()[0] ?? (await bob.context.waitForEvent('serviceworker'));
+
+    // The tab leaves Parley (another site): no Parley tab is in front, as with the app closed.
+    await page.goto(`http://127.0.0.1:${new URL(t.url).port}/404-elsewhere`);
+    // The page's own notifications (same tag) are closed first: a push finding one leaves it standing.
+    await worker.evaluate(async () => {
+      const scope = self as unknown as { registration: ServiceWorkerRegistration };
+      for (let i = 0; i < 100; i += 1) {
+        const open = await scope.registration.getNotifications();
+        if (open.length === 0) return;
+        for (const n of open) n.close();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error('notifications did not close');
+    });
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId: id, data: JSON.stringify({ c: withAlice.id, n: 2, p: '   ' }) });
+    const notes = await worker.evaluate(async (tag) => {
+      const scope = self as unknown as { registration: ServiceWorkerRegistration };
+      for (let i = 0; i < 100; i += 1) {
+        const found = await scope.registration.getNotifications({ tag });
+        if (found.length > 0) return found.map((n) => ({ title: n.title, body: n.body, data: n.data as unknown }));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return [];
+    }, `parley:${withAlice.id}`);
+    expect(notes).toEqual([{ title: 'Parley', body: '2 new messages', data: { conversationId: withAlice.id } }]);
+
+    // Back in Parley; the click (dispatched in the worker as the browser would) opens the conversation in that tab.
+    await page.goto(`${origin}/`);
+    await expectHeading(page, 'Conversations', { focused: false });
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await worker.evaluate(async () => {
+      const scope = self as unknown as { registration: ServiceWorkerRegistration; dispatchEvent(e: Event): boolean };
+      const [notification] = await scope.registration.getNotifications();
+      const NotificationEventCtor = (self as unknown as { NotificationEvent: new (type: string, init: { notification?: Notification }) => Event })
+        .NotificationEvent;
+      try {
+        scope.dispatchEvent(new NotificationEventCtor('notificationclick', { notification }));
+      } catch {
+        // An untrusted event's waitUntil throws after the handler started its work: the work still runs.
+      }
+    });
+    await page.waitForURL(`${origin}/c/${withAlice.id}`);
+    await page.getByRole('heading', { level: 2, name: 'alice', exact: true }).waitFor();
+    await cdp.detach();
+  });
+});
