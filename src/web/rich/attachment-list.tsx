@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Message, MessageAttachment } from '../../sdk/index.js';
 import { useStore } from '../chat/chat-context.js';
+import { FileIcon } from './icons.js';
 import { isPreviewable } from './image-prep.js';
 
 /** Full images up to this size are fetched by themselves; larger ones wait for a click. */
@@ -109,7 +110,7 @@ function FileAttachment({ message, index }: { message: Message; index: number })
   };
   return (
     <div class="attachment attachment-file">
-      <span class="file-icon" aria-hidden="true">📄</span>
+      <FileIcon />
       <span class="file-name" title={a.name}>{a.name}</span>
       <span class="file-size">{formatBytes(a.size)}</span>
       <button type="button" class="button button-small button-secondary" disabled={busy} onClick={() => void save()}>

@@ -5,6 +5,7 @@
 import { useRef, useState } from 'preact/hooks';
 import type { AttachmentInput } from '../../sdk/index.js';
 import { formatBytes } from './attachment-list.js';
+import { ClipIcon } from './icons.js';
 import { prepareFile } from './image-prep.js';
 import { clearReply, useReplyTarget, type ReplyTarget } from './reply-state.js';
 
@@ -93,7 +94,7 @@ export function useComposerFiles(onError: (message: string | undefined) => void)
         }}
       />
       <button type="button" class="icon-button composer-attach" title="Attach files" onClick={() => picker.current?.click()}>
-        <span aria-hidden="true">📎</span>
+        <ClipIcon />
         <span class="visually-hidden">Attach files</span>
       </button>
     </>

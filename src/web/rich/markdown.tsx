@@ -119,3 +119,17 @@ function renderTokens(tokens: readonly Token[], options: RenderOptions): Compone
 export function renderMarkdown(text: string, options: RenderOptions = {}): ComponentChildren[] {
   return renderTokens(md.parse(text, {}), options);
 }
+
+/** Markdown text → its plain words (markers dropped), for one-line quotes and previews. */
+export function markdownToPlain(text: string): string {
+  const out: string[] = [];
+  const walk = (tokens: readonly Token[]) => {
+    for (const t of tokens) {
+      if (t.type === 'inline') walk(t.children ?? []);
+      else if (t.type === 'text' || t.type === 'code_inline' || t.type === 'fence' || t.type === 'code_block') out.push(t.content);
+      else if (t.type === 'softbreak' || t.type === 'hardbreak' || t.type === 'paragraph_close') out.push(' ');
+    }
+  };
+  walk(md.parse(text, {}));
+  return out.join('').replace(/\s+/g, ' ').trim();
+}

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Message } from '../../sdk/index.js';
+import { CopyIcon, ReplyIcon, SmileIcon } from './icons.js';
 import { QUICK_EMOJI, useReact } from './reaction-bar.js';
 import { replyTo } from './reply-state.js';
 
@@ -19,16 +20,16 @@ export function MessageExtras({ message }: { message: Message }) {
       }}
     >
       <button type="button" class="icon-button" aria-expanded={picking} title="React" onClick={() => setPicking(!picking)}>
-        <span aria-hidden="true">☺</span>
+        <SmileIcon />
         <span class="visually-hidden">React to this message</span>
       </button>
       <button type="button" class="icon-button" title="Reply" onClick={() => replyTo(message)}>
-        <span aria-hidden="true">↩</span>
+        <ReplyIcon />
         <span class="visually-hidden">Reply to this message</span>
       </button>
       {message.text !== '' && (
         <button type="button" class="icon-button" title="Copy text" onClick={() => void navigator.clipboard?.writeText(message.text).catch(() => undefined)}>
-          <span aria-hidden="true">⧉</span>
+          <CopyIcon />
           <span class="visually-hidden">Copy the text</span>
         </button>
       )}

@@ -1,8 +1,9 @@
 import type { Message, MessageQuote } from '../../sdk/index.js';
 import { useStore } from '../chat/chat-context.js';
+import { markdownToPlain } from './markdown.js';
 
 const label = (q: MessageQuote) =>
-  q.kind === 'deleted' ? 'Message deleted' : q.kind === 'unavailable' ? 'Message not available on this device' : q.kind === 'photo' && q.text === '' ? 'Photo' : q.text;
+  q.kind === 'deleted' ? 'Message deleted' : q.kind === 'unavailable' ? 'Message not available on this device' : q.kind === 'photo' && q.text === '' ? 'Photo' : markdownToPlain(q.text);
 
 function flash(el: Element): void {
   el.scrollIntoView({ block: 'center', behavior: 'smooth' });
@@ -29,7 +30,7 @@ export function ReplyQuote({ message }: { message: Message }) {
     <button type="button" class={`reply-quote is-${q.kind}`} onClick={() => void go()}>
       <span class="visually-hidden">In reply to </span>
       <span class="reply-quote-sender">{q.sender || 'someone'}</span>
-      <span class="reply-quote-text">{q.kind === 'photo' && q.text !== '' ? `📷 ${q.text}` : label(q)}</span>
+      <span class="reply-quote-text">{q.kind === 'photo' && q.text !== '' ? `Photo: ${q.text}` : label(q)}</span>
     </button>
   );
 }

@@ -1,6 +1,7 @@
 /** Which message the composer of each conversation answers (set by a message's Reply button, read by the composer). */
 import { useEffect, useState } from 'preact/hooks';
 import type { Message } from '../../sdk/index.js';
+import { markdownToPlain } from './markdown.js';
 
 export interface ReplyTarget {
   id: string;
@@ -15,7 +16,7 @@ const listeners = new Set<() => void>();
 
 export function replyTo(message: Message): void {
   const line = message.text.split('\n').find((l) => l.trim() !== '') ?? message.attachments[0]?.name ?? '';
-  targets.set(message.conversationId, { id: message.id, seq: message.seq, sender: message.sender, text: line.slice(0, 140) });
+  targets.set(message.conversationId, { id: message.id, seq: message.seq, sender: message.sender, text: markdownToPlain(line).slice(0, 140) });
   for (const l of [...listeners]) l();
   document.getElementById('composer-input')?.focus();
 }
