@@ -39,6 +39,8 @@ describe(`rich conversations: files, replies, mentions, reactions (${dialect})`,
   const aliceUpdates: Message[] = [];
   let sent: Message;
   let reply: Message;
+  /** bob's copy of the photo message as it first arrived (with its files). */
+  const got0 = () => bobInbox.find((m) => m.id === sent.id)!;
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -170,6 +172,15 @@ describe(`rich conversations: files, replies, mentions, reactions (${dialect})`,
     expect(await serverHolds(t.db, doc.subarray(1_000, 1_064))).toBe(false);
     // The check can see what is there: the database does hold the reply's sender name.
     expect(db.includes(Buffer.from('alice'))).toBe(true);
+  });
+
+  it('deleting the photo message: its files and reactions go, the reply stays and quotes "deleted"', async () => {
+    await alice.messages.delete(sent.id);
+    await eventually(() => bobUpdates.some((m) => m.id === sent.id && m.deleted), 5_000, 'the delete at bob');
+    const history = await bob.messages.history(direct, { limit: 50 });
+    expect(history[0]).toMatchObject({ id: sent.id, deleted: true, text: '', attachments: [], reactions: [] });
+    expect(history[1]).toMatchObject({ id: reply.id, replyTo: sent.id, quote: { seq: sent.seq, kind: 'deleted' } });
+    expect(await errorOf(bob.attachments.download(got0(), 0))).toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('files, replies and reactions need encryption: a plain client is refused with VALIDATION_FAILED, nothing uploaded', async () => {
