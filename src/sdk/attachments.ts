@@ -6,10 +6,13 @@
  */
 import { BlobOkResponse, encryptedFileSize, UploadStatus } from '../protocol/blobs.js';
 import { AttachmentDescriptor } from './content/attachment.js';
-import { assertHash, decryptFile, encryptFile, FileIntegrityError, newFileKey, rechunk, sha256Stream } from './crypto/file-crypto.js';
 import { base64UrlToBytes, bytesToBase64Url } from './encoding.js';
 import { errorCode, isConnectionError, ParleyError } from './errors.js';
 import type { HttpClient } from './http.js';
+import type { Message } from './message-stream.js';
+
+/** The file encryption (libsodium and hash-wasm's WebAssembly), loaded the first time a file is sent or fetched. */
+const fileCrypto = () => import('./crypto/file-crypto.js');
 
 /** Ciphertext bytes per upload request: what is resent at most after a dropped connection. */
 export const UPLOAD_REQUEST_BYTES = 4 * 1024 * 1024;
@@ -97,6 +100,22 @@ function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+/** A file to fetch: its descriptor, or a message and the index of one of its files. */
+export type FileRef = AttachmentDescriptor | Message;
+
+function descriptorOf(ref: FileRef, index: number): AttachmentDescriptor {
+  if (!('attachments' in ref)) return ref;
+  const d = ref.attachments[index];
+  if (!d) throw new ParleyError('NOT_FOUND', `That message has no file number ${index}.`);
+  return d;
+}
+
+/** `(ref, index?, options?)` or `(descriptor, options?)`. */
+function fileArgs(ref: FileRef, index: number | TransferOptions | undefined, options: TransferOptions | undefined) {
+  const i = typeof index === 'number' ? index : 0;
+  return { descriptor: descriptorOf(ref, i), options: (typeof index === 'object' ? index : options) ?? {} };
+}
+
 const backoff = (attempt: number) => Math.min(2_000, 100 * 2 ** attempt);
 const retryable = (err: unknown) => isConnectionError(err) || errorCode(err) === 'CONFLICT';
 const blobPath = (id: string) => `/api/blobs/${encodeURIComponent(id)}`;
@@ -112,6 +131,7 @@ export class Attachments {
     const { onProgress, signal } = options;
     const size = plaintextSize(input);
     const total = encryptedFileSize(size);
+    const { encryptFile, newFileKey, rechunk, sha256Stream } = await fileCrypto();
     const created = await this.http.request('POST', '/api/blobs', UploadStatus, { conversationId, size: total });
     const key = await newFileKey();
     const hasher = await sha256Stream();
@@ -142,7 +162,12 @@ export class Attachments {
     });
   }
 
-  /** Binds uploaded files to the message that carries them (when the send itself did not). */
+  /** Deletes an upload of yours that no message carries (frees its quota). */
+  async remove(blobId: string): Promise<void> {
+    await this.http.request('DELETE', blobPath(blobId), BlobOkResponse, {});
+  }
+
+  /** Binds uploaded files to a sent message of yours (a send with files binds them itself, in its transaction). */
   async attach(messageId: string, blobIds: string[]): Promise<void> {
     await this.http.request('POST', '/api/blobs/attach', BlobOkResponse, { messageId, blobIds });
   }
@@ -189,7 +214,8 @@ export class Attachments {
    * Downloads, decrypts and verifies a file; resolves with its bytes only once the hash matched (FILE_CORRUPT
    * otherwise, with no data). Resumes after a dropped connection.
    */
-  async download(descriptor: AttachmentDescriptor, options: TransferOptions = {}): Promise<Uint8Array> {
+  async download(ref: FileRef, index?: number | TransferOptions, transfer?: TransferOptions): Promise<Uint8Array> {
+    const { descriptor, options } = fileArgs(ref, index, transfer);
     const d = AttachmentDescriptor.parse(descriptor);
     const out = new Uint8Array(d.size);
     let at = 0;
@@ -205,8 +231,10 @@ export class Attachments {
    * The streaming form: decrypted pieces as they arrive (each authenticated by the AEAD). The stream fails at its
    * end with FILE_CORRUPT if the ciphertext's hash is not the announced one: a consumer must drop what it got then.
    */
-  async *stream(descriptor: AttachmentDescriptor, options: TransferOptions = {}): AsyncGenerator<Uint8Array> {
+  async *stream(ref: FileRef, index?: number | TransferOptions, transfer?: TransferOptions): AsyncGenerator<Uint8Array> {
+    const { descriptor, options } = fileArgs(ref, index, transfer);
     const d = AttachmentDescriptor.parse(descriptor);
+    const { assertHash, decryptFile, FileIntegrityError, sha256Stream } = await fileCrypto();
     const hasher = await sha256Stream();
     const ciphertext = this.fetchCiphertext(d.blobId, encryptedFileSize(d.size), hasher, options);
     let produced = 0;

@@ -28,6 +28,7 @@ import type { Message, SendPayload } from './message-stream.js';
 import { ConversationEngine } from './engine/conversation-engine.js';
 import { e2eeCodec, plainCodec, type Codec } from './engine/codec.js';
 import { Messages } from './messages.js';
+import { Attachments } from './attachments.js';
 import { Realtime, type ParleySocket } from './realtime.js';
 import { Contacts, Conversations } from './social.js';
 import type { E2eeApi, OpenE2ee } from './e2ee/api.js';
@@ -97,6 +98,8 @@ export class ParleyClient extends Emitter<ClientEvents> {
   readonly contacts: Contacts;
   readonly conversations: Conversations;
   readonly messages: Messages;
+  /** Encrypted files: `download(message, index)`, `stream(message, index)` (sends upload them by themselves). */
+  readonly attachments: Attachments;
   private readonly kdf: KdfParams;
   private readonly minKdf: Omit<KdfParams, 'algorithm'>;
   private readonly deriveMaster: DeriveMaster | undefined;
@@ -130,7 +133,9 @@ export class ParleyClient extends Emitter<ClientEvents> {
         throw new ParleyError('UNAUTHENTICATED', 'Enter your password to make a recovery key.');
       },
     });
+    this.attachments = new Attachments(this.http);
     this.engine = new ConversationEngine({
+      files: this.attachments,
       transport: this.realtime,
       me: () => this.user?.username,
       codec: () => this.codec(),

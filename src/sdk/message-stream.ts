@@ -1,6 +1,26 @@
 /** The message as an app sees it (the conversation engine in ./engine/ keeps the log, the outbox and the view). */
 import type { MessageDto } from '../protocol/messages.js';
 import { MLS_CONTENT_PREFIX } from '../protocol/e2e.js';
+import type { AttachmentDescriptor } from './content/attachment.js';
+
+/** A file of a message: what to show (name, type, size, dimensions, thumbnail) and what to fetch and check it with. */
+export type MessageAttachment = AttachmentDescriptor;
+
+/** One emoji on a message and who put it there (in the order they did). */
+export interface MessageReaction {
+  emoji: string;
+  users: string[];
+}
+
+/** What a reply quotes of the message it answers, as this device holds it. */
+export interface MessageQuote {
+  seq: number;
+  sender: string;
+  /** The first line of its text (at most 140 characters), or '' for a file without caption. */
+  text: string;
+  /** `photo` / `file`: its first attachment; `deleted`; `unavailable`: not read on this device (yet). */
+  kind: 'text' | 'photo' | 'file' | 'deleted' | 'unavailable';
+}
 
 /** A message as an app sees it. */
 export interface Message {
@@ -17,7 +37,25 @@ export interface Message {
   encrypted: boolean;
   /** Why this device could not read the message (then `text` is empty), or null. Never shown as someone's text. */
   decryptionError: string | null;
+  /** Files (end-to-end encrypted; fetch one with `client.attachments.download(message, i)`). */
+  attachments: MessageAttachment[];
+  /** The id of the message this one answers, and what it quotes of it. */
+  replyTo: string | null;
+  quote: MessageQuote | null;
+  /** User names mentioned with `@name`. */
+  mentions: string[];
+  /** Reactions, aggregated per emoji. */
+  reactions: MessageReaction[];
 }
+
+/** The rich fields of a message that has none. */
+export const noRichFields = (): Pick<Message, 'attachments' | 'replyTo' | 'quote' | 'mentions' | 'reactions'> => ({
+  attachments: [],
+  replyTo: null,
+  quote: null,
+  mentions: [],
+  reactions: [],
+});
 
 const decoder = new TextDecoder();
 
@@ -42,6 +80,11 @@ function plainFields(dto: MessageDto) {
     editedAt: dto.editedAt,
     deleted: dto.deleted,
     contentType: dto.contentType,
+    attachments: [],
+    replyTo: null,
+    quote: null,
+    mentions: [],
+    reactions: [],
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ConversationEngine } from './engine/conversation-engine.js';
 import type { Message } from './message-stream.js';
+import type { SendContent } from './engine/rich-send.js';
 
 /**
  * Messages: send (acknowledged once stored), history, edits, deletes and read positions. A face of the conversation
@@ -10,12 +11,14 @@ export class Messages {
 
   /**
    * Resolves with the stored message once the server acknowledges it (retried across reconnects). With encryption on,
-   * the text is encrypted for the conversation's devices first (and again if the group moved on meanwhile). Sends to
-   * one conversation go one after the other, so they are stored in the order they were made. A send that fails is
+   * the content is encrypted for the conversation's devices first (and again if the group moved on meanwhile). Files
+   * (`attachments`) are each encrypted under a fresh key and uploaded first, once; the message carries their keys,
+   * names and types inside its encryption, and the send binds their blob ids in the transaction that stores it. Sends
+   * to one conversation go one after the other, so they are stored in the order they were made. A send that fails is
    * dropped from the engine's outbox (the caller has the error).
    */
-  async send(conversationId: string, text: string): Promise<Message> {
-    const { localId, stored } = this.engine.send(conversationId, text);
+  async send(conversationId: string, content: string | SendContent): Promise<Message> {
+    const { localId, stored } = this.engine.send(conversationId, content);
     try {
       return await stored;
     } catch (err) {
@@ -37,6 +40,16 @@ export class Messages {
   /** Edits one of your messages. An encrypted one is edited by an encrypted edit that every reader applies. */
   edit(messageId: string, text: string): Promise<Message> {
     return this.engine.edit(messageId, text);
+  }
+
+  /** Puts an emoji on any message of a conversation you are in; resolves with the message as it now reads. */
+  react(messageId: string, emoji: string): Promise<Message> {
+    return this.engine.react(messageId, emoji);
+  }
+
+  /** Takes your emoji off a message. */
+  unreact(messageId: string, emoji: string): Promise<Message> {
+    return this.engine.unreact(messageId, emoji);
   }
 
   delete(messageId: string): Promise<Message> {

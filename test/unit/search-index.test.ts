@@ -21,6 +21,11 @@ const message = (text: string, over: Partial<Message> = {}): Message => {
     contentType: 'text/plain',
     encrypted: true,
     decryptionError: null,
+    attachments: [],
+    replyTo: null,
+    quote: null,
+    mentions: [],
+    reactions: [],
     ...over,
   };
 };

@@ -20,16 +20,18 @@ import type { E2eeApi, EngineHost, GroupView, OpenE2ee, OpenOptions } from './ap
 import { createDevice, loadIdentity, restoreDevice, rewrapIdentity } from './account.js';
 import { Joining } from './joining.js';
 import { encodeContent, type Content, type StoredText } from './content.js';
+import { ContentError } from '../content/codec.js';
 import { ServerDirectory } from './directory.js';
 import { GroupStore, bodyHash, type Group } from './groups.js';
 import { NamedLocks } from './lock.js';
 import { Membership } from './reconcile.js';
 import { Vault } from './vault.js';
-import { applyEdit, fillFromVault, openBody, unreadReason } from './reading.js';
+import { applyEdit, applyReaction, fillFromVault, openBody, unreadReason } from './reading.js';
 import { recordErased, recordSent } from './recording.js';
 import { Trust, type Verification } from './trust.js';
 import { Verifier } from './verification.js';
-import { shownMessage, storedMessage } from './views.js';
+import { quoteFrom, shownMessage, storedMessage } from './views.js';
+import type { MessageQuote } from '../message-stream.js';
 import type { SecretStore } from './store.js';
 
 /** What fits in one encrypted message (its JSON content): the body limit less room for MLS framing and padding. */
@@ -182,7 +184,14 @@ export class E2ee implements E2eeApi {
     const { value, content, own } = await openBody(this.groups, this.username, group, dto);
     group.seq = dto.seq;
     const readBack = own ? { bodyHash: own, plaintext: undefined } : undefined;
-    if (content?.type !== 'edit') {
+    if (content?.kind === 'reaction') {
+      const { texts, reacted } = await applyReaction(this.groups, dto, value, content);
+      await this.groups.save(group, texts, false, readBack);
+      for (const t of texts) this.vault.enqueue(dto.conversationId, t.seq, t.value);
+      if (reacted) this.rt.onUpdate(await this.rebuilt(dto.conversationId, content.target.seq, reacted));
+      return undefined;
+    }
+    if (content?.kind !== 'edit') {
       await this.groups.save(group, [{ seq: dto.seq, value }], false, readBack);
       this.vault.enqueue(dto.conversationId, dto.seq, value);
       return this.shown(dto, value);
@@ -191,7 +200,7 @@ export class E2ee implements E2eeApi {
     await this.groups.save(group, texts, false, readBack);
     // Every entry's meaning goes to the vault, the edit's own entry too: a new device must know it is no message.
     for (const t of texts) this.vault.enqueue(dto.conversationId, t.seq, t.value);
-    if (edited) this.rt.onUpdate(storedMessage(dto.conversationId, content.target.seq, edited));
+    if (edited) this.rt.onUpdate(await this.rebuilt(dto.conversationId, content.target.seq, edited));
     return undefined;
   }
 
@@ -222,9 +231,20 @@ export class E2ee implements E2eeApi {
     }
   }
 
-  private shown(dto: MessageDto, value: StoredText): Message {
+  private async shown(dto: MessageDto, value: StoredText): Promise<Message> {
     this.index.set(dto.id, { conversationId: dto.conversationId, seq: dto.seq });
-    return shownMessage(dto, value);
+    return shownMessage(dto, value, await this.quote(dto.conversationId, value));
+  }
+
+  /** A message rebuilt from its record after an edit or a reaction changed it. */
+  private async rebuilt(conversationId: string, seq: number, value: StoredText): Promise<Message> {
+    return storedMessage(conversationId, seq, value, await this.quote(conversationId, value));
+  }
+
+  /** What a reply quotes of its target, resolved from this device's store (the server is never asked). */
+  private async quote(conversationId: string, value: StoredText): Promise<MessageQuote | null> {
+    if (!value.replyTo) return null;
+    return quoteFrom(value.replyTo.seq, await this.groups.text(conversationId, value.replyTo.seq), value.replyTo.id);
   }
 
   /** A stored message as history shows it: the text this device read or sent, or why it has none. */
@@ -232,7 +252,7 @@ export class E2ee implements E2eeApi {
     if (!isMls(dto.contentType)) return toMessage(dto);
     if (dto.contentType === MLS_COMMIT) return undefined;
     const stored = await this.groups.text(dto.conversationId, dto.seq);
-    if (stored?.editOf !== undefined) return undefined;
+    if (stored?.editOf !== undefined || stored?.reactionOf !== undefined) return undefined;
     this.index.set(dto.id, { conversationId: dto.conversationId, seq: dto.seq });
     // No text and no reason here (nothing stored, or only an edit waiting for its target): this device never read it.
     const read = stored?.text !== undefined || stored?.error !== undefined;
@@ -295,7 +315,13 @@ export class E2ee implements E2eeApi {
 
   /** The ciphertext of `text` for the conversation's current epoch (creating or joining the group if needed). */
   async encrypt(conversationId: string, content: Content): Promise<SendPayload> {
-    const plaintext = encodeContent(content);
+    let plaintext: string;
+    try {
+      plaintext = encodeContent(content);
+    } catch (err) {
+      if (err instanceof ContentError) throw new ParleyError('VALIDATION_FAILED', err.message);
+      throw err;
+    }
     const size = new TextEncoder().encode(plaintext).byteLength;
     if (size > MAX_ENCRYPTED_CONTENT_BYTES) {
       throw new ParleyError('PAYLOAD_TOO_LARGE', `An encrypted message holds at most ${MAX_ENCRYPTED_CONTENT_BYTES} bytes; this one has ${size}.`);
@@ -320,7 +346,7 @@ export class E2ee implements E2eeApi {
   async sent(dto: MessageDto, content: Content): Promise<Message> {
     this.index.set(dto.id, { conversationId: dto.conversationId, seq: dto.seq });
     const { seq, value } = await recordSent(this.groups, this.vault, this.username, dto, content);
-    return seq === dto.seq ? this.shown(dto, value) : storedMessage(dto.conversationId, seq, value);
+    return seq === dto.seq ? this.shown(dto, value) : this.rebuilt(dto.conversationId, seq, value);
   }
 
   /** A fresh-keys commit (post-compromise security): everyone moves to a new epoch with new secrets. */

@@ -3,6 +3,7 @@ import { MLS_PRIVATE } from '../../protocol/e2e.js';
 import type { MessageDto } from '../../protocol/messages.js';
 import { isMlsCryptoError } from '../crypto/index.js';
 import { decodeContent, type Content, type StoredText } from './content.js';
+import { markOfEntry, mergeReactions, reactionEntry, withReaction } from './reactions.js';
 import { bodyHash, type Group, type GroupStore } from './groups.js';
 import type { Vault } from './vault.js';
 import { UNDECRYPTABLE } from './views.js';
@@ -37,7 +38,17 @@ export async function openBody(
   if (sender !== dto.sender) return { value: { ...meta, error: UNDECRYPTABLE.impostor }, ...mine };
   const content = decodeContent(payload);
   if (!content) return { value: { ...meta, sender, error: UNDECRYPTABLE.unreadable }, ...mine };
-  return { value: { ...meta, sender, ...(content.type === 'text' ? { text: content.text } : {}) }, content, ...mine };
+  return { value: { ...meta, sender, ...(content.kind === 'message' ? messageFields(content) : {}) }, content, ...mine };
+}
+
+/** What the store keeps of a message's content (empty lists left out). */
+export function messageFields(content: Extract<Content, { kind: 'message' }>): StoredText {
+  return {
+    text: content.text,
+    ...(content.attachments.length > 0 ? { attachments: content.attachments } : {}),
+    ...(content.replyTo ? { replyTo: content.replyTo } : {}),
+    ...(content.mentions.length > 0 ? { mentions: content.mentions } : {}),
+  };
 }
 
 /** One edit: the message it changes (id, sender) and what it makes of it. */
@@ -95,13 +106,22 @@ export async function fillFromVault(groups: GroupStore, vault: Vault, conversati
   for (const m of page) {
     if (m.contentType !== MLS_PRIVATE || m.deleted) continue;
     const stored = await groups.text(conversationId, m.seq);
-    if (stored?.text === undefined && stored?.editOf === undefined) missing.push(m.seq);
+    if (stored?.text === undefined && stored?.editOf === undefined && stored?.reactionOf === undefined) missing.push(m.seq);
   }
   const found = await vault.fetch(conversationId, missing);
   for (const [seq, value] of [...found].sort(([a], [b]) => a - b)) {
     const local = await groups.text(conversationId, seq);
     const pending = local?.pendingEdit;
-    await groups.saveText(conversationId, seq, (pending && withEdit(value, pending)) ?? value);
+    // Reactions this device already holds for it (read before its text) stay: marks merge, the newest winning.
+    const merged = mergeReactions(value, local?.reactions);
+    await groups.saveText(conversationId, seq, (pending && withEdit(merged, pending)) ?? merged);
+    const mark = markOfEntry(value, seq);
+    if (mark && value.reactionOf !== undefined) {
+      const target = await groups.text(conversationId, value.reactionOf);
+      const reacted = reactionTarget(target, value.reaction?.targetId ?? '', mark);
+      if (reacted) await groups.saveText(conversationId, value.reactionOf, reacted);
+      continue;
+    }
     const edit = value.editOf !== undefined ? editOfEntry(value) : undefined;
     if (value.editOf === undefined || !edit) continue;
     const target = editTarget(await groups.text(conversationId, value.editOf), edit);
@@ -117,7 +137,7 @@ export async function applyEdit(
   groups: GroupStore,
   dto: MessageDto,
   value: StoredText,
-  content: Extract<Content, { type: 'edit' }>,
+  content: Extract<Content, { kind: 'edit' }>,
 ): Promise<{ texts: { seq: number; value: StoredText }[]; edited: StoredText | undefined }> {
   const texts: { seq: number; value: StoredText }[] = [];
   if (value.sender === undefined) return { texts: [{ seq: dto.seq, value }], edited: undefined };
@@ -126,6 +146,31 @@ export async function applyEdit(
   const target = editTarget(await groups.text(dto.conversationId, content.target.seq), edit);
   if (target) texts.push({ seq: content.target.seq, value: target.value });
   return { texts, edited: target?.edited ? target.value : undefined };
+}
+
+/** The target with a reaction mark applied, unless it is another message than the one the reaction names. */
+export function reactionTarget(target: StoredText | undefined, targetId: string, mark: Parameters<typeof withReaction>[1]): StoredText | undefined {
+  if (target?.id !== undefined && target.id !== targetId) return undefined;
+  return withReaction(target, mark);
+}
+
+/**
+ * A reaction is applied to its target (any message of the conversation); the reaction itself is not shown (stored as
+ * `reactionOf`). Returns what to store, and the target as it now reads (undefined if not changed or not held here).
+ */
+export async function applyReaction(
+  groups: GroupStore,
+  dto: MessageDto,
+  value: StoredText,
+  content: Extract<Content, { kind: 'reaction' }>,
+): Promise<{ texts: { seq: number; value: StoredText }[]; reacted: StoredText | undefined }> {
+  if (value.sender === undefined) return { texts: [{ seq: dto.seq, value }], reacted: undefined };
+  const on = content.action === 'add';
+  const texts = [{ seq: dto.seq, value: reactionEntry(value.sender, content.target.seq, content.target.id, content.emoji, on) }];
+  const mark = { emoji: content.emoji, user: value.sender, seq: dto.seq, on };
+  const target = reactionTarget(await groups.text(dto.conversationId, content.target.seq), content.target.id, mark);
+  if (target) texts.push({ seq: content.target.seq, value: target });
+  return { texts, reacted: target?.text !== undefined ? target : undefined };
 }
 
 /**

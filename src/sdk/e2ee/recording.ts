@@ -2,7 +2,8 @@
 import type { MessageDto } from '../../protocol/messages.js';
 import type { Content, StoredText } from './content.js';
 import type { GroupStore } from './groups.js';
-import { editEntry, withEdit } from './reading.js';
+import { editEntry, messageFields, reactionTarget, withEdit } from './reading.js';
+import { reactionEntry } from './reactions.js';
 import type { Vault } from './vault.js';
 
 /**
@@ -17,12 +18,26 @@ export async function recordSent(
   content: Content,
 ): Promise<{ seq: number; value: StoredText }> {
   const { conversationId } = dto;
-  if (content.type === 'text') {
-    const value = { id: dto.id, sentAt: dto.sentAt, sender: username, text: content.text };
+  if (content.kind === 'message') {
+    const value = { id: dto.id, sentAt: dto.sentAt, sender: username, ...messageFields(content) };
     await groups.saveText(conversationId, dto.seq, value);
     vault.enqueue(conversationId, dto.seq, value);
     return { seq: dto.seq, value };
   }
+  if (content.kind === 'reaction') {
+    const on = content.action === 'add';
+    const entry = reactionEntry(username, content.target.seq, content.target.id, content.emoji, on);
+    await groups.saveText(conversationId, dto.seq, entry);
+    vault.enqueue(conversationId, dto.seq, entry);
+    const before = await groups.text(conversationId, content.target.seq);
+    const target = reactionTarget(before, content.target.id, { emoji: content.emoji, user: username, seq: dto.seq, on });
+    if (target) {
+      await groups.saveText(conversationId, content.target.seq, target);
+      vault.enqueue(conversationId, content.target.seq, target);
+    }
+    return { seq: content.target.seq, value: target ?? before ?? {} };
+  }
+  if (content.kind !== 'edit') throw new Error(`recordSent: cannot record content of kind ${content.kind}`);
   const target = await groups.text(conversationId, content.target.seq);
   const edit = { id: content.target.id, sender: username, text: content.text, editedAt: dto.sentAt };
   const edited = (target && withEdit(target, edit)) ?? { ...target, text: content.text, editedAt: dto.sentAt };

@@ -6,6 +6,7 @@
 import type { MessageDto } from '../../protocol/messages.js';
 import type { E2eeApi } from '../e2ee/api.js';
 import type { Content } from '../e2ee/content.js';
+import { ParleyError } from '../errors.js';
 import { toMessage, type Message, type SendPayload } from '../message-stream.js';
 
 export type { Content } from '../e2ee/content.js';
@@ -30,7 +31,12 @@ const encoder = new TextEncoder();
 export const plainCodec: Codec = {
   encrypted: false,
   decode: (dto) => Promise.resolve(toMessage(dto)),
-  encode: (_conversationId, content) => Promise.resolve({ contentType: 'text/plain', body: encoder.encode(content.text) }),
+  encode: (_conversationId, content) => {
+    if (content.kind !== 'message' || content.replyTo || content.attachments.length > 0) {
+      return Promise.reject(new ParleyError('VALIDATION_FAILED', 'Replies, files and reactions need end-to-end encryption.'));
+    }
+    return Promise.resolve({ contentType: 'text/plain', body: encoder.encode(content.text) });
+  },
   sent: (dto) => Promise.resolve(toMessage(dto)),
   updated: (dto) => Promise.resolve(toMessage(dto)),
   page: (_conversationId, dtos) => Promise.resolve(dtos.map(toMessage)),

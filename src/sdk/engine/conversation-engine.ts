@@ -10,11 +10,13 @@ import type { ConversationDto } from '../../protocol/conversations.js';
 import type { MessageDto } from '../../protocol/messages.js';
 import { Emitter } from '../emitter.js';
 import { ParleyError } from '../errors.js';
-import type { Message, SendPayload } from '../message-stream.js';
-import { plainCodec, type Codec } from './codec.js';
+import type { Attachments } from '../attachments.js';
+import { noRichFields, type Message, type SendPayload } from '../message-stream.js';
+import { plainCodec, type Codec, type Content } from './codec.js';
 import { missedUpdates } from './missed-updates.js';
 import { OrderedLog } from './ordered-log.js';
 import { Outbox, type OutboxItem } from './outbox.js';
+import { checkEmoji, checkSendContent, mentionsIn, uploadPending, type PendingUpload, type SendContent } from './rich-send.js';
 import { Sending } from './sending.js';
 import type { Transport } from './transport.js';
 import { emptyState, type EngineMessage, type EngineState } from './types.js';
@@ -37,6 +39,8 @@ export interface EngineOptions {
   codec: () => Promise<Codec>;
   /** Told of every conversation the engine learns about (the end-to-end layer follows their members). */
   seen?: (conversation: ConversationDto) => void;
+  /** Encrypts and uploads a message's files (none: messages carry text only). */
+  files?: Attachments;
 }
 
 /** The first screenful when a conversation opens, then bigger pages while scrolling up. */
@@ -75,7 +79,7 @@ export class ConversationEngine extends Emitter<EngineEvents> {
       run: (item) => this.run(item),
       stored: (item, m) => {
         // An edit of our own is a change like anyone's: the view and the `messageUpdated` listeners (search) hear it.
-        if (item.content.type === 'text') this.set(view.withStored(this.state, m, item.localId));
+        if (item.content.kind === 'message') this.set(view.withStored(this.state, m, item.localId));
         else this.changed(m);
       },
       failed: (item, err) => {
@@ -101,11 +105,42 @@ export class ConversationEngine extends Emitter<EngineEvents> {
 
   // ---- commands ----
 
-  /** Shows the text at once as a pending echo and sends it; `stored` settles once the server stored it (or failed). */
-  send(conversationId: string, text: string): { localId: string; stored: Promise<Message> } {
-    const { item, stored } = this.outbox.add(conversationId, { v: 1, type: 'text', text });
+  /**
+   * Shows the message at once as a pending echo and sends it: its files are encrypted and uploaded first (once), then
+   * the message carrying their keys is encrypted and sent with their blob ids. `stored` settles once the server
+   * stored it (or failed). Throws VALIDATION_FAILED (nothing queued) for empty or oversized content, and NOT_FOUND
+   * for a reply to a message this client has not shown.
+   */
+  send(conversationId: string, content: string | SendContent): { localId: string; stored: Promise<Message> } {
+    const input: SendContent = typeof content === 'string' ? { text: content } : content;
+    checkSendContent(input);
+    const text = input.text ?? '';
+    const members = this.state.conversations[conversationId]?.conversation.members.map((m) => m.username);
+    const mentions = input.mentions ?? mentionsIn(text, members);
+    const uploads: PendingUpload[] = (input.attachments ?? []).map((f) => ({ input: f, done: 0, total: 0 }));
+    const message: Content = { kind: 'message', text, replyTo: null, mentions, attachments: [] };
+    const { item, stored } = this.outbox.add(conversationId, message, uploads, input.replyTo);
     this.set(view.withEcho(this.state, this.echo(item)));
     return { localId: item.localId, stored };
+  }
+
+  /** Puts an emoji on a message (any member's); applied for everyone once stored. */
+  react(messageId: string, emoji: string): Promise<Message> {
+    return this.reaction(messageId, emoji, 'add');
+  }
+
+  /** Takes this user's emoji off a message. */
+  unreact(messageId: string, emoji: string): Promise<Message> {
+    return this.reaction(messageId, emoji, 'remove');
+  }
+
+  private async reaction(messageId: string, emoji: string, action: 'add' | 'remove'): Promise<Message> {
+    checkEmoji(emoji);
+    const codec = await this.options.codec();
+    if (!codec.encrypted) throw new ParleyError('VALIDATION_FAILED', 'Reactions need end-to-end encryption.');
+    const at = await codec.locate(messageId);
+    if (!at) throw new ParleyError('NOT_FOUND', 'That message is not one this client has shown.');
+    return this.outbox.add(at.conversationId, { kind: 'reaction', target: { id: messageId, seq: at.seq }, emoji, action }).stored;
   }
 
   /** Sends a failed message again with the same idempotency key (it is stored at most once). */
@@ -128,12 +163,12 @@ export class ConversationEngine extends Emitter<EngineEvents> {
     const at = await codec.locate(messageId);
     if (codec.encrypted && at) {
       if (at.sender !== this.options.me()) throw new ParleyError('FORBIDDEN', 'You can only edit your own messages.');
-      return this.outbox.add(at.conversationId, { v: 1, type: 'edit', target: { id: messageId, seq: at.seq }, text }).stored;
+      return this.outbox.add(at.conversationId, { kind: 'edit', target: { id: messageId, seq: at.seq }, text }).stored;
     }
     const { message } = await this.options.transport.request('messages:edit', { messageId, contentType: 'text/plain', body: new TextEncoder().encode(text) });
     const m = await codec.updated(message);
     if (m) this.set(view.withUpdate(this.state, m));
-    return m ?? codec.sent(message, { v: 1, type: 'text', text });
+    return m ?? codec.sent(message, { kind: 'message', text, replyTo: null, mentions: [], attachments: [] });
   }
 
   /** Deletes one of this user's messages: a tombstone for everyone. */
@@ -171,7 +206,7 @@ export class ConversationEngine extends Emitter<EngineEvents> {
   async open(conversationId: string): Promise<void> {
     const existing = this.state.windows[conversationId];
     if (existing && existing.status !== 'error') return;
-    const echoes = this.outbox.of(conversationId).filter((i) => i.content.type === 'text').map((i) => this.echo(i));
+    const echoes = this.outbox.of(conversationId).filter((i) => i.content.kind === 'message').map((i) => this.echo(i));
     this.set(view.withOpened(this.state, conversationId, echoes));
     try {
       const page = await this.history(conversationId, { limit: FIRST_PAGE });
@@ -310,7 +345,18 @@ export class ConversationEngine extends Emitter<EngineEvents> {
 
   private async run(item: OutboxItem): Promise<Message> {
     const codec = await this.options.codec();
-    const encode = () => this.sending.retrying(() => codec.encode(item.conversationId, item.content));
+    if (item.content.kind === 'message' && item.replyTo !== undefined && !item.content.replyTo) {
+      const at = await codec.locate(item.replyTo);
+      if (!at || at.conversationId !== item.conversationId) throw new ParleyError('NOT_FOUND', 'The message this replies to is not one this client has shown.');
+      item.content = { ...item.content, replyTo: { id: item.replyTo, seq: at.seq } };
+    }
+    if (item.uploads.length > 0 && !codec.encrypted) throw new ParleyError('VALIDATION_FAILED', 'Files need end-to-end encryption.');
+    const progress = () => this.set(view.withEchoChanged(this.state, item.conversationId, item.localId, { uploads: this.uploadsOf(item) }));
+    const { content, blobIds } = await uploadPending(this.options.files, item.conversationId, item.content, item.uploads, progress);
+    item.content = content;
+    // The blob ids stay with every attempt, a rebuild after STALE_EPOCH too: the files are bound, never uploaded again.
+    const bind = (payload: SendPayload): SendPayload => (blobIds.length > 0 ? { ...payload, blobIds } : payload);
+    const encode = async () => bind(await this.sending.retrying(() => codec.encode(item.conversationId, content)));
     const dto = await this.sending.send(item.conversationId, item.localId, await encode(), {
       ...(codec.encrypted ? { rebuildWhenStale: encode } : {}),
       onAttempt: (payload) => (item.body = payload.body),
@@ -336,9 +382,15 @@ export class ConversationEngine extends Emitter<EngineEvents> {
   }
 
   private echo(item: OutboxItem): EngineMessage {
-    const text = item.content.type === 'text' ? item.content.text : '';
+    const text = item.content.kind === 'message' ? item.content.text : '';
     const base = { id: '', seq: 0, conversationId: item.conversationId, sender: this.options.me() ?? '', text, sentAt: new Date().toISOString() };
-    return { ...base, editedAt: null, deleted: false, contentType: '', encrypted: false, decryptionError: null, status: item.status, localId: item.localId };
+    const rich = { ...noRichFields(), mentions: item.content.kind === 'message' ? item.content.mentions : [] };
+    const uploads = item.uploads.length > 0 ? { uploads: this.uploadsOf(item) } : {};
+    return { ...base, ...rich, replyTo: item.replyTo ?? null, editedAt: null, deleted: false, contentType: '', encrypted: false, decryptionError: null, status: item.status, localId: item.localId, ...uploads };
+  }
+
+  private uploadsOf(item: OutboxItem) {
+    return item.uploads.map((u) => ({ name: u.input.name, type: u.input.type, size: u.descriptor?.size ?? u.input.size ?? 0, done: u.done, total: u.total }));
   }
 }
 

@@ -7,12 +7,18 @@ import { v7 as uuidv7 } from 'uuid';
 import { KeyedQueue } from '../e2ee/lock.js';
 import type { Message } from '../message-stream.js';
 import type { Content } from './codec.js';
+import type { PendingUpload } from './rich-send.js';
 
 export interface OutboxItem {
   /** The local id of the echo, and the send's idempotency key (time-ordered, UUIDv7). */
   readonly localId: string;
   readonly conversationId: string;
-  readonly content: Content;
+  /** What is sent; a message's files join it once uploaded (their descriptors, kept for every later attempt). */
+  content: Content;
+  /** The files of a message, uploaded before its first attempt (once: a retry reuses them). */
+  readonly uploads: PendingUpload[];
+  /** The id of the message a new message answers (resolved to its place when it is sent). */
+  readonly replyTo?: string;
   status: 'pending' | 'failed';
   /** The body of the attempt on the wire (to recognise the server's echo of it before the acknowledgement). */
   body?: Uint8Array;
@@ -33,8 +39,8 @@ export class Outbox {
   constructor(private readonly hooks: OutboxHooks) {}
 
   /** Queues a send; the promise settles once it is stored, or with the failure (the item then waits for retry). */
-  add(conversationId: string, content: Content): { item: OutboxItem; stored: Promise<Message> } {
-    const item: OutboxItem = { localId: uuidv7(), conversationId, content, status: 'pending', waiters: [] };
+  add(conversationId: string, content: Content, uploads: PendingUpload[] = [], replyTo?: string): { item: OutboxItem; stored: Promise<Message> } {
+    const item: OutboxItem = { localId: uuidv7(), conversationId, content, uploads, ...(replyTo !== undefined ? { replyTo } : {}), status: 'pending', waiters: [] };
     this.items.set(item.localId, item);
     return { item, stored: this.start(item) };
   }

@@ -1,6 +1,7 @@
 /** The conversation engine's state: what a UI renders, as plain data (it can cross a worker boundary as is). */
 import type { ConversationDto } from '../../protocol/conversations.js';
 import type { Message } from '../message-stream.js';
+import type { UploadProgress } from './rich-send.js';
 
 /**
  * Where a message is on its way (after matrix-js-sdk's EventStatus): `pending` is a local echo being encrypted or
@@ -16,6 +17,8 @@ export interface EngineMessage extends Message {
   localId?: string;
   /** Why a send failed (with status 'failed'). */
   error?: string;
+  /** An echo's files on their way up (encrypted here first): name, type, size and ciphertext bytes sent of total. */
+  uploads?: UploadProgress[];
 }
 
 /** The loaded messages of one conversation: stored ones by `seq`, oldest first, then this client's unsent ones. */

@@ -202,7 +202,7 @@ export class LocalSearch extends Emitter<SearchEvents> {
       if (gone) this.touched(chunkOf(gone));
       return;
     }
-    const doc = toDoc(m, this.index.get(m.id)?.files);
+    const doc = toDoc(m, m.attachments.length > 0 ? m.attachments.map((a) => a.name) : this.index.get(m.id)?.files);
     this.index.put(doc);
     this.touched(chunkOf(doc));
   }

@@ -4,7 +4,7 @@
  * too (to answer with a message and a snippet, and to be persisted by persistence.ts).
  */
 import MiniSearch, { type SearchResult } from 'minisearch';
-import type { Message } from '../message-stream.js';
+import { noRichFields, type Message } from '../message-stream.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 import { isCjk, terms } from './text.js';
 
@@ -20,7 +20,7 @@ export interface SearchDoc {
   text: string;
   contentType: string;
   encrypted: boolean;
-  /** Names of the message's attachments (none yet: files are not built). */
+  /** Names of the message's attachments. */
   files?: string[];
 }
 
@@ -146,6 +146,7 @@ export function toMessage(doc: SearchDoc): Message {
     contentType: doc.contentType,
     encrypted: doc.encrypted,
     decryptionError: null,
+    ...noRichFields(),
   };
 }
 

@@ -13,7 +13,8 @@ export async function registerSecurityHeaders(app: FastifyInstance, config: Conf
         // 'wasm-unsafe-eval' lets the Argon2id WebAssembly module compile; it allows no JavaScript eval.
         scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // blob: shows a decrypted image (an object URL of bytes decrypted in this page); an <img> runs no script.
+        imgSrc: ["'self'", 'data:', 'blob:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         workerSrc: ["'self'"],

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useChat, useStore } from './chat-context.js';
+import { clearReply, ReplyBanner, useComposerFiles, useReplyTarget } from '../rich/composer-extras.js';
 
 const MAX_BYTES = 64 * 1024;
 const encoder = new TextEncoder();
@@ -12,6 +13,8 @@ export function Composer({ conversationId, title, autoFocus }: { conversationId:
   const [text, setText] = useState(() => drafts.get(conversationId) ?? '');
   const [error, setError] = useState<string>();
   const field = useRef<HTMLTextAreaElement>(null);
+  const files = useComposerFiles(setError);
+  const reply = useReplyTarget(conversationId);
 
   useEffect(() => {
     if (autoFocus) field.current?.focus();
@@ -31,12 +34,13 @@ export function Composer({ conversationId, title, autoFocus }: { conversationId:
 
   const send = () => {
     const body = text.trim();
-    if (!body || !connected) return;
+    if ((!body && files.count === 0) || files.preparing || !connected) return;
     if (encoder.encode(body).byteLength > MAX_BYTES) {
       setError('This message is too long: a message holds at most 64 KiB of text.');
       return;
     }
-    store.messages.send(conversationId, body);
+    store.messages.send(conversationId, body, { ...(files.count > 0 ? { attachments: files.take() } : {}), ...(reply ? { replyTo: reply.id } : {}) });
+    clearReply(conversationId);
     change('');
     field.current?.focus();
   };
@@ -49,7 +53,11 @@ export function Composer({ conversationId, title, autoFocus }: { conversationId:
         e.preventDefault();
         send();
       }}
+      {...files.handlers}
     >
+      <ReplyBanner conversationId={conversationId} target={reply} />
+      {files.list}
+      {files.button}
       <label for="composer-input" class="visually-hidden">
         Message {title}
       </label>
@@ -70,7 +78,7 @@ export function Composer({ conversationId, title, autoFocus }: { conversationId:
           }
         }}
       />
-      <button type="submit" class="button button-primary composer-send" disabled={!connected || text.trim() === ''}>
+      <button type="submit" class="button button-primary composer-send" disabled={!connected || files.preparing || (text.trim() === '' && files.count === 0)}>
         Send
       </button>
       <p id={hintId} class={error ? 'composer-hint is-error' : 'composer-hint'} role={error ? 'alert' : undefined}>

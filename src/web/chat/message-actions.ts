@@ -85,8 +85,8 @@ export class MessageActions {
   }
 
   /** Shows the message as pending at once; it becomes a real message when the server acknowledges it. */
-  send(id: string, text: string): void {
-    const pending: PendingMessage = { key: newKey(), text, status: 'sending' };
+  send(id: string, text: string, extra: Pick<PendingMessage, 'attachments' | 'replyTo'> = {}): void {
+    const pending: PendingMessage = { key: newKey(), text, status: 'sending', ...extra };
     this.setPending(id, (list) => [...list, pending]);
     void this.deliver(id, pending);
   }
@@ -94,7 +94,9 @@ export class MessageActions {
   private async deliver(id: string, pending: PendingMessage): Promise<void> {
     this.lastTyping.delete(id);
     try {
-      const message = await this.client.messages.send(id, pending.text);
+      const { text, attachments, replyTo } = pending;
+      const rich = attachments?.length || replyTo ? { text, ...(attachments ? { attachments } : {}), ...(replyTo ? { replyTo } : {}) } : text;
+      const message = await this.client.messages.send(id, rich);
       this.store.acceptMessage(message);
       this.setPending(id, (list) => list.filter((p) => p.key !== pending.key));
     } catch (err) {
@@ -106,7 +108,8 @@ export class MessageActions {
   retry(id: string, key: string): void {
     const pending = this.store.getState().pending[id]?.find((p) => p.key === key);
     if (!pending) return;
-    const again: PendingMessage = { key: pending.key, text: pending.text, status: 'sending' };
+    const again: PendingMessage = { ...pending, status: 'sending' };
+    delete again.error;
     this.setPending(id, (list) => list.map((p) => (p.key === key ? again : p)));
     void this.deliver(id, again);
   }

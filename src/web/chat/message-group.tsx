@@ -48,7 +48,10 @@ export function PendingGroup({ conversationId, pending }: { conversationId: stri
         {pending.map((p) => (
           <div key={p.key} class={`message${p.status === 'failed' ? ' is-failed' : ''}`}>
             <div class="bubble">
-              <p class="message-text">{p.text}</p>
+              {p.text !== '' && <p class="message-text">{p.text}</p>}
+              {p.attachments && p.attachments.length > 0 && (
+                <p class="message-pending-files">{p.attachments.map((a) => a.name).join(', ')}</p>
+              )}
               <span class="message-meta">{p.status === 'sending' ? 'sending…' : 'Not sent'}</span>
             </div>
             {p.status === 'failed' && (

@@ -3,6 +3,11 @@ import type { Message } from '../../sdk/index.js';
 import { ErrorAlert } from '../components/messages.js';
 import { useStore } from './chat-context.js';
 import { formatFull, formatTime } from './time.js';
+import { AttachmentList } from '../rich/attachment-list.js';
+import { MessageExtras } from '../rich/message-extras.js';
+import { ReactionBar } from '../rich/reaction-bar.js';
+import { ReplyQuote } from '../rich/reply-quote.js';
+import { RichText } from '../rich/rich-text.js';
 
 interface Props {
   message: Message;
@@ -34,6 +39,8 @@ export function MessageItem({ message: m, own, announceSender }: Props) {
         <EditForm message={m} onDone={close} />
       ) : (
         <div class="bubble">
+          <ReplyQuote message={m} />
+          <AttachmentList message={m} />
           <MessageBody message={m} />
           <span class="message-meta">
             <time dateTime={m.sentAt} title={formatFull(m.sentAt)}>
@@ -43,6 +50,8 @@ export function MessageItem({ message: m, own, announceSender }: Props) {
           </span>
         </div>
       )}
+      <ReactionBar message={m} />
+      {mode === 'view' && <MessageExtras message={m} />}
       {canChange && mode !== 'edit' && (
         <div
           class="message-tools"
@@ -179,6 +188,7 @@ function EditForm({ message, onDone }: { message: Message; onDone: () => void })
 
 /** The text; or why there is none: deleted, or a message this device could not decrypt (never shown as text). */
 function MessageBody({ message: m }: { message: Message }) {
+  const me = useStore().getState().me;
   if (m.deleted) return <p class="message-text is-deleted">Message deleted</p>;
   if (m.decryptionError !== null) {
     return (
@@ -187,6 +197,7 @@ function MessageBody({ message: m }: { message: Message }) {
       </p>
     );
   }
+  if (m.encrypted) return <RichText message={m} me={me} />;
   return (
     <p class="message-text">
       {m.text}

@@ -17,6 +17,11 @@ function msg(seq: number, sender = 'bob', minutes = seq, text = `m${seq}`): Mess
     contentType: 'text/plain',
     encrypted: false,
     decryptionError: null,
+    attachments: [],
+    replyTo: null,
+    quote: null,
+    mentions: [],
+    reactions: [],
   };
 }
 

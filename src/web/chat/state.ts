@@ -1,4 +1,4 @@
-import type { ContactDto, ConversationDto, Message, ReadEvent } from '../../sdk/index.js';
+import type { AttachmentInput, ContactDto, ConversationDto, Message, ReadEvent } from '../../sdk/index.js';
 
 /** The messages of one conversation the UI has loaded: a contiguous run up to the newest, oldest first. */
 export interface Timeline {
@@ -14,6 +14,9 @@ export interface Timeline {
 export interface PendingMessage {
   key: string;
   text: string;
+  /** Files (already stripped of metadata) and the message answered, when there are any. */
+  attachments?: AttachmentInput[];
+  replyTo?: string;
   status: 'sending' | 'failed';
   error?: string;
 }
