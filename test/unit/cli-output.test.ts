@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CliError, EXIT, exitCodeOf } from '../../src/cli/exit-codes.js';
 import { formatMessage, safe } from '../../src/cli/output.js';
 import { ParleyError, type Message } from '../../src/sdk/index.js';
+import { noRichFields } from '../../src/sdk/message-stream.js';
 
 const message = (text: string, extra: Partial<Message> = {}): Message => ({
   id: 'm1',
@@ -15,6 +16,7 @@ const message = (text: string, extra: Partial<Message> = {}): Message => ({
   contentType: 'application/mls',
   encrypted: true,
   decryptionError: null,
+  ...noRichFields(),
   ...extra,
 });
 
