@@ -13,7 +13,9 @@ import {
   SessionsResponse,
   SignupRequest,
 } from '../../src/protocol/auth.js';
+import { RevokeOthersResponse } from '../../src/protocol/account.js';
 import { Username } from '../../src/protocol/common.js';
+import { RecoveryStatusResponse } from '../../src/protocol/recovery.js';
 import type { ErrorCode } from '../../src/protocol/errors.js';
 import { TEST_KDF } from '../support/server.js';
 import { freshName, type Account } from './fixture.js';
@@ -46,6 +48,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { name: 'POST /api/auth/logout', method: 'POST', path: '/api/auth/logout', body: EmptyRequest, response: OkResponse, okStatus: 200, session: true, destructive: true, errors: [] },
   { name: 'POST /api/auth/password', method: 'POST', path: '/api/auth/password', body: ChangePasswordRequest, response: OkResponse, okStatus: 200, session: true, destructive: true, errors: ['KDF_TOO_WEAK', 'INVALID_CREDENTIALS'] },
   { name: 'GET /api/auth/me', method: 'GET', path: '/api/auth/me', response: MeResponse, okStatus: 200, session: true, destructive: false, errors: [] },
+  { name: 'POST /api/auth/sessions/revoke-others', method: 'POST', path: '/api/auth/sessions/revoke-others', body: EmptyRequest, response: RevokeOthersResponse, okStatus: 200, session: true, destructive: true, errors: [] },
+  { name: 'GET /api/recovery', method: 'GET', path: '/api/recovery', response: RecoveryStatusResponse, okStatus: 200, session: true, destructive: false, errors: [] },
   { name: 'GET /api/auth/sessions', method: 'GET', path: '/api/auth/sessions', response: SessionsResponse, okStatus: 200, session: true, destructive: false, errors: [] },
   { name: 'DELETE /api/auth/sessions/:id', method: 'DELETE', path: '/api/auth/sessions/:id', params: SessionParams, body: EmptyRequest, response: OkResponse, okStatus: 200, session: true, destructive: true, errors: ['NOT_FOUND'] },
 ];
