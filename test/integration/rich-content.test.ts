@@ -133,6 +133,13 @@ describe(`rich conversations: files, replies, mentions, reactions (${dialect})`,
     expect(first.attachments.map((a) => a.name)).toEqual([NAME_CANARY, 'notes.txt']);
     expect(first.reactions).toEqual([{ emoji: EMOJI, users: ['alice'] }, { emoji: '👍', users: ['alice'] }]);
     expect(history[1]).toMatchObject({ replyTo: sent.id, quote: { kind: 'text' } });
+    // The local search finds the message by its file's name (indexed on the device, never sent anywhere).
+    let found: string[] = [];
+    for (let i = 0; i < 50 && !found.includes(sent.id); i++) {
+      found = (await bob.search('notes', { hasFile: true })).map((h) => h.message.id);
+      if (!found.includes(sent.id)) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(found).toContain(sent.id);
   });
 
   it('a reload (same store) and a new device of bob (from the vault) show the same files, reply and reactions', async () => {

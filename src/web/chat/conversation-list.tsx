@@ -41,7 +41,9 @@ export function ConversationList({ activeId, onNewGroup }: { activeId: string | 
 function previewText(c: ConversationDto, preview: Message | undefined, me: string): string {
   if (!preview) return c.kind === 'group' ? `${c.members.length} members` : 'Direct conversation';
   const who = preview.sender === me ? 'You: ' : c.kind === 'group' ? `${preview.sender}: ` : '';
-  const text = preview.deleted ? 'Message deleted' : preview.decryptionError !== null ? 'Could not be decrypted' : preview.text;
+  const file = preview.attachments[0];
+  const fileText = file ? (file.type.startsWith('image/') ? 'Photo' : file.name) : '';
+  const text = preview.deleted ? 'Message deleted' : preview.decryptionError !== null ? 'Could not be decrypted' : preview.text || fileText;
   return `${who}${text}`;
 }
 

@@ -93,15 +93,49 @@ export class MessageActions {
 
   private async deliver(id: string, pending: PendingMessage): Promise<void> {
     this.lastTyping.delete(id);
+    const { text, attachments, replyTo } = pending;
     try {
-      const { text, attachments, replyTo } = pending;
-      const rich = attachments?.length || replyTo ? { text, ...(attachments ? { attachments } : {}), ...(replyTo ? { replyTo } : {}) } : text;
-      const message = await this.client.messages.send(id, rich);
+      let message: Message;
+      if (attachments?.length) {
+        message = await this.deliverFiles(id, pending);
+      } else {
+        message = await this.client.messages.send(id, replyTo ? { text, replyTo } : text);
+      }
       this.store.acceptMessage(message);
       this.setPending(id, (list) => list.filter((p) => p.key !== pending.key));
     } catch (err) {
       const error = this.store.failure(err, { RATE_LIMITED: 'You are sending too fast. Wait a moment, then retry.' });
       this.setPending(id, (list) => list.map((p) => (p.key === pending.key ? { ...p, status: 'failed', error } : p)));
+    }
+  }
+
+  /**
+   * A message with files goes through the engine's outbox, so that Retry sends it again without uploading its files
+   * again; the upload's progress is copied onto the pending message as it goes.
+   */
+  private async deliverFiles(id: string, pending: PendingMessage): Promise<Message> {
+    const engine = this.client.engine;
+    let localId = pending.localId;
+    let stored = localId ? engine.retry(localId) : undefined;
+    if (!stored) {
+      const { text, attachments, replyTo } = pending;
+      const sent = engine.send(id, { text, ...(attachments ? { attachments } : {}), ...(replyTo ? { replyTo } : {}) });
+      localId = sent.localId;
+      stored = sent.stored;
+      this.setPending(id, (list) => list.map((p) => (p.key === pending.key ? { ...p, localId: sent.localId } : p)));
+    }
+    const unsubscribe = engine.subscribe((s) => {
+      const echo = s.conversations[id]?.preview;
+      if (!echo || echo.localId !== localId || !echo.uploads) return;
+      const done = echo.uploads.reduce((n, u) => n + u.done, 0);
+      const total = echo.uploads.reduce((n, u) => n + u.total, 0);
+      const progress = total > 0 ? done / total : 0;
+      this.setPending(id, (list) => list.map((p) => (p.key === pending.key && p.progress !== progress ? { ...p, progress } : p)));
+    });
+    try {
+      return await stored;
+    } finally {
+      unsubscribe();
     }
   }
 
@@ -115,6 +149,8 @@ export class MessageActions {
   }
 
   discard(id: string, key: string): void {
+    const localId = this.store.getState().pending[id]?.find((p) => p.key === key)?.localId;
+    if (localId) this.client.engine.discard(localId);
     this.setPending(id, (list) => list.filter((p) => p.key !== key));
   }
 

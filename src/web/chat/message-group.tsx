@@ -52,6 +52,9 @@ export function PendingGroup({ conversationId, pending }: { conversationId: stri
               {p.attachments && p.attachments.length > 0 && (
                 <p class="message-pending-files">{p.attachments.map((a) => a.name).join(', ')}</p>
               )}
+              {p.attachments && p.attachments.length > 0 && p.status === 'sending' && (
+                <progress class="upload-progress" max={1} value={p.progress ?? 0} aria-label="Uploading the files" />
+              )}
               <span class="message-meta">{p.status === 'sending' ? 'sending…' : 'Not sent'}</span>
             </div>
             {p.status === 'failed' && (

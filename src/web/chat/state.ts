@@ -17,6 +17,9 @@ export interface PendingMessage {
   /** Files (already stripped of metadata) and the message answered, when there are any. */
   attachments?: AttachmentInput[];
   replyTo?: string;
+  /** With files: the engine's local id (Retry reuses the uploads) and the share of bytes uploaded (0–1). */
+  localId?: string;
+  progress?: number;
   status: 'sending' | 'failed';
   error?: string;
 }
