@@ -9,7 +9,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { ConversationDto } from '../../protocol/conversations.js';
 import type { MessageDto } from '../../protocol/messages.js';
 import { Emitter } from '../emitter.js';
-import { ParleyError } from '../errors.js';
+import { errorCode, ParleyError } from '../errors.js';
 import type { Message, SendPayload } from '../message-stream.js';
 import { plainCodec, type Codec } from './codec.js';
 import { OrderedLog } from './ordered-log.js';
@@ -36,6 +36,8 @@ export interface EngineOptions {
   codec: () => Promise<Codec>;
   /** Told of every conversation the engine learns about (the end-to-end layer follows their members). */
   seen?: (conversation: ConversationDto) => void;
+  /** Sends are end-to-end encrypted (local echoes say so before the end-to-end layer has opened); default false. */
+  encrypts?: boolean;
 }
 
 /** The first screenful when a conversation opens, then bigger pages while scrolling up. */
@@ -78,7 +80,9 @@ export class ConversationEngine extends Emitter<EngineEvents> {
         else this.changed(m);
       },
       failed: (item, err) => {
-        this.set(view.withEchoChanged(this.state, item.conversationId, item.localId, { status: 'failed', error: describe(err) }));
+        const code = errorCode(err);
+        const failure = { status: 'failed' as const, error: describe(err), ...(code ? { errorCode: code } : {}) };
+        this.set(view.withEchoChanged(this.state, item.conversationId, item.localId, failure));
       },
     });
   }
@@ -316,7 +320,11 @@ export class ConversationEngine extends Emitter<EngineEvents> {
     const me = this.options.me() ?? '';
     if (dto.sender === me) {
       const item = this.outbox.inFlight(dto.conversationId, dto.body);
-      if (item) this.echoOf.set(`${dto.conversationId}:${dto.seq}`, item.localId);
+      if (item) {
+        // Shown as this echo once decoded; a failed one was stored after all (its answer was lost): it is sent.
+        this.echoOf.set(`${dto.conversationId}:${dto.seq}`, item.localId);
+        this.outbox.confirmed(item.localId);
+      }
     }
     this.set(view.withEntryCounted(this.state, dto, me, this.focused === dto.conversationId));
   }
@@ -332,7 +340,7 @@ export class ConversationEngine extends Emitter<EngineEvents> {
   private echo(item: OutboxItem): EngineMessage {
     const text = item.content.type === 'text' ? item.content.text : '';
     const base = { id: '', seq: 0, conversationId: item.conversationId, sender: this.options.me() ?? '', text, sentAt: new Date().toISOString() };
-    return { ...base, editedAt: null, deleted: false, contentType: '', encrypted: false, decryptionError: null, status: item.status, localId: item.localId };
+    return { ...base, editedAt: null, deleted: false, contentType: '', encrypted: this.options.encrypts ?? false, decryptionError: null, status: item.status, localId: item.localId };
   }
 }
 

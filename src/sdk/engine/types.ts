@@ -16,6 +16,8 @@ export interface EngineMessage extends Message {
   localId?: string;
   /** Why a send failed (with status 'failed'). */
   error?: string;
+  /** The SDK error code of that failure (e.g. RATE_LIMITED), when it has one. */
+  errorCode?: string;
 }
 
 /** The loaded messages of one conversation: stored ones by `seq`, oldest first, then this client's unsent ones. */
