@@ -309,7 +309,15 @@ export class ConversationEngine extends Emitter<EngineEvents> {
   private async run(item: OutboxItem): Promise<Message> {
     const codec = await this.options.codec();
     const encode = () => this.sending.retrying(() => codec.encode(item.conversationId, item.content));
-    const dto = await this.sending.send(item.conversationId, item.localId, await encode(), {
+    // The log is settled here, next to it, so that encrypting is one call into the end-to-end layer (in the browser,
+    // one request to the worker and its answer, without the worker calling back to settle).
+    const first = () =>
+      this.sending.retrying(async () => {
+        if (!codec.encrypted) return codec.encode(item.conversationId, item.content);
+        await this.log.settle(item.conversationId);
+        return codec.encode(item.conversationId, item.content, { settled: true });
+      });
+    const dto = await this.sending.send(item.conversationId, item.localId, await first(), {
       ...(codec.encrypted ? { rebuildWhenStale: encode } : {}),
       onAttempt: (payload) => (item.body = payload.body),
     });
