@@ -140,6 +140,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
       me: () => this.user?.username,
       codec: () => this.codec(),
       seen: (c) => void this.e2ee?.api.conversationSeen(c).catch((e: unknown) => this.emit('error', e)),
+      encrypts: (options.encryption ?? 'mls') === 'mls',
     });
     this.engine.on('message', (m) => this.emit('message', m));
     this.engine.on('messageUpdated', (m) => this.emit('messageUpdated', m));

@@ -18,6 +18,16 @@ export const API_METHODS = [
   'conversationRemoved', 'welcomed', 'reconcile', 'updateKeys', 'state', 'passwordChanged', 'rotateVault', 'verification', 'setVerified', 'close',
 ] as const satisfies readonly (keyof E2eeApi)[];
 
+/**
+ * How many calls crossed the boundary from this side, by method: `called` = made from here to the other side,
+ * `answered` = made by the other side and answered here. The page's counts are read by bench/worker-crossings.ts.
+ */
+export const crossings = { called: {} as Record<string, number>, answered: {} as Record<string, number> };
+
+const count = (into: Record<string, number>, name: string) => {
+  into[name] = (into[name] ?? 0) + 1;
+};
+
 async function outcome(run: () => unknown): Promise<Outcome> {
   try {
     return { ok: true, value: await run() };
@@ -40,7 +50,10 @@ async function unwrap(pending: Promise<Outcome>): Promise<unknown> {
 export function envelope<T extends object>(target: T, methods: readonly (keyof T & string)[]): Enveloped<T> {
   const out: Record<string, (...args: unknown[]) => Promise<Outcome>> = {};
   for (const name of methods) {
-    out[name] = (...args) => outcome(() => (target[name] as (...a: unknown[]) => unknown).apply(target, args));
+    out[name] = (...args) => {
+      count(crossings.answered, name);
+      return outcome(() => (target[name] as (...a: unknown[]) => unknown).apply(target, args));
+    };
   }
   return out as unknown as Enveloped<T>;
 }
@@ -51,7 +64,10 @@ export function unwrapped<T extends object>(remote: Remote<Enveloped<T>>, method
   for (const name of methods) {
     const call = (remote as unknown as Record<string, (...a: unknown[]) => Promise<Outcome>>)[name];
     if (!call) throw new Error(`no method ${name} across the worker boundary`);
-    out[name] = (...args) => unwrap(call(...args));
+    out[name] = (...args) => {
+      count(crossings.called, name);
+      return unwrap(call(...args));
+    };
   }
   return out as unknown as T;
 }

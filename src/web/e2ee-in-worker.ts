@@ -1,8 +1,11 @@
 /** Opens the client's end-to-end layer in a dedicated Web Worker (one per connected client). */
 import * as Comlink from 'comlink';
 import type { E2eeApi, EngineHost, OpenE2ee } from '../sdk/index.js';
-import { API_METHODS, HOST_METHODS, envelope, unwrapped, type Enveloped } from './e2ee-bridge.js';
+import { API_METHODS, HOST_METHODS, crossings, envelope, unwrapped, type Enveloped } from './e2ee-bridge.js';
 import type { WorkerEntry } from './e2ee-worker.js';
+
+// The test build lets a benchmark read how often the page and the worker call each other.
+if (__PARLEY_TEST_BUILD__) (globalThis as { __parleyCrossings?: typeof crossings }).__parleyCrossings = crossings;
 
 export const openE2eeInWorker: OpenE2ee = async (host, options) => {
   const worker = new Worker(new URL('./e2ee-worker.ts', import.meta.url), { type: 'module', name: 'parley-e2ee' });

@@ -178,20 +178,23 @@ export async function sendInUi(page: Page, text: string): Promise<void> {
   await page.locator('.is-pending').waitFor({ state: 'detached' });
 }
 
+/** The messages of the open conversation's log that the server stored (not those on their way): they have a seq. */
+const STORED_TEXTS = '[role="log"] .message[data-seq] .message-text';
+
 /** The texts of the messages in the open conversation's log, in order (acknowledged ones only). */
 export function messageTexts(page: Page): Promise<string[]> {
-  return page.$$eval('[role="log"] .message-group:not(.is-pending) .message-text', (els) => els.map((e) => e.textContent ?? ''));
+  return page.$$eval(STORED_TEXTS, (els) => els.map((e) => e.textContent ?? ''));
 }
 
 /** Waits until the open conversation shows exactly these texts, in order. */
 export async function expectMessages(page: Page, texts: string[], timeout = 5_000): Promise<void> {
   try {
     await page.waitForFunction(
-      (expected) => {
-        const got = [...document.querySelectorAll('[role="log"] .message-group:not(.is-pending) .message-text')].map((e) => e.textContent);
+      ({ expected, selector }) => {
+        const got = [...document.querySelectorAll(selector)].map((e) => e.textContent);
         return JSON.stringify(got) === JSON.stringify(expected);
       },
-      texts,
+      { expected: texts, selector: STORED_TEXTS },
       { timeout },
     );
   } catch (err) {

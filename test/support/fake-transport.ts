@@ -28,6 +28,8 @@ export class FakeServer implements Transport {
   loseSendAnswers = 0;
   /** Sends are refused with this code (nothing stored). */
   refuseSends: SdkErrorCode | undefined;
+  /** Sends are stored, then answered with this error (as if the answer were garbled on its way). */
+  refuseAnswers: SdkErrorCode | undefined;
   /** Live events the server would push to this client. */
   onLive: ((dto: MessageDto) => void) | undefined;
   /** A send's own message is pushed live before its answer comes. */
@@ -108,6 +110,7 @@ export class FakeServer implements Transport {
         c.keys.set(clientKey, dto);
         if (this.echoBeforeAnswer) this.onLive?.(dto);
       }
+      if (this.refuseAnswers) throw new ParleyError(this.refuseAnswers, 'Refused after storing.');
       if (this.loseSendAnswers > 0) {
         this.loseSendAnswers--;
         throw new ParleyError('NETWORK', 'No answer to messages:send.');

@@ -39,7 +39,8 @@ export interface GroupView {
 /** The end-to-end layer as the client uses it (see engine.ts for what each does). */
 export interface E2eeApi {
   decode(dto: MessageDto): Promise<Message | undefined>;
-  encrypt(conversationId: string, content: Content): Promise<SendPayload>;
+  /** `settled`: the caller has just settled the conversation (the layer then does not call back to settle it first). */
+  encrypt(conversationId: string, content: Content, options?: { settled?: boolean }): Promise<SendPayload>;
   sent(dto: MessageDto, content: Content): Promise<Message>;
   historyPage(conversationId: string, page: MessageDto[]): Promise<Message[]>;
   updated(dto: MessageDto): Promise<Message | undefined>;

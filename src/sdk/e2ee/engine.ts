@@ -313,8 +313,12 @@ export class E2ee implements E2eeApi {
 
   // ---- outgoing ----
 
-  /** The ciphertext of `text` for the conversation's current epoch (creating or joining the group if needed). */
-  async encrypt(conversationId: string, content: Content): Promise<SendPayload> {
+  /**
+   * The ciphertext of `text` for the conversation's current epoch (creating or joining the group if needed). With
+   * `settled`, the host has settled the conversation just before: the first attempt does not ask it again (in the
+   * browser that is a call from the worker back into the page saved on every send).
+   */
+  async encrypt(conversationId: string, content: Content, options: { settled?: boolean } = {}): Promise<SendPayload> {
     let plaintext: string;
     try {
       plaintext = encodeContent(content);
@@ -327,7 +331,7 @@ export class E2ee implements E2eeApi {
       throw new ParleyError('PAYLOAD_TOO_LARGE', `An encrypted message holds at most ${MAX_ENCRYPTED_CONTENT_BYTES} bytes; this one has ${size}.`);
     }
     for (let attempt = 0; attempt < 10; attempt++) {
-      await this.rt.settle(conversationId);
+      if (attempt > 0 || !options.settled) await this.rt.settle(conversationId);
       const result = await this.locks.run(conversationId, async () => {
         const group = (await this.usable(conversationId)) ?? (await this.joining.join(conversationId, false)) ?? (await this.joining.create(conversationId));
         if (!group) return 'retry' as const;

@@ -15,7 +15,8 @@ export interface Codec {
   /** End-to-end encrypted: edits travel as encrypted log entries. */
   readonly encrypted: boolean;
   decode(dto: MessageDto): Promise<Message | undefined>;
-  encode(conversationId: string, content: Content): Promise<SendPayload>;
+  /** `settled`: every entry of the conversation stored so far has just been decoded here. */
+  encode(conversationId: string, content: Content, options?: { settled?: boolean }): Promise<SendPayload>;
   /** The server stored our entry: the message as it now reads (for an edit, its target). */
   sent(dto: MessageDto, content: Content): Promise<Message>;
   /** An edit or delete the server announced, as the message now reads (undefined if not shown). */
@@ -47,7 +48,7 @@ export function e2eeCodec(api: E2eeApi): Codec {
   return {
     encrypted: true,
     decode: (dto) => api.decode(dto),
-    encode: (conversationId, content) => api.encrypt(conversationId, content),
+    encode: (conversationId, content, options) => api.encrypt(conversationId, content, options),
     sent: (dto, content) => api.sent(dto, content),
     updated: (dto) => api.updated(dto),
     page: (conversationId, dtos) => api.historyPage(conversationId, dtos),

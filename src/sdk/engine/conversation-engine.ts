@@ -9,7 +9,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { ConversationDto } from '../../protocol/conversations.js';
 import type { MessageDto } from '../../protocol/messages.js';
 import { Emitter } from '../emitter.js';
-import { ParleyError } from '../errors.js';
+import { errorCode, ParleyError } from '../errors.js';
 import type { Attachments } from '../attachments.js';
 import { noRichFields, type Message, type SendPayload } from '../message-stream.js';
 import { plainCodec, type Codec, type Content } from './codec.js';
@@ -41,6 +41,8 @@ export interface EngineOptions {
   seen?: (conversation: ConversationDto) => void;
   /** Encrypts and uploads a message's files (none: messages carry text only). */
   files?: Attachments;
+  /** Sends are end-to-end encrypted (local echoes say so before the end-to-end layer has opened); default false. */
+  encrypts?: boolean;
 }
 
 /** The first screenful when a conversation opens, then bigger pages while scrolling up. */
@@ -83,7 +85,9 @@ export class ConversationEngine extends Emitter<EngineEvents> {
         else this.changed(m);
       },
       failed: (item, err) => {
-        this.set(view.withEchoChanged(this.state, item.conversationId, item.localId, { status: 'failed', error: describe(err) }));
+        const code = errorCode(err);
+        const failure = { status: 'failed' as const, error: describe(err), ...(code ? { errorCode: code } : {}) };
+        this.set(view.withEchoChanged(this.state, item.conversationId, item.localId, failure));
       },
     });
   }
@@ -357,7 +361,17 @@ export class ConversationEngine extends Emitter<EngineEvents> {
     // The blob ids stay with every attempt, a rebuild after STALE_EPOCH too: the files are bound, never uploaded again.
     const bind = (payload: SendPayload): SendPayload => (blobIds.length > 0 ? { ...payload, blobIds } : payload);
     const encode = async () => bind(await this.sending.retrying(() => codec.encode(item.conversationId, content)));
-    const dto = await this.sending.send(item.conversationId, item.localId, await encode(), {
+    // The log is settled here, next to it, so that encrypting is one call into the end-to-end layer (in the browser,
+    // one request to the worker and its answer, without the worker calling back to settle).
+    const first = async () =>
+      bind(
+        await this.sending.retrying(async () => {
+          if (!codec.encrypted) return codec.encode(item.conversationId, content);
+          await this.log.settle(item.conversationId);
+          return codec.encode(item.conversationId, content, { settled: true });
+        }),
+      );
+    const dto = await this.sending.send(item.conversationId, item.localId, await first(), {
       ...(codec.encrypted ? { rebuildWhenStale: encode } : {}),
       onAttempt: (payload) => (item.body = payload.body),
     });
@@ -368,7 +382,11 @@ export class ConversationEngine extends Emitter<EngineEvents> {
     const me = this.options.me() ?? '';
     if (dto.sender === me) {
       const item = this.outbox.inFlight(dto.conversationId, dto.body);
-      if (item) this.echoOf.set(`${dto.conversationId}:${dto.seq}`, item.localId);
+      if (item) {
+        // Shown as this echo once decoded; a failed one was stored after all (its answer was lost): it is sent.
+        this.echoOf.set(`${dto.conversationId}:${dto.seq}`, item.localId);
+        this.outbox.confirmed(item.localId);
+      }
     }
     this.set(view.withEntryCounted(this.state, dto, me, this.focused === dto.conversationId));
   }
@@ -386,7 +404,7 @@ export class ConversationEngine extends Emitter<EngineEvents> {
     const base = { id: '', seq: 0, conversationId: item.conversationId, sender: this.options.me() ?? '', text, sentAt: new Date().toISOString() };
     const rich = { ...noRichFields(), mentions: item.content.kind === 'message' ? item.content.mentions : [] };
     const uploads = item.uploads.length > 0 ? { uploads: this.uploadsOf(item) } : {};
-    return { ...base, ...rich, replyTo: item.replyTo ?? null, editedAt: null, deleted: false, contentType: '', encrypted: false, decryptionError: null, status: item.status, localId: item.localId, ...uploads };
+    return { ...base, ...rich, replyTo: item.replyTo ?? null, editedAt: null, deleted: false, contentType: '', encrypted: this.options.encrypts ?? false, decryptionError: null, status: item.status, localId: item.localId, ...uploads };
   }
 
   private uploadsOf(item: OutboxItem) {

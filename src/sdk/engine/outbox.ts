@@ -20,7 +20,10 @@ export interface OutboxItem {
   /** The id of the message a new message answers (resolved to its place when it is sent). */
   readonly replyTo?: string;
   status: 'pending' | 'failed';
-  /** The body of the attempt on the wire (to recognise the server's echo of it before the acknowledgement). */
+  /**
+   * The body of the last attempt put on the wire: the server's live echo of it is recognised as this item, before its
+   * acknowledgement, or after a failure whose attempt was stored all the same (the answer was lost or garbled).
+   */
   body?: Uint8Array;
   waiters: { resolve: (m: Message) => void; reject: (err: unknown) => void }[];
 }
@@ -70,12 +73,20 @@ export class Outbox {
     return [...this.items.values()].filter((i) => i.conversationId === conversationId);
   }
 
-  /** The item whose body is on the wire in that conversation with exactly these bytes (the server's echo of it). */
+  /** The item whose last attempt had exactly these bytes in that conversation (the server's echo of it). */
   inFlight(conversationId: string, body: Uint8Array): OutboxItem | undefined {
     for (const item of this.items.values()) {
-      if (item.conversationId === conversationId && item.status === 'pending' && item.body && sameBytes(item.body, body)) return item;
+      if (item.conversationId === conversationId && item.body && sameBytes(item.body, body)) return item;
     }
     return undefined;
+  }
+
+  /** A failed item whose attempt the server stored after all (its echo came): it is done, and Retry has nothing to do. */
+  confirmed(localId: string): OutboxItem | undefined {
+    const item = this.items.get(localId);
+    if (item?.status !== 'failed') return undefined;
+    this.items.delete(localId);
+    return item;
   }
 
   private start(item: OutboxItem): Promise<Message> {
@@ -88,7 +99,6 @@ export class Outbox {
         for (const w of item.waiters.splice(0)) w.resolve(message);
       } catch (err) {
         item.status = 'failed';
-        delete item.body;
         this.hooks.failed(item, err);
         for (const w of item.waiters.splice(0)) w.reject(err);
       }

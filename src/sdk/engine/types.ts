@@ -19,6 +19,8 @@ export interface EngineMessage extends Message {
   error?: string;
   /** An echo's files on their way up (encrypted here first): name, type, size and ciphertext bytes sent of total. */
   uploads?: UploadProgress[];
+  /** The SDK error code of that failure (e.g. RATE_LIMITED), when it has one. */
+  errorCode?: string;
 }
 
 /** The loaded messages of one conversation: stored ones by `seq`, oldest first, then this client's unsent ones. */

@@ -168,7 +168,10 @@ export function withEchoChanged(state: EngineState, conversationId: string, loca
     if (x.localId !== localId || x.status === 'sent') return x;
     if (change === 'discard') return undefined;
     const next = { ...x, ...change };
-    if (change.status !== 'failed') delete next.error;
+    if (change.status !== 'failed') {
+      delete next.error;
+      delete next.errorCode;
+    }
     return next;
   };
   let next = withWindow(state, conversationId, (w) => ({ ...w, messages: w.messages.map(apply).filter((x): x is EngineMessage => x !== undefined) }));

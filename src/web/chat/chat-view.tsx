@@ -74,8 +74,8 @@ export function ChatView({ conversation, phone }: { conversation: ConversationDt
     store.messages.setActive(visible ? id : undefined);
     return () => store.messages.setActive(undefined);
   }, [store, id, visible]);
-  const timeline = useChat((s) => s.timelines[id]);
-  const newest = timeline?.messages[timeline.messages.length - 1]?.seq ?? 0;
+  const timeline = useChat((s) => s.engine.windows[id]);
+  const newest = timeline?.messages.findLast((m) => m.status === 'sent')?.seq ?? 0;
   useEffect(() => {
     if (visible && timeline?.status === 'ready' && newest > conversation.readSeq) void store.messages.markRead(id, newest);
   }, [store, id, visible, timeline?.status, newest, conversation.readSeq]);

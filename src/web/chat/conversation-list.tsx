@@ -1,5 +1,5 @@
 import { useMemo } from 'preact/hooks';
-import type { ConversationDto, Message } from '../../sdk/index.js';
+import type { ConversationDto, EngineMessage } from '../../sdk/index.js';
 import { Link } from '../components/link.js';
 import { Avatar, CountBadge, PresenceDot } from './bits.js';
 import { useChat } from './chat-context.js';
@@ -38,12 +38,12 @@ export function ConversationList({ activeId, onNewGroup }: { activeId: string | 
   );
 }
 
-function previewText(c: ConversationDto, preview: Message | undefined, me: string): string {
+function previewText(c: ConversationDto, preview: EngineMessage | undefined, me: string): string {
   if (!preview) return c.kind === 'group' ? `${c.members.length} members` : 'Direct conversation';
   const who = preview.sender === me ? 'You: ' : c.kind === 'group' ? `${preview.sender}: ` : '';
   const file = preview.attachments[0];
   const fileText = file ? (file.type.startsWith('image/') ? 'Photo' : file.name) : '';
-  const text = preview.deleted ? 'Message deleted' : preview.decryptionError !== null ? 'Could not be decrypted' : preview.text || fileText;
+  const text = preview.status === 'failed' ? `${preview.text || fileText} (not sent)` : preview.deleted ? 'Message deleted' : preview.decryptionError !== null ? 'Could not be decrypted' : preview.text || fileText;
   return `${who}${text}`;
 }
 
@@ -51,7 +51,7 @@ function ConversationItem({ conversation: c, active }: { conversation: Conversat
   const me = useChat((s) => s.me);
   const peer = directPeer(c, me);
   const contact = useChat((s) => (peer ? s.contacts[peer] : undefined));
-  const preview = useChat((s) => s.previews[c.id]);
+  const preview = useChat((s) => s.engine.conversations[c.id]?.preview);
   const typing = useChat((s) => s.typing[c.id]);
   const title = conversationTitle(c, me);
   const typists = typing ? Object.keys(typing) : [];

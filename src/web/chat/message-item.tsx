@@ -1,7 +1,8 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { Message } from '../../sdk/index.js';
+import type { EngineMessage, Message } from '../../sdk/index.js';
 import { ErrorAlert } from '../components/messages.js';
 import { useStore } from './chat-context.js';
+import { SendFailure, SendStatus, UploadStatus } from './send-state.js';
 import { formatFull, formatTime } from './time.js';
 import { AttachmentList } from '../rich/attachment-list.js';
 import { MessageExtras } from '../rich/message-extras.js';
@@ -10,7 +11,8 @@ import { ReplyQuote } from '../rich/reply-quote.js';
 import { RichText } from '../rich/rich-text.js';
 
 interface Props {
-  message: Message;
+  /** With its send status: pending and failed ones (sent from here) have no seq yet. */
+  message: EngineMessage;
   own: boolean;
   /** Say who sent it to assistive technology (the group's first message has the visible name instead). */
   announceSender: boolean;
@@ -30,10 +32,11 @@ export function MessageItem({ message: m, own, announceSender }: Props) {
     refocus.current = true;
     setMode('view');
   };
-  const canChange = own && !m.deleted && m.decryptionError === null;
+  const sent = m.status === 'sent';
+  const canChange = sent && own && !m.deleted && m.decryptionError === null;
 
   return (
-    <div class={`message${mode !== 'view' ? ' is-active' : ''}`} data-seq={m.seq}>
+    <div class={`message${mode !== 'view' ? ' is-active' : ''}${sent ? '' : ` is-${m.status}`}`} data-seq={sent ? m.seq : undefined}>
       {announceSender && <span class="visually-hidden">{own ? 'You' : m.sender}: </span>}
       {mode === 'edit' ? (
         <EditForm message={m} onDone={close} />
@@ -43,15 +46,21 @@ export function MessageItem({ message: m, own, announceSender }: Props) {
           <AttachmentList message={m} />
           <MessageBody message={m} />
           <span class="message-meta">
-            <time dateTime={m.sentAt} title={formatFull(m.sentAt)}>
-              {formatTime(m.sentAt)}
-            </time>
+            {sent ? (
+              <time dateTime={m.sentAt} title={formatFull(m.sentAt)}>
+                {formatTime(m.sentAt)}
+              </time>
+            ) : (
+              <SendStatus message={m} />
+            )}
             {m.editedAt && !m.deleted && <span class="message-edited"> · edited</span>}
           </span>
         </div>
       )}
-      <ReactionBar message={m} />
-      {mode === 'view' && <MessageExtras message={m} />}
+      {sent && <ReactionBar message={m} />}
+      {sent && mode === 'view' && <MessageExtras message={m} />}
+      <UploadStatus message={m} />
+      <SendFailure message={m} />
       {canChange && mode !== 'edit' && (
         <div
           class="message-tools"

@@ -1,12 +1,15 @@
 import { useEffect, useMemo } from 'preact/hooks';
-import type { ConversationDto } from '../../sdk/index.js';
+import type { ConversationDto, EngineMessage, MessageWindow } from '../../sdk/index.js';
 import { useLogScroll } from '../hooks/use-log-scroll.js';
 import { useChat, useStore } from './chat-context.js';
-import { MessageGroup, PendingGroup } from './message-group.js';
+import { MessageGroup } from './message-group.js';
 import { buildRows, listNames, seenReceipt } from './message-rows.js';
-import type { PendingMessage, Timeline } from './state.js';
 
-const NO_PENDING: readonly PendingMessage[] = [];
+/** The sequence numbers of the oldest and newest stored messages, and how many are on their way (sent from here). */
+function span(messages: readonly EngineMessage[] | undefined): { first: number; last: number; unsent: number } {
+  const stored = messages?.filter((m) => m.status === 'sent') ?? [];
+  return { first: stored[0]?.seq ?? 0, last: stored[stored.length - 1]?.seq ?? 0, unsent: (messages?.length ?? 0) - stored.length };
+}
 
 /**
  * The conversation's messages: a scrollable role="log" that stays at the bottom as messages arrive, keeps its place
@@ -16,8 +19,8 @@ export function MessageLog({ conversation, title }: { conversation: Conversation
   const store = useStore();
   const id = conversation.id;
   const me = useChat((s) => s.me);
-  const timeline = useChat((s) => s.timelines[id]);
-  const pending = useChat((s) => s.pending[id]) ?? NO_PENDING;
+  // The engine's window of this conversation: stored messages in order, then those sent from here not yet stored.
+  const timeline = useChat((s) => s.engine.windows[id]);
   const reads = useChat((s) => s.reads[id]);
   const messages = timeline?.messages;
   const rows = useMemo(() => (messages ? buildRows(messages, me) : []), [messages, me]);
@@ -26,9 +29,8 @@ export function MessageLog({ conversation, title }: { conversation: Conversation
     [messages, conversation, me, reads],
   );
 
-  const first = messages?.[0]?.seq ?? 0;
-  const last = messages?.[messages.length - 1]?.seq ?? 0;
-  const { scroller, content, onScroll, away, toBottom } = useLogScroll(first, last, pending.length, () => {
+  const { first, last, unsent } = useMemo(() => span(messages), [messages]);
+  const { scroller, content, onScroll, away, toBottom } = useLogScroll(first, last, unsent, () => {
     void store.messages.loadOlder(id);
   });
 
@@ -68,7 +70,6 @@ export function MessageLog({ conversation, title }: { conversation: Conversation
               />
             ),
           )}
-          <PendingGroup conversationId={id} pending={pending} />
         </div>
       </div>
       {away && (
@@ -81,7 +82,7 @@ export function MessageLog({ conversation, title }: { conversation: Conversation
 }
 
 /** The top of the loaded history: a button to load more, the start of the conversation, or a loading error. */
-function HistoryEdge({ id, timeline, empty }: { id: string; timeline: Timeline | undefined; empty: boolean }) {
+function HistoryEdge({ id, timeline, empty }: { id: string; timeline: MessageWindow | undefined; empty: boolean }) {
   const store = useStore();
   const status = timeline?.status ?? 'loading';
   return (

@@ -1,4 +1,4 @@
-import type { ConversationDto, Message } from '../../sdk/index.js';
+import type { ConversationDto, EngineMessage } from '../../sdk/index.js';
 import { dayKey, formatDay } from './time.js';
 
 /** Consecutive messages from one sender within this gap share a bubble group. */
@@ -15,13 +15,16 @@ export interface GroupRow {
   key: string;
   sender: string;
   own: boolean;
-  messages: Message[];
+  messages: EngineMessage[];
 }
+
+/** A message's key in the log: the local id of one sent from here (the same from local echo to stored), else its id. */
+export const messageKey = (m: EngineMessage): string => m.localId ?? m.id;
 
 export type Row = DayRow | GroupRow;
 
 /** The log's rows: a separator at each new day, then groups of consecutive messages from one sender. */
-export function buildRows(messages: readonly Message[], me: string, now = new Date()): Row[] {
+export function buildRows(messages: readonly EngineMessage[], me: string, now = new Date()): Row[] {
   const rows: Row[] = [];
   let day = '';
   let group: GroupRow | undefined;
@@ -35,7 +38,7 @@ export function buildRows(messages: readonly Message[], me: string, now = new Da
       group = undefined;
     }
     if (!group || group.sender !== m.sender || at - previous > GROUP_GAP_MS) {
-      group = { kind: 'group', key: m.id, sender: m.sender, own: m.sender === me, messages: [] };
+      group = { kind: 'group', key: messageKey(m), sender: m.sender, own: m.sender === me, messages: [] };
       rows.push(group);
     }
     group.messages.push(m);
@@ -51,25 +54,29 @@ export function listNames(names: readonly string[]): string {
 }
 
 /**
- * The read receipt under the newest own message: the other members whose read position reached it.
- * Returns the message and the names, or undefined when nobody has read it yet.
+ * The read receipt under the newest own stored message: the other members whose read position reached it (as their
+ * receipts said, or as their own later messages show). Returns the message and the names, or undefined when nobody has
+ * read it yet.
  */
 export function seenReceipt(
-  messages: readonly Message[],
+  messages: readonly EngineMessage[],
   conversation: ConversationDto,
   me: string,
   reads: Readonly<Record<string, number>> | undefined,
 ): { messageId: string; names: string[] } | undefined {
-  let own: Message | undefined;
-  for (let i = messages.length - 1; i >= 0 && !own; i--) {
+  let own: EngineMessage | undefined;
+  const read: Record<string, number> = { ...reads };
+  for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i];
-    if (m && m.sender === me && !m.deleted) own = m;
+    if (!m || m.status !== 'sent') continue;
+    if (m.sender !== me) read[m.sender] = Math.max(read[m.sender] ?? 0, m.seq);
+    else if (!own && !m.deleted) own = m;
   }
-  if (!own || !reads) return undefined;
+  if (!own) return undefined;
   const seq = own.seq;
   const names = conversation.members
     .map((member) => member.username)
-    .filter((u) => u !== me && (reads[u] ?? 0) >= seq)
+    .filter((u) => u !== me && (read[u] ?? 0) >= seq)
     .sort();
   return names.length > 0 ? { messageId: own.id, names } : undefined;
 }

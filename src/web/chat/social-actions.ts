@@ -73,7 +73,13 @@ export class SocialActions {
   }
 
   async leave(id: string): Promise<void> {
-    await this.client.conversations.leave(id);
-    this.store.removeConversation(id, false);
+    const done = this.store.leaving(id);
+    try {
+      await this.client.conversations.leave(id);
+      done(true);
+    } catch (err) {
+      done(false);
+      throw err;
+    }
   }
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ConversationDto, Message } from '../../sdk/index.js';
-import { buildRows, listNames, seenReceipt } from './message-rows.js';
-import { conversationRead, conversationWithMessage, mergeMessages, withoutPendingCopy } from './state.js';
+import type { ConversationDto, EngineMessage, EngineState } from '../../sdk/index.js';
+import { buildRows, listNames, messageKey, seenReceipt } from './message-rows.js';
+import { initialState, withEngine } from './state.js';
 
 const base = Date.parse('2025-03-07T10:00:00Z');
-function msg(seq: number, sender = 'bob', minutes = seq, text = `m${seq}`): Message {
+function msg(seq: number, sender = 'bob', minutes = seq, text = `m${seq}`): EngineMessage {
   return {
+    status: 'sent',
     id: `id-${seq}`,
     seq,
     conversationId: 'c',
@@ -43,25 +44,6 @@ const conversation: ConversationDto = {
 };
 
 describe('web chat state', () => {
-  it('merges pages and live messages by sequence number, each once, in order', () => {
-    const live = [msg(5), msg(6)];
-    const page = [msg(3), msg(4), msg(5)];
-    expect(mergeMessages(live, page).map((m) => m.seq)).toEqual([3, 4, 5, 6]);
-    expect(mergeMessages([msg(1)], [msg(2)]).map((m) => m.seq)).toEqual([1, 2]);
-    expect(mergeMessages([msg(1), msg(3)], [msg(2)]).map((m) => m.seq)).toEqual([1, 2, 3]);
-    const same = [msg(1)];
-    expect(mergeMessages(same, [])).toBe(same);
-  });
-
-  it('counts unread messages from others only, and clears them when read', () => {
-    const fromBob = conversationWithMessage(conversation, msg(4), 'alice', false);
-    expect(fromBob).toMatchObject({ lastSeq: 4, unread: 1, readSeq: 3 });
-    expect(conversationWithMessage(fromBob, msg(4), 'alice', false)).toBe(fromBob); // the same message twice
-    expect(conversationWithMessage(fromBob, msg(5), 'alice', true).unread).toBe(1); // on screen: not counted
-    expect(conversationWithMessage(fromBob, msg(5, 'alice'), 'alice', false)).toMatchObject({ unread: 0, readSeq: 5 });
-    expect(conversationRead(fromBob, 4)).toMatchObject({ unread: 0, readSeq: 4 });
-  });
-
   it('groups consecutive messages of one sender and separates days', () => {
     const day2 = msg(4, 'bob', 24 * 60);
     const rows = buildRows([msg(1), msg(2), msg(3, 'alice'), day2, msg(5, 'bob', 24 * 60 + 20)], 'alice');
@@ -82,9 +64,24 @@ describe('web chat state', () => {
     expect(listNames(['bob', 'carol', 'dave'])).toBe('bob, carol and dave');
   });
 
-  it('drops the pending copy of an own message when its event arrives first', () => {
-    const pending = { c: [{ key: 'a', text: 'hi', status: 'sending' as const }, { key: 'b', text: 'hi', status: 'sending' as const }] };
-    expect(withoutPendingCopy(pending, msg(1, 'alice', 1, 'hi')).c?.map((p) => p.key)).toEqual(['b']);
-    expect(withoutPendingCopy(pending, msg(1, 'alice', 1, 'other'))).toBe(pending);
+  it('reads a member\'s later message as a receipt, and gives no receipt to a message not yet stored', () => {
+    const messages = [msg(1, 'alice'), msg(2, 'bob')];
+    expect(seenReceipt(messages, conversation, 'alice', undefined)).toEqual({ messageId: 'id-1', names: ['bob'] });
+    const echo: EngineMessage = { ...msg(0, 'alice'), id: '', status: 'pending', localId: 'local-1' };
+    expect(seenReceipt([echo], conversation, 'alice', { bob: 9 })).toBeUndefined();
+    expect(messageKey(echo)).toBe('local-1');
+    expect(messageKey({ ...msg(3, 'alice'), localId: 'local-1' })).toBe('local-1');
+  });
+
+  it('renders the engine\'s conversations as they are, and keeps the record while only a preview changes', () => {
+    const entry = { conversation };
+    const engine: EngineState = { loaded: true, conversations: { c: entry }, windows: {} };
+    const s = initialState('alice', engine);
+    expect(s.conversations.c).toBe(conversation);
+    expect(s.loaded).toBe(false); // contacts not fetched yet
+    const previewed = withEngine(s, { ...engine, conversations: { c: { ...entry, preview: msg(3) } } });
+    expect(previewed.conversations).toBe(s.conversations);
+    const renamed = withEngine(s, { ...engine, conversations: { c: { conversation: { ...conversation, name: 'h' } } } });
+    expect(renamed.conversations.c?.name).toBe('h');
   });
 });

@@ -1,4 +1,4 @@
-import type { ContactDto, ConversationDto, Message, ParleyClient } from '../../sdk/index.js';
+import type { ContactDto, ConversationDto, ParleyClient } from '../../sdk/index.js';
 import type { describeError } from '../errors.js';
 import type { ChatState } from './state.js';
 
@@ -12,10 +12,9 @@ export interface ChatStoreHandle {
   getState(): ChatState;
   update(change: (s: ChatState) => ChatState): void;
   failure(err: unknown, overrides?: Parameters<typeof describeError>[1]): string;
-  notePreview(m: Message): void;
   upsertContact(contact: ContactDto): void;
+  /** A conversation as an answer of the server has it (the engine keeps it). */
   upsertConversation(dto: ConversationDto): void;
-  removeConversation(id: string, byOthers: boolean): void;
-  acceptMessage(m: Message, live?: boolean): void;
-  applyUpdate(m: Message): void;
+  /** This user leaves the conversation here (no notice when it goes); `done(true)` once left, (false) if not. */
+  leaving(id: string): (left: boolean) => void;
 }

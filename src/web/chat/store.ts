@@ -1,27 +1,17 @@
-import type { ContactDto, ConversationDto, Message, ParleyClient } from '../../sdk/index.js';
+import type { ContactDto, ConversationDto, EngineState, ParleyClient } from '../../sdk/index.js';
 import { describeError, isUnauthenticated } from '../errors.js';
 import { MessageActions } from './message-actions.js';
 import { SocialActions } from './social-actions.js';
 import { Sync } from './sync.js';
-import {
-  conversationRead,
-  conversationTitle,
-  conversationWithMessage,
-  initialState,
-  mergeMessages,
-  replaceMessage,
-  withRead,
-  without,
-  withoutPendingCopy,
-  type ChatState,
-} from './state.js';
+import { conversationTitle, initialState, withEngine, withRead, without, type ChatState } from './state.js';
 
 /** How long "alice is typing…" stays without a new typing event (the sender repeats it every 2 s while typing). */
 const TYPING_SHOWN_MS = 4_000;
 
 /**
- * The chat state of the signed-in user: contacts, conversations and the loaded messages, kept live from the SDK's
- * events. Components read it through useChat(); actions live in `social` and `messages`.
+ * The chat state of the signed-in user. Conversations and messages are the SDK conversation engine's state, followed
+ * as it changes; contacts, typing and read receipts come from the SDK's events. Components read it through useChat();
+ * actions live in `social` and `messages`.
  */
 export class ChatStore {
   private state: ChatState;
@@ -29,6 +19,10 @@ export class ChatStore {
   private readonly offs: (() => void)[] = [];
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private disconnectedOnce = false;
+  /** The list's preview lines were asked for (once the engine has the conversations). */
+  private previewsLoaded = false;
+  /** Conversations this user is leaving here (they go without a "no longer a member" notice). */
+  private readonly leavingIds = new Set<string>();
   /** Set once the store stops: late answers are dropped. */
   disposed = false;
   /** Unsent text per conversation, kept while switching between conversations (forgotten at sign-out). */
@@ -43,7 +37,7 @@ export class ChatStore {
     /** Called when the server says the session is gone. */
     readonly onSessionGone: (notice: string) => void,
   ) {
-    this.state = { ...initialState(me), connected: client.connected };
+    this.state = { ...initialState(me, client.engine.getState()), connected: client.connected };
     this.social = new SocialActions(this);
     this.sync = new Sync(this);
     this.messages = new MessageActions(this);
@@ -76,10 +70,11 @@ export class ChatStore {
   start(): void {
     const c = this.client;
     this.offs.push(
+      c.engine.subscribe((engine) => this.engineChanged(engine)),
       c.on('connectionChange', (connected) => {
         this.update((s) => (s.connected === connected ? s : { ...s, connected }));
         if (!connected) this.disconnectedOnce = true;
-        // Back after a drop: messages catch up in the SDK; contacts and conversations are fetched again.
+        // Back after a drop: conversations and messages catch up in the engine; contacts are fetched again.
         else if (this.disconnectedOnce) void this.sync.reload();
       }),
       c.on('contact', (contact) => this.upsertContact(contact)),
@@ -90,20 +85,21 @@ export class ChatStore {
           return { ...s, contacts: { ...s.contacts, [username]: { ...contact, online } } };
         }),
       ),
-      c.on('conversation', (conversation) => this.upsertConversation(conversation)),
-      c.on('conversationRemoved', (id) => this.removeConversation(id, true)),
-      c.on('message', (message) => this.acceptMessage(message, true)),
-      c.on('messageUpdated', (message) => this.applyUpdate(message)),
-      c.on('typing', ({ conversationId, username }) => this.typingSeen(conversationId, username)),
-      c.on('read', (r) =>
+      // A message ends its sender's typing, and tells how far they have read.
+      c.on('message', (m) =>
         this.update((s) => {
-          if (r.username !== s.me) return { ...s, reads: withRead(s.reads, r) };
-          const conversation = s.conversations[r.conversationId];
-          if (!conversation) return s;
-          return { ...s, conversations: { ...s.conversations, [r.conversationId]: conversationRead(conversation, r.seq) } };
+          if (m.sender === s.me) return s;
+          const typing = s.typing[m.conversationId];
+          const reads = withRead(s.reads, { conversationId: m.conversationId, username: m.sender, seq: m.seq });
+          return reads === s.reads && !typing?.[m.sender]
+            ? s
+            : { ...s, reads, typing: typing?.[m.sender] ? { ...s.typing, [m.conversationId]: without(typing, m.sender) } : s.typing };
         }),
       ),
+      c.on('typing', ({ conversationId, username }) => this.typingSeen(conversationId, username)),
+      c.on('read', (r) => this.update((s) => (r.username === s.me ? s : { ...s, reads: withRead(s.reads, r) }))),
     );
+    this.engineChanged(c.engine.getState());
     void this.sync.reload();
   }
 
@@ -114,13 +110,26 @@ export class ChatStore {
     this.listeners.clear();
   }
 
-  /** Remembers a message as its conversation's preview if it is the newest known. */
-  notePreview(m: Message): void {
-    this.update((s) => {
-      const current = s.previews[m.conversationId];
-      if (!s.conversations[m.conversationId] || (current && current.seq >= m.seq)) return s;
-      return { ...s, previews: { ...s.previews, [m.conversationId]: m } };
-    });
+  /** The engine published a new state: it is rendered; a conversation on screen that went away gets a notice. */
+  private engineChanged(engine: EngineState): void {
+    const before = this.state;
+    this.update((s) => (s.engine === engine ? s : withEngine(s, engine)));
+    const s = this.state;
+    if (engine.loaded && !this.previewsLoaded) {
+      this.previewsLoaded = true;
+      void this.client.engine.loadPreviews().catch(() => undefined);
+    }
+    for (const id of Object.keys(before.conversations)) {
+      if (id in s.conversations) continue;
+      const gone = before.conversations[id];
+      const byOthers = !this.leavingIds.delete(id);
+      this.update((x) => ({
+        ...x,
+        typing: without(x.typing, id),
+        reads: without(x.reads, id),
+        removedNotice: byOthers && gone && x.activeId === id ? `You are no longer a member of ${conversationTitle(gone, x.me)}.` : x.removedNotice,
+      }));
+    }
   }
 
   upsertContact(contact: ContactDto): void {
@@ -131,87 +140,15 @@ export class ChatStore {
   }
 
   upsertConversation(dto: ConversationDto): void {
-    this.update((s) => {
-      const local = s.conversations[dto.id];
-      // An event can be older than messages already seen here: keep the newest position.
-      const merged =
-        local && local.lastSeq > dto.lastSeq
-          ? { ...dto, lastSeq: local.lastSeq, lastActivityAt: local.lastActivityAt, unread: local.unread }
-          : dto;
-      const readSeq = Math.max(merged.readSeq, local?.readSeq ?? 0);
-      return { ...s, conversations: { ...s.conversations, [dto.id]: { ...merged, readSeq } } };
-    });
+    this.client.engine.conversationChanged(dto);
   }
 
-  /** This user left or was removed: the conversation and everything loaded for it go. */
-  removeConversation(id: string, byOthers: boolean): void {
-    this.update((s) => {
-      const conversation = s.conversations[id];
-      if (!conversation) return s;
-      const wasOpen = s.activeId === id;
-      return {
-        ...s,
-        conversations: without(s.conversations, id),
-        timelines: without(s.timelines, id),
-        previews: without(s.previews, id),
-        pending: without(s.pending, id),
-        typing: without(s.typing, id),
-        reads: without(s.reads, id),
-        removedNotice:
-          byOthers && wasOpen ? `You are no longer a member of ${conversationTitle(conversation, s.me)}.` : s.removedNotice,
-      };
-    });
-  }
-
-  /**
-   * A new message: `live` from the SDK's message event (live or caught up), else the acknowledgement of one sent
-   * here. The event usually comes first: it replaces the pending copy at once.
-   */
-  acceptMessage(m: Message, live = false): void {
-    const id = m.conversationId;
-    let known = true;
-    this.update((s) => {
-      const conversation = s.conversations[id];
-      known = conversation !== undefined || !s.loaded;
-      const timeline = s.timelines[id];
-      const preview = s.previews[id];
-      const typing = s.typing[id];
-      return {
-        ...s,
-        conversations: conversation
-          ? { ...s.conversations, [id]: conversationWithMessage(conversation, m, s.me, s.activeId === id) }
-          : s.conversations,
-        timelines: timeline ? { ...s.timelines, [id]: { ...timeline, messages: mergeMessages(timeline.messages, [m]) } } : s.timelines,
-        previews: !preview || preview.seq <= m.seq ? { ...s.previews, [id]: m } : s.previews,
-        typing: typing?.[m.sender] ? { ...s.typing, [id]: without(typing, m.sender) } : s.typing,
-        reads: m.sender === s.me ? s.reads : withRead(s.reads, { conversationId: id, username: m.sender, seq: m.seq }),
-        pending: live && m.sender === s.me ? withoutPendingCopy(s.pending, m) : s.pending,
-      };
-    });
-    // A conversation this page has not heard of yet (its event may be late): fetch it.
-    if (!known) {
-      this.client.conversations.get(id).then(
-        (c) => this.upsertConversation(c),
-        () => undefined,
-      );
-    }
-  }
-
-  /** An edit or a delete. */
-  applyUpdate(m: Message): void {
-    this.update((s) => {
-      const timeline = s.timelines[m.conversationId];
-      const preview = s.previews[m.conversationId];
-      const messages = timeline ? replaceMessage(timeline.messages, m) : undefined;
-      return {
-        ...s,
-        timelines:
-          timeline && messages && messages !== timeline.messages
-            ? { ...s.timelines, [m.conversationId]: { ...timeline, messages } }
-            : s.timelines,
-        previews: preview?.seq === m.seq ? { ...s.previews, [m.conversationId]: m } : s.previews,
-      };
-    });
+  leaving(id: string): (left: boolean) => void {
+    this.leavingIds.add(id);
+    return (left) => {
+      if (left) this.client.engine.conversationRemoved(id);
+      else this.leavingIds.delete(id);
+    };
   }
 
   private typingSeen(conversationId: string, username: string): void {

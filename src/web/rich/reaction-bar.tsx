@@ -15,8 +15,8 @@ export function useReact(message: Message) {
     const mine = message.reactions.find((r) => r.emoji === emoji)?.users.includes(me) ?? false;
     setError(undefined);
     try {
-      const m = mine ? await store.client.messages.unreact(message.id, emoji) : await store.client.messages.react(message.id, emoji);
-      store.applyUpdate(m);
+      // The engine applies the stored reaction to its view of the message (the page renders that state).
+      await (mine ? store.client.messages.unreact(message.id, emoji) : store.client.messages.react(message.id, emoji));
     } catch (err) {
       setError(store.failure(err));
     }

@@ -19,7 +19,7 @@ export function ReplyQuote({ message }: { message: Message }) {
   const go = async () => {
     const find = () => document.querySelector(`[role="log"] .message[data-seq="${q.seq}"]`);
     for (let i = 0; i < 20 && !find(); i++) {
-      const t = store.getState().timelines[message.conversationId];
+      const t = store.getState().engine.windows[message.conversationId];
       if (!t?.hasMore) break;
       await store.messages.loadOlder(message.conversationId);
     }

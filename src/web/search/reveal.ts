@@ -51,10 +51,10 @@ export async function revealMessage(store: ChatStore, conversationId: string, se
       await settle(el);
       return el;
     }
-    const timeline = store.getState().timelines[conversationId];
+    const timeline = store.getState().engine.windows[conversationId];
     if (!timeline || timeline.status === 'loading' || timeline.loadingOlder) continue;
     if (timeline.status === 'error' || timeline.error) return undefined;
-    const oldest = timeline.messages[0]?.seq ?? Infinity;
+    const oldest = timeline.messages.find((m) => m.status === 'sent')?.seq ?? Infinity;
     if (oldest > seq && timeline.hasMore) await store.messages.loadOlder(conversationId);
     else if (timeline.messages.every((m) => m.seq !== seq)) return undefined;
   }
