@@ -1,7 +1,7 @@
 import type { Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ConversationDto, ParleyClient } from '../../src/sdk/index.js';
-import { browserOrigin, chatPassword, chatUser, describeBrowser, expectHeading, goToSessions, launchChromium, type ChatUser } from '../support/browser.js';
+import { browserOrigin, chatPassword, chatUser, describeBrowser, expectHeading, goToSettings, launchChromium, type ChatUser } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { signedIn } from '../support/users.js';
 import type { Browser } from 'playwright-core';
@@ -83,7 +83,7 @@ describeBrowser('notifications: desktop, mute, and Web Push through the service 
     await page.reload();
     await expectHeading(page, 'Conversations', { focused: false });
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
-    await goToSessions(page);
+    await goToSettings(page);
     const desktop = page.getByRole('switch', { name: 'Desktop notifications' });
     await desktop.check();
     expect(await desktop.isChecked()).toBe(true);
@@ -107,7 +107,7 @@ describeBrowser('notifications: desktop, mute, and Web Push through the service 
   it('hides the text when asked ("New message")', async () => {
     const page = bob.page;
     await bobElsewhere.notifications.mute(withAlice.id, 'off');
-    await goToSessions(page);
+    await goToSettings(page);
     await page.getByRole('switch', { name: 'Hide message text' }).check();
     await alice.messages.send(withAlice.id, 'nobody should read this on the lock screen');
     await waitForShown(page, { title: 'alice', body: 'New message' });

@@ -130,6 +130,11 @@ export async function goToSessions(page: Page): Promise<void> {
   await expectHeading(page, 'Sessions and security');
 }
 
+export async function goToSettings(page: Page): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await expectHeading(page, 'Settings');
+}
+
 /* ---- Chat helpers (the signed-in home is the chat app) ---- */
 
 /** Records console errors, page errors and CSP violations of a context; read `problems` at the end. */

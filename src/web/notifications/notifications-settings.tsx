@@ -39,7 +39,7 @@ function Switch(props: { id: string; label: string; hint: string; checked: boole
  * This browser's notification settings: desktop notifications (asks for the permission when turned on), the text
  * hidden, and Web Push with Parley closed. Mute and "mentions only" are per conversation, in its header.
  */
-export function NotificationsSettings() {
+export function NotificationsSettings({ embedded = false }: { embedded?: boolean } = {}) {
   const [prefs, setPrefs] = useState<NotificationPrefs>(readPrefs);
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -79,9 +79,8 @@ export function NotificationsSettings() {
     }
   };
 
-  return (
-    <section class="card" aria-labelledby="notifications-heading">
-      <h2 id="notifications-heading">Notifications</h2>
+  const body = (
+    <>
       {!supported && <p class="hint">This browser does not show notifications.</p>}
       <Switch
         id="notify-desktop"
@@ -112,6 +111,14 @@ export function NotificationsSettings() {
           {problem}
         </p>
       )}
+    </>
+  );
+  // In Settings the section around it carries the heading; elsewhere it is a card of its own.
+  if (embedded) return body;
+  return (
+    <section class="card" aria-labelledby="notifications-heading">
+      <h2 id="notifications-heading">Notifications</h2>
+      {body}
     </section>
   );
 }

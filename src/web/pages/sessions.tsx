@@ -5,7 +5,6 @@ import { DeviceList } from '../components/device-list.js';
 import { PageHeading } from '../components/page-heading.js';
 import { SessionList } from '../components/session-list.js';
 import { Shell } from '../components/shell.js';
-import { NotificationsSettings } from '../notifications/notifications-settings.js';
 
 /** Sessions and settings: where the user is signed in, their encryption devices, and the password. */
 export function SessionsPage({ user }: { user: UserDto }) {
@@ -28,7 +27,6 @@ export function SessionsPage({ user }: { user: UserDto }) {
         <p class="hint">Changing your password signs out every other device.</p>
         <ChangePasswordForm user={user} onChanged={() => setVersion((v) => v + 1)} />
       </section>
-      <NotificationsSettings />
     </Shell>
   );
 }

@@ -2,6 +2,7 @@ import type { UserDto } from '../../sdk/index.js';
 import { PageHeading } from '../components/page-heading.js';
 import { Shell } from '../components/shell.js';
 import { AccountSection } from './account-section.js';
+import { NotificationsSettings } from '../notifications/notifications-settings.js';
 import { NotificationsSection } from './notifications-section.js';
 import { PrivacySection } from './privacy-section.js';
 import { ProfileSection } from './profile-section.js';
@@ -33,7 +34,9 @@ export function SettingsPage({ user }: { user: UserDto }) {
         </ul>
       </nav>
       <ProfileSection user={user} />
-      <NotificationsSection />
+      <NotificationsSection>
+        <NotificationsSettings embedded />
+      </NotificationsSection>
       <SessionsSection />
       <SecuritySection user={user}>
         <RecoverySection user={user} />
