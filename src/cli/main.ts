@@ -9,6 +9,7 @@ import { chatCommand } from './commands/chat.js';
 import { contactCommands } from './commands/contacts.js';
 import { deviceCommands } from './commands/devices.js';
 import { liveCommands } from './commands/live.js';
+import { fileCommands } from './commands/files.js';
 import { messageCommands } from './commands/messages.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT, exitCodeOf } from './exit-codes.js';
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   accountCommands(program, context);
   contactCommands(program, context);
   messageCommands(program, context);
+  fileCommands(program, context);
   liveCommands(program, context);
   chatCommand(program, context);
   deviceCommands(program, context);

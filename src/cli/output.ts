@@ -58,5 +58,9 @@ export function messageJson(m: Message) {
     deleted: m.deleted,
     encrypted: m.encrypted,
     decryptionError: m.decryptionError,
+    attachments: m.attachments.map((a) => ({ name: a.name, type: a.type, size: a.size })),
+    replyTo: m.replyTo,
+    mentions: m.mentions,
+    reactions: m.reactions.map((r) => ({ emoji: r.emoji, users: r.users })),
   };
 }

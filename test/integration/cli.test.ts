@@ -101,6 +101,31 @@ describe.skipIf(!hasTmux)(`parley, the terminal client, in a terminal (${dialect
     expect(bobSees.find((m) => m.text === canary)).toMatchObject({ sender: 'alice', encrypted: true, decryptionError: null });
   });
 
+  it('sends a file with --file, encrypted on the device; download saves it byte for byte and never overwrites', { timeout: 60_000 }, async () => {
+    const dir = path.join(home, 'files');
+    fs.mkdirSync(dir);
+    const content = Buffer.concat([Buffer.from(`${canary}-in-a-file\n`), randomBytes(300_000)]);
+    const file = path.join(dir, 'notes.txt');
+    fs.writeFileSync(file, content);
+
+    const sent = await parley(['send', 'bob', 'the notes', '--file', file, '--json', '--password-stdin'], `${password}\n`);
+    expect(sent.stderr).toBe('');
+    expect(sent.code).toBe(0);
+    expect(JSON.parse(sent.stdout)).toMatchObject({ text: 'the notes', attachments: [{ name: 'notes.txt', type: 'text/plain', size: content.length }] });
+    await eventually(() => bobSees.some((m) => m.attachments[0]?.name === 'notes.txt'), 20_000, 'bob to see the file');
+    const received = bobSees.find((m) => m.attachments[0]?.name === 'notes.txt');
+    if (!received) throw new Error('no file');
+    expect(Buffer.from(await bob.attachments.download(received, 0)).equals(content)).toBe(true);
+
+    const out = path.join(dir, 'copy.txt');
+    const args = ['download', 'bob', String(received.seq), '--out', out, '--password-stdin'];
+    const saved = await parley(args, `${password}\n`);
+    expect([saved.code, saved.stderr]).toEqual([0, '']);
+    expect(fs.readFileSync(out).equals(content)).toBe(true);
+    expect((await parley(args, `${password}\n`)).code).toBe(6); // exists: refused, not overwritten
+    expect((await parley(['send', 'bob', '--file', path.join(dir, 'missing.txt'), '--password-stdin'], `${password}\n`)).code).toBe(4);
+  });
+
   it("shows bob's reply live in alice's tail, typed password not echoed", { timeout: 60_000 }, async () => {
     term.start('tail', `node ${PARLEY} tail`, env, ROOT);
     await term.waitFor('tail', 'Password');
@@ -122,10 +147,11 @@ describe.skipIf(!hasTmux)(`parley, the terminal client, in a terminal (${dialect
   it('reads the conversation with --json, and exits with documented codes', { timeout: 120_000 }, async () => {
     const read = await parley(['read', 'bob', '--json', '--password-stdin'], `${password}\n`);
     expect(read.code).toBe(0);
-    const messages = JSON.parse(read.stdout) as { sender: string; text: string; encrypted: boolean }[];
-    expect(messages.map((m) => [m.sender, m.text])).toEqual([
-      ['alice', canary],
-      ['bob', reply],
+    const messages = JSON.parse(read.stdout) as { sender: string; text: string; encrypted: boolean; attachments: { name: string }[] }[];
+    expect(messages.map((m) => [m.sender, m.text, m.attachments.map((a) => a.name)])).toEqual([
+      ['alice', canary, []],
+      ['alice', 'the notes', ['notes.txt']],
+      ['bob', reply, []],
     ]);
     expect(messages.every((m) => m.encrypted)).toBe(true);
     const chats = JSON.parse((await parley(['chats', '--json'])).stdout) as { title: string; unread: number }[];

@@ -9,7 +9,7 @@ import type { CliContext } from '../context.js';
 import { colours as c, conversationName, formatMessage, safe } from '../output.js';
 import { resolveConversation } from '../resolve.js';
 import { untilStopped } from './live.js';
-import { positiveInt } from './messages.js';
+import { positiveInt } from '../args.js';
 
 const TYPING_EVERY_MS = 2_000;
 const TYPING_SHOWN_MS = 4_000;

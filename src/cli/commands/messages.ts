@@ -1,16 +1,13 @@
 /** send, read, search: commands on this device's end-to-end encrypted state (they ask for the password). */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { Message } from '../../sdk/index.js';
+import { collect, positiveInt } from '../args.js';
 import type { CliContext } from '../context.js';
+import { attachmentFrom, describeFiles } from './files.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { colours as c, conversationName, formatMessage, line, messageJson, printJson, safe } from '../output.js';
 import { resolveConversation } from '../resolve.js';
 
-export function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number from 1');
-  return n;
-}
 
 interface DeviceOptions {
   passwordStdin?: boolean;
@@ -22,18 +19,20 @@ export function messageCommands(program: Command, context: () => Promise<CliCont
     .command('send')
     .description('send a message, end-to-end encrypted, to a user (their direct conversation) or a group (#name)')
     .argument('<to>', 'a user name, or #group (a group name or id)')
-    .argument('<text...>', 'the message (several words are joined with spaces; "-" reads it from standard input)')
+    .argument('[text...]', 'the message (several words are joined with spaces; "-" reads it from standard input)')
+    .option('-f, --file <path>', 'attach a file, encrypted on this device (repeat for several)', collect, [])
     .option('--password-stdin', 'read the password from standard input (first line)')
     .option('--json', 'print the stored message as JSON')
-    .action(async (to: string, words: string[], opts: DeviceOptions) => {
+    .action(async (to: string, words: string[], opts: DeviceOptions & { file: string[] }) => {
       const text = words.join(' ');
       if (text === '-' && opts.passwordStdin) throw new CliError(EXIT.USAGE, 'Standard input cannot carry both the password and the message.');
       const body = text === '-' ? await readAll() : text;
-      if (!body.trim()) throw new CliError(EXIT.USAGE, 'Nothing to send.');
+      if (!body.trim() && opts.file.length === 0) throw new CliError(EXIT.USAGE, 'Nothing to send.');
+      const attachments = await Promise.all(opts.file.map(attachmentFrom));
       const opened = await (await context()).withDevice(opts);
       try {
         const conversation = await resolveConversation(opened.client, to, { create: true });
-        const sent = await opened.client.messages.send(conversation.id, body);
+        const sent = await opened.client.messages.send(conversation.id, attachments.length > 0 ? { text: body, attachments } : body);
         if (opts.json) printJson(messageJson(sent));
         else line(`${c.green('✓')} sent to ${conversationName(conversation, opened.profile.username)} (#${sent.seq})`);
       } finally {
@@ -58,7 +57,12 @@ export function messageCommands(program: Command, context: () => Promise<CliCont
         if (opts.markRead && last && last.seq > conversation.readSeq) await opened.client.messages.markRead(conversation.id, last.seq);
         if (opts.json) printJson(messages.map(messageJson));
         else if (messages.length === 0) line(c.dim('No messages yet.'));
-        else messages.forEach((m) => line(formatMessage(m, opened.profile.username)));
+        else {
+          for (const m of messages) {
+            line(formatMessage(m, opened.profile.username));
+            describeFiles(m).forEach((f) => line(f));
+          }
+        }
       } finally {
         await opened.close();
       }
