@@ -11,8 +11,9 @@
 //   npm run bench:abuse:short           (CI: 4 s phases, 40 messages; exits 1 when a bound breaks)
 //   --trace                             also print each phase's CPU use and its slowest messages
 //   --cpu-prof                          profile the server and print where each phase's time went
-// Bounds (both sizes): RSS growth over idle ≤ 256 MiB in every phase, and every attack phase's p99 ≤ 2 × the
-// baseline's p99 (or ≤ 50 ms, a floor for a quiet baseline on a noisy shared machine).
+// Bounds (both sizes): RSS growth over idle ≤ 256 MiB in every phase, and every history-flood phase's (slow-*) p99
+// ≤ 2 × the baseline's p99 (or ≤ 50 ms, a floor for a quiet baseline on a noisy shared machine). The event flood's
+// p99 is printed, not bounded.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -314,7 +315,9 @@ async function main(): Promise<void> {
 
     const base = results[0]?.normal.p99 ?? 0;
     const bound = Math.max(P99_FACTOR * base, P99_FLOOR_MS);
-    for (const r of results.slice(1, -1)) {
+    // The issue's bound: the history-flood attack (slow-1/10/100) keeps other users' p99 within 2x of the baseline.
+    // The event flood's p99 is measured and printed, not yet bounded (docs/PERFORMANCE.md).
+    for (const r of results.filter((x) => x.phase.startsWith('slow-'))) {
       r.p99BoundMs = round(bound, 1);
       r.ok = r.ok && r.normal.p99 <= bound;
     }
