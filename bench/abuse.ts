@@ -9,8 +9,11 @@
 // connections cut and refused; writes bench/results/abuse-<label>.json.
 //   npm run bench:abuse                 (full: 10 s phases, 100 messages of 64 KiB)
 //   npm run bench:abuse:short           (CI: 4 s phases, 40 messages; exits 1 when a bound breaks)
-// Bounds (both sizes): RSS growth over idle ≤ 256 MiB in every phase, and every attack phase's p99 ≤ 2 × the
-// baseline's p99 (or ≤ 50 ms, a floor for a quiet baseline on a noisy shared machine).
+//   --trace                             also print each phase's CPU use and its slowest messages
+//   --cpu-prof                          profile the server and print where each phase's time went
+// Bounds (both sizes): RSS growth over idle ≤ 256 MiB in every phase, and every history-flood phase's (slow-*) p99
+// ≤ 2 × the baseline's p99 (or ≤ 50 ms, a floor for a quiet baseline on a noisy shared machine). The event flood's
+// p99 is printed, not bounded.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,15 +22,26 @@ import { parseArgs } from 'node:util';
 import type { Socket } from 'socket.io-client';
 import { testEnv } from '../test/support/env.js';
 import { ask, openSocket, rawAccount, type RawAccount } from '../test/support/raw-socket.js';
+import { printProfileSummary, summarizeProfile } from './profile-summary.js';
 import { BENCH_DIR, freePort, PRODUCTION_NODE_FLAGS, ROOT } from './processes.js';
 import type { AttackOrder, AttackReport } from './abuse-attacker.js';
-import { processRssKiB, processTree, renice, round, summarize, type LatencySummary } from './stats.js';
+import { autogroupNice, cpuPercent, processRssKiB, processTree, renice, round, sampleProcesses, setAutogroupNice, summarize, type LatencySummary } from './stats.js';
+
+/** Busy CPU ticks of the whole machine (every process, ours and others'), from /proc/stat. */
+function machineCpu(): { at: number; cpuTicks: number } {
+  const fields = (fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return { at: performance.now(), cpuTicks: fields.slice(0, 8).reduce((n, x) => n + x, 0) - idle };
+}
 
 /** The hostile user's process, reniced: on a shared machine its floods should load the server, not the measurer. */
-function startAttackers(): { run: (order: AttackOrder) => Promise<AttackReport>; stop: () => void } {
-  const child: ChildProcess = fork(path.join(BENCH_DIR, 'abuse-attacker.ts'), [], { execArgv: ['--import', 'tsx'], cwd: ROOT });
+function startAttackers(): { pid: number; run: (order: AttackOrder) => Promise<AttackReport>; stop: () => void } {
+  // A session of its own (detached: setsid), hence a scheduler autogroup of its own: renice() sets the autogroup's
+  // nice, which would otherwise demote this process, the server and the shell that started them too.
+  const child: ChildProcess = fork(path.join(BENCH_DIR, 'abuse-attacker.ts'), [], { execArgv: ['--import', 'tsx'], cwd: ROOT, detached: true });
   if (child.pid) renice([child.pid], 19);
   return {
+    pid: child.pid ?? 0,
     run: (order) =>
       new Promise<AttackReport>((resolve, reject) => {
         child.once('message', (report) => resolve(report as AttackReport));
@@ -39,24 +53,31 @@ function startAttackers(): { run: (order: AttackOrder) => Promise<AttackReport>;
 }
 
 const { values: args } = parseArgs({
-  options: { short: { type: 'boolean', default: false }, label: { type: 'string' }, pairs: { type: 'string' } },
+  options: { short: { type: 'boolean', default: false }, trace: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false }, label: { type: 'string' }, pairs: { type: 'string' } },
 });
 const SHORT = args.short ?? false;
 const PHASE_MS = SHORT ? 4_000 : 10_000;
 const BIG_MESSAGES = SHORT ? 40 : 100;
-const PAIRS = Number(args.pairs ?? (SHORT ? 5 : 10));
-const SEND_EVERY_MS = 500;
+const PAIRS = Number(args.pairs ?? 10);
+// The short run sends twice as often (under MESSAGES_PER_CONNECTION_PER_10S): 320 samples a phase, so its p99 is not
+// just its slowest message.
+const SEND_EVERY_MS = SHORT ? 250 : 500;
 const RSS_BOUND_MIB = 256;
 const P99_FACTOR = 2;
 const P99_FLOOR_MS = 50;
 const label = args.label ?? (SHORT ? 'short' : testEnv.databaseUrl ? 'postgres' : 'sqlite');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const PROFILE_DIR = path.join(os.tmpdir(), `parley-abuse-prof-${process.pid}`);
 
 /** The server in its own process, with the production defaults for every abuse bound. */
-async function startServer(): Promise<{ url: string; pid: number; cuts: () => number; stop: () => Promise<void> }> {
+async function startServer(): Promise<{ url: string; pid: number; startedAt: number; cuts: () => number; stop: () => Promise<void> }> {
   const port = await freePort();
+  const startedAt = performance.now();
+  const profileFlags = args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [];
+  if (args['cpu-prof']) fs.rmSync(PROFILE_DIR, { recursive: true, force: true });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-abuse-'));
-  const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, '--import', 'tsx', 'src/server/main.ts'], {
+  const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, ...profileFlags, '--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -91,6 +112,7 @@ async function startServer(): Promise<{ url: string; pid: number; cuts: () => nu
   return {
     url,
     pid: child.pid ?? 0,
+    startedAt,
     cuts: () => cuts,
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));
@@ -114,6 +136,8 @@ async function pair(a: RawAccount, b: RawAccount, sa: Socket, sb: Socket): Promi
 interface NormalChat {
   /** Send→deliver latencies (ms) by the phase the message was sent in. */
   samples: Map<string, number[]>;
+  /** Per phase, [ms since the phase began, latency ms] of each message (to see when the slow ones were sent). */
+  trace: Map<string, [number, number][]>;
   lost: () => number;
   setPhase(name: string): void;
   /** Resolves when every message sent in `phase` has arrived, or after `timeoutMs`. */
@@ -125,7 +149,9 @@ interface NormalChat {
 /** PAIRS pairs of users, each sending a small message every SEND_EVERY_MS to its partner. */
 async function normalChat(target: { url: string }): Promise<NormalChat> {
   const samples = new Map<string, number[]>();
+  const trace = new Map<string, [number, number][]>();
   let phase = 'warm-up';
+  let phaseStart = performance.now();
   let sent = 0;
   let received = 0;
   const sentIn = new Map<string, number>();
@@ -138,17 +164,21 @@ async function normalChat(target: { url: string }): Promise<NormalChat> {
     for (const [socket, me] of [[sa, a.username], [sb, b.username]] as const) {
       socket.on('message', (event: { message: { body: Uint8Array; sender: string } }) => {
         if (event.message.sender === me) return;
-        const sentAt = JSON.parse(Buffer.from(event.message.body).toString()) as { at: number; phase: string };
+        const sentAt = JSON.parse(Buffer.from(event.message.body).toString()) as { at: number; phase: string; offset: number };
         received++;
+        const latency = performance.now() - sentAt.at;
         const list = samples.get(sentAt.phase) ?? [];
-        list.push(performance.now() - sentAt.at);
+        list.push(latency);
         samples.set(sentAt.phase, list);
+        const points = trace.get(sentAt.phase) ?? [];
+        points.push([sentAt.offset, latency]);
+        trace.set(sentAt.phase, points);
       });
       let n = 0;
       const send = () => {
         sent++;
         sentIn.set(phase, (sentIn.get(phase) ?? 0) + 1);
-        const body = Buffer.from(JSON.stringify({ at: performance.now(), phase }));
+        const body = Buffer.from(JSON.stringify({ at: performance.now(), phase, offset: Math.round(performance.now() - phaseStart) }));
         void ask(socket, 'messages:send', { conversationId, clientKey: `${me}-${n++}-xxxxxxxx`, contentType: 'text/plain', body }, 30_000);
       };
       // Spread the senders over the interval.
@@ -157,13 +187,17 @@ async function normalChat(target: { url: string }): Promise<NormalChat> {
   }
   return {
     samples,
+    trace,
     lost: () => sent - received,
     late: (p) => (sentIn.get(p) ?? 0) - (samples.get(p)?.length ?? 0),
     async settled(p, timeoutMs) {
       const end = Date.now() + timeoutMs;
       while ((sentIn.get(p) ?? 0) > (samples.get(p)?.length ?? 0) && Date.now() < end) await sleep(50);
     },
-    setPhase: (name) => void (phase = name),
+    setPhase: (name) => {
+      phase = name;
+      phaseStart = performance.now();
+    },
     stop: () => timers.forEach((t) => clearInterval(t)),
   };
 }
@@ -201,14 +235,22 @@ interface PhaseResult {
   cut: number;
   refusedSockets: number;
   rateLimited: number;
+  /** CPU used in the phase, in % of one core: the server, the attacker, and the whole machine (all processes). */
+  cpu: { server: number; attacker: number; machine: number };
+  /** The slowest messages of normal users: [ms after the phase began, latency ms]. */
+  slowest: [number, number][];
   p99BoundMs?: number;
   ok: boolean;
 }
 
 async function main(): Promise<void> {
+  // Put this session's autogroup back as it was, whatever a renice did to it.
+  const ownNice = autogroupNice();
+  process.once('exit', () => ownNice !== undefined && setAutogroupNice(ownNice));
   const server = await startServer();
   const target = { url: server.url };
   const results: PhaseResult[] = [];
+  const windows: { phase: string; from: number; to: number }[] = [];
   const attackers = startAttackers();
   try {
     const attacker = await prepareAttacker(target);
@@ -218,10 +260,18 @@ async function main(): Promise<void> {
 
     const runPhase = async (phase: string, attack: (until: number) => Promise<AttackReport>) => {
       chat.setPhase(phase);
+      const from = (performance.now() - server.startedAt) / 1000;
       const cutBefore = server.cuts();
+      const cpuBefore = { server: sampleProcesses(processTree(server.pid)), attacker: sampleProcesses([attackers.pid]), machine: machineCpu() };
       let peak = rssMiB(server.pid);
       const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(server.pid))), 100);
       const outcome = await attack(Date.now() + PHASE_MS);
+      const cpu = {
+        server: cpuPercent(cpuBefore.server, sampleProcesses(processTree(server.pid))),
+        attacker: cpuPercent(cpuBefore.attacker, sampleProcesses([attackers.pid])),
+        machine: cpuPercent(cpuBefore.machine, machineCpu()),
+      };
+      windows.push({ phase, from, to: (performance.now() - server.startedAt) / 1000 });
       chat.setPhase(`${phase} (tail)`);
       // Every message of the phase arrives, or is counted late after 10 s.
       await chat.settled(phase, 10_000);
@@ -235,10 +285,16 @@ async function main(): Promise<void> {
         cut: server.cuts() - cutBefore,
         refusedSockets: outcome.refused,
         rateLimited: outcome.rateLimited,
+        cpu,
+        slowest: (chat.trace.get(phase) ?? []).sort((x, y) => y[1] - x[1]).slice(0, 8).map(([o, l]) => [o, round(l, 1)]),
         ok: peak - idle <= RSS_BOUND_MIB && chat.late(phase) === 0,
       };
       results.push(result);
       console.log(`  ${phase}: p50 ${result.normal.p50} ms, p99 ${result.normal.p99} ms, RSS +${result.peakRssOverIdleMiB} MiB, cut ${result.cut}`);
+      if (args.trace) {
+        console.log(`    cpu % of a core: server ${cpu.server}, attacker ${cpu.attacker}, machine ${cpu.machine}`);
+        console.log(`    slowest [ms into phase, ms]: ${result.slowest.map(([o, l]) => `${o}:${l}`).join(' ')}`);
+      }
     };
 
     const quiet = async (until: number) => {
@@ -259,7 +315,9 @@ async function main(): Promise<void> {
 
     const base = results[0]?.normal.p99 ?? 0;
     const bound = Math.max(P99_FACTOR * base, P99_FLOOR_MS);
-    for (const r of results.slice(1, -1)) {
+    // The issue's bound: the history-flood attack (slow-1/10/100) keeps other users' p99 within 2x of the baseline.
+    // The event flood's p99 is measured and printed, not yet bounded (docs/PERFORMANCE.md).
+    for (const r of results.filter((x) => x.phase.startsWith('slow-'))) {
       r.p99BoundMs = round(bound, 1);
       r.ok = r.ok && r.normal.p99 <= bound;
     }
@@ -279,8 +337,25 @@ async function main(): Promise<void> {
     attackers.stop();
     await server.stop();
   }
+  if (args['cpu-prof']) printProfiles(windows);
   // Paused and refused sockets may keep handles alive.
   setTimeout(() => process.exit(), 200).unref();
+}
+
+/** Where the server's main thread spent each phase (the busiest profile: tsx's loader thread is one too). */
+function printProfiles(windows: { phase: string; from: number; to: number }[]): void {
+  const files = fs.existsSync(PROFILE_DIR) ? fs.readdirSync(PROFILE_DIR).filter((f) => f.endsWith('.cpuprofile')) : [];
+  const main = files
+    .map((f) => path.join(PROFILE_DIR, f))
+    .sort((a, b) => summarizeProfile(b).busyMs - summarizeProfile(a).busyMs)[0];
+  if (!main) return;
+  // The server's clock starts a little after ours: offsets are approximate by the process start time.
+  for (const w of windows) {
+    const s = summarizeProfile(main, { from: w.from, to: w.to, top: 15 });
+    console.log(`\n[${w.phase}]`);
+    printProfileSummary(s);
+  }
+  console.log(`profiles in ${PROFILE_DIR}`);
 }
 
 function printTable(results: PhaseResult[], idle: number): void {

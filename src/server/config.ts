@@ -55,6 +55,8 @@ const EnvSchema = z.object({
   SOCKET_REQUESTS_IN_FLIGHT: positiveInt.default(8),
   SOCKET_REQUESTS_QUEUED: z.coerce.number().int().min(0).default(64),
   SOCKET_OUTPUT_MAX_KIB: positiveInt.default(2048),
+  USER_REQUESTS_IN_FLIGHT: positiveInt.default(8),
+  USER_PAGE_READS_IN_FLIGHT: positiveInt.default(2),
   PAGE_MAX_KIB: positiveInt.default(256),
   PARLEY_INSECURE_TEST_KDF: bool.default(false),
   WORKERS: z.coerce.number().int().min(1).max(64).default(1),
@@ -105,6 +107,10 @@ export interface Config {
     requestsQueued: number;
     /** Bytes a connection may leave unread (queued by engine.io and buffered by its TCP socket) before it is cut. */
     outputMaxBytes: number;
+    /** Requests of one user running at once over all their connections (src/server/realtime/user-gate.ts). */
+    userRequestsInFlight: number;
+    /** Of those, history and catch-up pages of one user being read at once. */
+    userPageReadsInFlight: number;
     /** Bytes of message bodies in one history or catch-up page (at least one message is always sent). */
     pageMaxBytes: number;
   };
@@ -252,6 +258,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       requestsInFlight: e.SOCKET_REQUESTS_IN_FLIGHT,
       requestsQueued: e.SOCKET_REQUESTS_QUEUED,
       outputMaxBytes: e.SOCKET_OUTPUT_MAX_KIB * 1024,
+      userRequestsInFlight: e.USER_REQUESTS_IN_FLIGHT,
+      userPageReadsInFlight: e.USER_PAGE_READS_IN_FLIGHT,
       pageMaxBytes: e.PAGE_MAX_KIB * 1024,
     },
     minKdf: e.PARLEY_INSECURE_TEST_KDF ? { ...INSECURE_TEST_MIN_KDF } : { ...PRODUCTION_MIN_KDF },

@@ -32,6 +32,8 @@ describe(`backpressure and per-user budgets (${dialect})`, () => {
         PAGE_MAX_KIB: String(PAGE_KIB),
         MESSAGES_PER_CONNECTION_PER_10S: '1000',
         MESSAGES_PER_USER_PER_10S: '1000',
+        USER_REQUESTS_IN_FLIGHT: '1',
+        USER_PAGE_READS_IN_FLIGHT: '1',
       },
     });
     alice = await rawAccount(t, 'alice');
@@ -98,6 +100,22 @@ describe(`backpressure and per-user budgets (${dialect})`, () => {
     expect(served.length + refused.length).toBe(12);
     // The connection stays usable once its answers are in.
     expect(await ask(s, 'whoami', {})).toHaveProperty('data');
+  });
+
+  it('queues a user\'s page reads over two connections (one at a time here): all answered, none refused', async () => {
+    const one = await open(bob.token);
+    const two = await open(await bob.login());
+    const other = await open(alice.token);
+    // Three per connection (one in flight, two queued), six for the user: each waits for the user's one slot. Pages of
+    // two 64 KiB messages: three answers stay under this server's output cap even before the client reads them.
+    const reads = [one, two].flatMap((s) =>
+      Array.from({ length: 3 }, (_, i) => ask(s, i % 2 ? 'messages:after' : 'messages:history', i % 2 ? { conversationId, after: 0, limit: 2 } : { conversationId, limit: 2 })),
+    );
+    // Another user is answered meanwhile.
+    expect(await ask(other, 'whoami', {})).toHaveProperty('data');
+    const answers = (await Promise.all(reads)) as { data?: { messages: unknown[] }; error?: unknown }[];
+    expect(answers.map((a) => a.error)).toEqual(Array.from({ length: 6 }, () => undefined));
+    for (const a of answers) expect(a.data?.messages).toHaveLength(2);
   });
 
   it('cuts, and logs, a connection that stops reading once its unsent output passes the cap; others go on', async () => {

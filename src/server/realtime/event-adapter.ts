@@ -8,6 +8,7 @@ import { observeAck } from '../observability/metrics.js';
 import type { Actor } from '../policies/actor.js';
 import { consumeOrThrow } from '../security/rate-limits.js';
 import { InputThrottle, RequestGate } from './backpressure.js';
+import { UserGate } from './user-gate.js';
 
 export interface SocketData {
   actor: Actor;
@@ -37,8 +38,13 @@ interface Route {
  */
 export class EventRouter {
   private readonly routes = new Map<string, Route>();
+  /** Per-user fairness: a user's requests over all their connections share USER_REQUESTS_IN_FLIGHT slots. */
+  readonly userGate: UserGate;
 
-  constructor(private readonly deps: Deps) {}
+  constructor(private readonly deps: Deps) {
+    const { userRequestsInFlight, userPageReadsInFlight } = deps.config.backpressure;
+    this.userGate = new UserGate({ requests: userRequestsInFlight, pageReads: userPageReadsInFlight });
+  }
 
   on<E extends ClientEventName>(event: E, handler: Handler<E>): void {
     const schema: z.ZodType<z.infer<(typeof clientEvents)[E]['request']>, unknown> = clientEvents[event].request as never;
@@ -82,7 +88,9 @@ export class EventRouter {
         await consumeOrThrow(deps.budgets.messagesPerUser, actor.user.username_key);
       }
       const input = parseInput(route.schema, args[0], `${event} payload`);
-      const data = await route.handler(actor, input, socket);
+      // A request that waited for its user's slot runs only if its connection is still there.
+      const data = await this.userGate.run(actor.user.id, event, () => (socket.connected ? route.handler(actor, input, socket) : Promise.resolve(GONE)));
+      if (data === GONE) return;
       reply({ data });
     } catch (err) {
       if (err instanceof AppError) {
@@ -96,6 +104,9 @@ export class EventRouter {
     }
   }
 }
+
+/** The result of a request whose connection closed while it waited for its user's slot: nothing to answer. */
+const GONE = Symbol('connection gone');
 
 /** The answer to a request over the connection's in-flight and queue caps (nothing of it runs). */
 function refuseBusy(args: unknown[]): void {
