@@ -4,8 +4,9 @@ import { client } from '../client.js';
 import { describeError, isUnauthenticated } from '../errors.js';
 import { useSessionActions } from '../session.js';
 import { ErrorAlert, StatusMessage } from './messages.js';
+import { NewPasswordFields } from './new-password-fields.js';
 import { PasswordField } from './password-field.js';
-import { StrengthMeter, usePasswordStrength } from './strength-meter.js';
+import { usePasswordStrength } from './strength-meter.js';
 
 /** Old password, new password (with the meter) and its confirmation. Every other session ends on success. */
 export function ChangePasswordForm({ user, onChanged }: { user: UserDto; onChanged: () => void }) {
@@ -18,7 +19,6 @@ export function ChangePasswordForm({ user, onChanged }: { user: UserDto; onChang
   const [status, setStatus] = useState<string>();
 
   const strength = usePasswordStrength(next, [user.username]);
-  const mismatch = confirm.length > 0 && confirm !== next;
   const ready = current.length > 0 && strength.acceptable && confirm === next && !busy;
 
   const submit = async (event: Event) => {
@@ -51,27 +51,16 @@ export function ChangePasswordForm({ user, onChanged }: { user: UserDto; onChang
         onInput={setCurrent}
         autocomplete="current-password"
       />
-      <PasswordField
-        id="new-password"
-        label="New password"
-        value={next}
-        onInput={setNext}
-        autocomplete="new-password"
-        describedBy="new-password-strength"
+      <NewPasswordFields
+        ids={{ password: 'new-password', strength: 'new-password-strength', confirm: 'confirm-new-password', confirmHint: 'confirm-new-password-hint' }}
+        labels={{ password: 'New password', confirm: 'Confirm new password' }}
+        password={next}
+        confirm={confirm}
+        onPassword={setNext}
+        onConfirm={setConfirm}
+        strength={strength}
+        confirmHint="Type the new password again."
       />
-      <StrengthMeter id="new-password-strength" strength={strength.strength} />
-      <PasswordField
-        id="confirm-new-password"
-        label="Confirm new password"
-        value={confirm}
-        onInput={setConfirm}
-        autocomplete="new-password"
-        describedBy="confirm-new-password-hint"
-        invalid={mismatch}
-      />
-      <p id="confirm-new-password-hint" class={mismatch ? 'hint hint-error' : 'hint'}>
-        {mismatch ? 'The passwords do not match.' : 'Type the new password again.'}
-      </p>
       <ErrorAlert message={error} />
       <StatusMessage message={status} />
       <button type="submit" class="button button-primary" disabled={!ready}>

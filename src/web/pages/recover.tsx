@@ -5,9 +5,9 @@ import { getClient } from '../client-loader.js';
 import { Link } from '../components/link.js';
 import { ErrorAlert } from '../components/messages.js';
 import { PageHeading } from '../components/page-heading.js';
-import { PasswordField } from '../components/password-field.js';
+import { NewPasswordFields } from '../components/new-password-fields.js';
 import { PublicLayout } from '../components/public-layout.js';
-import { StrengthMeter, usePasswordStrength, warmUpStrengthChecker } from '../components/strength-meter.js';
+import { usePasswordStrength, warmUpStrengthChecker } from '../components/strength-meter.js';
 import { describeError } from '../errors.js';
 import { useSessionActions } from '../session.js';
 
@@ -23,7 +23,6 @@ export function RecoverPage() {
 
   const name = username.trim();
   const strength = usePasswordStrength(password, name ? [name] : []);
-  const mismatch = confirm.length > 0 && confirm !== password;
   const ready = name.length > 0 && key.trim().length > 0 && strength.acceptable && confirm === password && !busy;
 
   const warmUp = () => {
@@ -88,20 +87,16 @@ export function RecoverPage() {
             32 letters and digits, like ABCD-EFGH-…; case and dashes do not matter.
           </p>
         </div>
-        <PasswordField id="recover-password" label="New password" value={password} onInput={setPassword} autocomplete="new-password" describedBy="recover-strength" />
-        <StrengthMeter id="recover-strength" strength={strength.strength} />
-        <PasswordField
-          id="recover-confirm"
-          label="Confirm new password"
-          value={confirm}
-          onInput={setConfirm}
-          autocomplete="new-password"
-          describedBy="recover-confirm-hint"
-          invalid={mismatch}
+        <NewPasswordFields
+          ids={{ password: 'recover-password', strength: 'recover-strength', confirm: 'recover-confirm', confirmHint: 'recover-confirm-hint' }}
+          labels={{ password: 'New password', confirm: 'Confirm new password' }}
+          password={password}
+          confirm={confirm}
+          onPassword={setPassword}
+          onConfirm={setConfirm}
+          strength={strength}
+          confirmHint="Type the new password again."
         />
-        <p id="recover-confirm-hint" class={mismatch ? 'hint hint-error' : 'hint'}>
-          {mismatch ? 'The passwords do not match.' : 'Type the new password again.'}
-        </p>
         <ErrorAlert message={error} />
         <button type="submit" class="button button-primary" disabled={!ready}>
           {busy ? 'Recovering…' : 'Set the new password'}

@@ -6,9 +6,9 @@ import { getClient } from '../client-loader.js';
 import { Link } from '../components/link.js';
 import { ErrorAlert } from '../components/messages.js';
 import { PageHeading } from '../components/page-heading.js';
-import { PasswordField } from '../components/password-field.js';
+import { NewPasswordFields } from '../components/new-password-fields.js';
 import { PublicLayout } from '../components/public-layout.js';
-import { StrengthMeter, usePasswordStrength, warmUpStrengthChecker } from '../components/strength-meter.js';
+import { usePasswordStrength, warmUpStrengthChecker } from '../components/strength-meter.js';
 import { describeError } from '../errors.js';
 import { useSessionActions } from '../session.js';
 
@@ -24,7 +24,6 @@ export function SignupPage() {
   const nameCheck = Username.safeParse(name);
   const nameProblem = name && !nameCheck.success ? nameCheck.error.issues[0]?.message : undefined;
   const strength = usePasswordStrength(password, name ? [name] : []);
-  const mismatch = confirm.length > 0 && confirm !== password;
   const ready = nameCheck.success && strength.acceptable && confirm === password && !busy;
 
   // The SDK is not part of the first load: it downloads while the user types.
@@ -76,27 +75,16 @@ export function SignupPage() {
             {nameProblem ? `The ${nameProblem}.` : '3 to 32 characters: letters, digits, “_”, “.” and “-”.'}
           </p>
         </div>
-        <PasswordField
-          id="signup-password"
-          label="Password"
-          value={password}
-          onInput={setPassword}
-          autocomplete="new-password"
-          describedBy="signup-strength"
+        <NewPasswordFields
+          ids={{ password: 'signup-password', strength: 'signup-strength', confirm: 'signup-confirm', confirmHint: 'signup-confirm-hint' }}
+          labels={{ password: 'Password', confirm: 'Confirm password' }}
+          password={password}
+          confirm={confirm}
+          onPassword={setPassword}
+          onConfirm={setConfirm}
+          strength={strength}
+          confirmHint="Type the same password again."
         />
-        <StrengthMeter id="signup-strength" strength={strength.strength} />
-        <PasswordField
-          id="signup-confirm"
-          label="Confirm password"
-          value={confirm}
-          onInput={setConfirm}
-          autocomplete="new-password"
-          describedBy="signup-confirm-hint"
-          invalid={mismatch}
-        />
-        <p id="signup-confirm-hint" class={mismatch ? 'hint hint-error' : 'hint'}>
-          {mismatch ? 'The passwords do not match.' : 'Type the same password again.'}
-        </p>
         <ErrorAlert message={error} />
         <p class="hint">
           Your password never leaves this device: it is turned into keys here. Nobody, not even Parley, can reset it: make a recovery key in Settings, or a forgotten password means starting afresh.
