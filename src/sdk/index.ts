@@ -6,6 +6,7 @@ export { checkPasswordStrength, PASSWORD_MIN_LENGTH, type PasswordStrength } fro
 export type { UserDto, SessionDto, KdfParams, MeResponse } from '../protocol/auth.js';
 export type { Message, MessageAttachment, MessageQuote, MessageReaction } from './message-stream.js';
 export type { SendContent, UploadProgress } from './engine/rich-send.js';
+export { CONTENT_LIMITS } from './content/codec.js';
 export type { AttachmentInput, TransferOptions } from './attachments.js';
 export { isSingleEmoji } from './content/codec.js';
 export { ConversationEngine } from './engine/conversation-engine.js';

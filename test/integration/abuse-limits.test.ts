@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_ENCRYPTED_CONTENT_BYTES, type ParleyClient } from '../../src/sdk/index.js';
+import { CONTENT_LIMITS, MAX_ENCRYPTED_CONTENT_BYTES, type ParleyClient } from '../../src/sdk/index.js';
 import { MAX_BODY_BYTES } from '../../src/protocol/messages.js';
 import { dialect } from '../support/env.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -30,9 +30,10 @@ describe(`abuse limits on the socket (${dialect})`, () => {
   });
 
   it('refuses bodies over 64 KiB: the SDK before sending, the transport by closing only that frame\'s connection', async () => {
-    // Encrypted: the text's JSON content must leave room for MLS framing within the 64 KiB body.
-    const envelope = JSON.stringify({ v: 1, type: 'text', text: '' }).length;
-    const fits = MAX_ENCRYPTED_CONTENT_BYTES - envelope;
+    // Encrypted: the content's text is bounded (CONTENT_LIMITS) so that the encoded message leaves room for MLS framing
+    // within the 64 KiB body.
+    const fits = CONTENT_LIMITS.textChars;
+    expect(fits * 3).toBeLessThan(MAX_ENCRYPTED_CONTENT_BYTES);
     await expect(alice.messages.send(conversationId, 'x'.repeat(fits + 1))).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
     const exact = await alice.messages.send(conversationId, 'y'.repeat(fits));
     expect(exact.text).toHaveLength(fits);

@@ -57,7 +57,7 @@ export function checkSendContent(content: SendContent): void {
   const files = content.attachments ?? [];
   if (text.trim() === '' && files.length === 0) throw new ParleyError('VALIDATION_FAILED', 'A message needs text or a file.');
   if (text.length > CONTENT_LIMITS.textChars) {
-    throw new ParleyError('VALIDATION_FAILED', `A message holds at most ${CONTENT_LIMITS.textChars} characters of text.`);
+    throw new ParleyError('PAYLOAD_TOO_LARGE', `A message holds at most ${CONTENT_LIMITS.textChars} characters of text.`);
   }
   if (files.length > CONTENT_LIMITS.attachments) {
     throw new ParleyError('VALIDATION_FAILED', `A message carries at most ${CONTENT_LIMITS.attachments} files.`);

@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { CONTENT_LIMITS } from '../../sdk/index.js';
 import { useChat, useStore } from './chat-context.js';
 import { clearReply, ReplyBanner, useComposerFiles, useReplyTarget } from '../rich/composer-extras.js';
 
-const MAX_BYTES = 64 * 1024;
-const encoder = new TextEncoder();
+const MAX_CHARS = CONTENT_LIMITS.textChars;
 
 /** The message field: Enter sends, Shift+Enter starts a new line; disabled while the connection is down. */
 export function Composer({ conversationId, title, autoFocus }: { conversationId: string; title: string; autoFocus: boolean }) {
@@ -35,8 +35,8 @@ export function Composer({ conversationId, title, autoFocus }: { conversationId:
   const send = () => {
     const body = text.trim();
     if ((!body && files.count === 0) || files.preparing || !connected) return;
-    if (encoder.encode(body).byteLength > MAX_BYTES) {
-      setError('This message is too long: a message holds at most 64 KiB of text.');
+    if (body.length > MAX_CHARS) {
+      setError(`This message is too long: a message holds at most ${MAX_CHARS.toLocaleString('en')} characters.`);
       return;
     }
     store.messages.send(conversationId, body, { ...(files.count > 0 ? { attachments: files.take() } : {}), ...(reply ? { replyTo: reply.id } : {}) });
