@@ -457,6 +457,14 @@ export class ParleyClient extends Emitter<ClientEvents> {
 
   /** Closes the realtime connection; the session stays signed in. */
   close(): void {
+    // The end-to-end layer stops too (its vault copies stay in the store for the next open); a later connect() opens
+    // it again from the store, like a reload.
+    this.generation++;
+    const e2ee = this.e2ee;
+    this.e2ee = undefined;
+    this.e2eeReady = Promise.resolve(undefined);
+    this.engine.decoder = undefined;
+    void e2ee?.api.close().catch(() => undefined);
     void this.searchIndex.close();
     this.engine.close();
     this.realtime.close();

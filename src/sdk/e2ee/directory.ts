@@ -10,6 +10,8 @@ const TTL_MS = 5_000;
 export class ServerDirectory implements DeviceDirectory {
   private readonly cache = new Map<string, { at: number; entry: Promise<DirectoryEntry | undefined> }>();
 
+  private stopped = false;
+
   /** Told of every identity key the directory shows for another user (for key-change warnings). */
   onIdentity: ((username: string, identityKey: string) => void) | undefined;
 
@@ -20,16 +22,28 @@ export class ServerDirectory implements DeviceDirectory {
 
   /** The user's identity and devices; undefined when unknown to us or without end-to-end encryption set up. */
   lookup(username: string, fresh = false): Promise<DirectoryEntry | undefined> {
+    if (this.stopped) return never();
     const hit = this.cache.get(username);
     if (!fresh && hit && Date.now() - hit.at < TTL_MS) return hit.entry;
     const entry = this.rt.request('directory:lookup', { username }).catch((err: unknown) => {
       if (err instanceof ParleyError && err.code === 'NOT_FOUND') return undefined;
       this.cache.delete(username);
+      if (this.stopped) return never();
       throw err;
     });
     this.cache.set(username, { at: Date.now(), entry });
     if (username !== this.me) void entry.then((e) => e && this.onIdentity?.(username, e.identity.identityKey), () => undefined);
     return entry;
+  }
+
+  /**
+   * The client closed: MLS work still under way waits here for good instead of failing. ts-mls validates a commit's
+   * adds concurrently (clientState.js, applyTreeMutations: an async reduce) and leaves all but the first of several
+   * failures unhandled, which would surface as unhandled rejections once the connection is gone.
+   */
+  stop(): void {
+    this.stopped = true;
+    this.cache.clear();
   }
 
   forget(username?: string): void {
@@ -48,4 +62,9 @@ export class ServerDirectory implements DeviceDirectory {
     device ??= (await this.lookup(username, true))?.devices.find((d) => d.deviceId === deviceId);
     return device && decodeDeviceCertificate(device.certificate);
   }
+}
+
+/** A promise that never settles (for work of a closed client, see `stop`). */
+function never(): Promise<never> {
+  return new Promise<never>(() => undefined);
 }

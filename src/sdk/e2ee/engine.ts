@@ -292,7 +292,9 @@ export class E2ee implements E2eeApi {
   /** Uploads what waits for the vault, and stops. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.vault.flush().catch(() => undefined);
+    const flushed = this.vault.flush().catch(() => undefined);
+    this.directory.stop();
+    await flushed;
   }
 
   /** An edit or delete the server announced: a deleted message's text is erased from this device too. */
