@@ -129,7 +129,8 @@ describeBrowser(`search in Chromium (${dialect})`, () => {
     expect(await inView()).toBe(true);
   });
 
-  it('after an edit the old word no longer finds it; a deleted message is never found; the stored index holds no plaintext', async () => {
+  // Many steps (send, search, edit, search twice, send, wait for the sealed index to be written): 90 s on a busy machine.
+  it('after an edit the old word no longer finds it; a deleted message is never found; the stored index holds no plaintext', { timeout: 90_000 }, async () => {
     const box = page.getByRole('searchbox', { name: 'Search messages' });
     await box.fill('');
     // The search closes and the sidebar's tabs come back (on a busy machine the previous result may still be settling).
