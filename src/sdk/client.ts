@@ -9,10 +9,6 @@ import {
   type SessionDto,
   type UserDto,
 } from '../protocol/auth.js';
-import type { ContactDto, PresenceEvent } from '../protocol/contacts.js';
-import type { ConversationDto, TypingEvent } from '../protocol/conversations.js';
-import type { ReadEvent } from '../protocol/messages.js';
-import { serverEvents, type ServerEventName } from '../protocol/realtime.js';
 import { RevokeOthersResponse } from '../protocol/account.js';
 import { provePassword } from './account.js';
 import { RecoveryApi, recoverWithKey } from './recovery.js';
@@ -20,74 +16,27 @@ import { exportHistory, type ExportProgress, type HistoryExport } from './export
 import { base64UrlToBytes, bytesToBase64Url } from './encoding.js';
 import { Emitter } from './emitter.js';
 import { ParleyError } from './errors.js';
-import { HttpClient, type SessionPersistence } from './http.js';
+import { HttpClient } from './http.js';
 import { Notifications } from './notifications.js';
 import { DEFAULT_KDF, deriveKeys, kdfAtLeast, newSalt, type DeriveMaster } from './kdf.js';
 import { assertStrongPassword } from './password-strength.js';
-import type { Message, SendPayload } from './message-stream.js';
 import { ConversationEngine } from './engine/conversation-engine.js';
 import { e2eeCodec, plainCodec, type Codec } from './engine/codec.js';
 import { Messages } from './messages.js';
 import { Attachments } from './attachments.js';
-import { Realtime, type ParleySocket } from './realtime.js';
+import { Realtime } from './realtime.js';
+import { listenToServer } from './client-events.js';
+import { devicesFace, e2eeHost, encryptionFace, verificationFace, type E2eeAccess } from './client-e2ee.js';
+import type { ClientEvents, ParleyClientOptions } from './client-options.js';
 import { Contacts, Conversations } from './social.js';
-import type { E2eeApi, OpenE2ee } from './e2ee/api.js';
-import type { IdentityChange, Verification } from './e2ee/trust.js';
-import type { DeviceDto } from '../protocol/e2e.js';
+import type { OpenE2ee } from './e2ee/api.js';
 import { E2ee } from './e2ee/engine.js';
-import { MemoryStore, type SecretStore } from './e2ee/store.js';
+import { MemoryStore } from './e2ee/store.js';
 import { LocalSearch, type SearchHit, type SearchOptions } from './search/index.js';
 import type { OpenedE2ee } from './opened-e2ee.js';
 
 export type { OpenedE2ee };
-
-export interface ParleyClientOptions {
-  /** The server, e.g. http://localhost:5000. */
-  baseUrl: string;
-  /** Argon2id runner; the web UI passes one that runs in a Web Worker. */
-  deriveMaster?: DeriveMaster;
-  /** KDF parameters for new passwords (default: 64 MiB, t=3, p=1). Lower only against a test server. */
-  kdf?: KdfParams;
-  /** The weakest parameters this client accepts from the server at log-in (default: DEFAULT_KDF). */
-  minKdf?: Omit<KdfParams, 'algorithm'>;
-  fetch?: typeof fetch;
-  /**
-   * 'mls' (the default): every conversation is end-to-end encrypted; the server stores and relays ciphertext only.
-   * 'none' sends plain text the server can read — for tools and load tests, never for people.
-   */
-  encryption?: 'mls' | 'none';
-  /** Where this device's keys, MLS state and read messages are kept (default: memory, i.e. a new device per run). */
-  secretStore?: SecretStore;
-  /** Where the end-to-end layer runs (default: this thread, with `secretStore`); the web app passes a Web Worker. */
-  openE2ee?: OpenE2ee;
-  /** Where the local search index is kept, sealed (default: `secretStore`, else memory). */
-  searchStore?: SecretStore;
-  /** Node only: resume a saved session (`token`) and hear of a new or ended one (`onChange`), e.g. to keep it in a file. */
-  session?: SessionPersistence;
-}
-
-export type ClientEvents = {
-  /** A new message, exactly once and in order per conversation (live or caught up after a reconnect). */
-  message: (message: Message) => void;
-  /** A message was edited or deleted (a tombstone). */
-  messageUpdated: (message: Message) => void;
-  /** A contact request, acceptance or removal, as this user now sees that user. */
-  contact: (contact: ContactDto) => void;
-  presence: (presence: PresenceEvent) => void;
-  /** A conversation appeared or changed (members, roles, name). */
-  conversation: (conversation: ConversationDto) => void;
-  /** This user is no longer a member of the conversation. */
-  conversationRemoved: (conversationId: string) => void;
-  typing: (typing: TypingEvent) => void;
-  read: (receipt: ReadEvent) => void;
-  /** The session ended elsewhere (log-out, revocation, password change): the client is signed out. */
-  signedOut: (reason: string) => void;
-  connectionChange: (connected: boolean) => void;
-  /** A contact's identity key is not the one this device knew: warn (strongly if it was verified). */
-  identityChanged: (change: IdentityChange) => void;
-  /** A background step (catch-up after a reconnect) failed. */
-  error: (error: unknown) => void;
-};
+export type { ClientEvents, ParleyClientOptions } from './client-options.js';
 
 /** The Parley client: same code in the browser and in Node 20. */
 export class ParleyClient extends Emitter<ClientEvents> {
@@ -97,6 +46,8 @@ export class ParleyClient extends Emitter<ClientEvents> {
   readonly engine: ConversationEngine;
   readonly contacts: Contacts;
   readonly conversations: Conversations;
+  /** Devices: yours (removed ones too) or a contact's current ones; removing one of yours takes it out of every group. */
+  readonly devices: ReturnType<typeof devicesFace>;
   readonly messages: Messages;
   /** Encrypted files: `download(message, index)`, `stream(message, index)` (sends upload them by themselves). */
   readonly attachments: Attachments;
@@ -149,6 +100,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
     this.conversations = new Conversations(this.realtime, async (id) => {
       await this.e2ee?.api.reconcile(id);
     });
+    this.devices = devicesFace(this.e2eeAccess, this.realtime, this.conversations);
     this.encryptionMode = options.encryption ?? 'mls';
     this.messages = new Messages(this.engine);
     this.openE2ee = options.openE2ee ?? E2ee.inThread(options.secretStore ?? new MemoryStore());
@@ -307,7 +259,13 @@ export class ParleyClient extends Emitter<ClientEvents> {
     try {
       let first = true;
       await this.realtime.connect((socket) => {
-        this.listen(socket);
+        listenToServer(socket, {
+          engine: this.engine,
+          emit: (event, ...args) => this.emit(event, ...args),
+          e2ee: () => this.e2ee?.api,
+          username: () => this.user?.username,
+          signOut: () => this.forget(),
+        });
         socket.on('ready', () => {
           if (first) return;
           this.engine.resync().catch((e: unknown) => this.emit('error', e));
@@ -318,13 +276,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
       const user = this.user;
       if (this.encryptionMode === 'mls' && !this.e2ee && user) {
         const username = user.username;
-        const host = {
-          request: this.realtime.request.bind(this.realtime),
-          settle: (id: string) => this.engine.settle(id),
-          sendPayload: (id: string, payload: SendPayload) => this.engine.sendPayload(id, payload),
-          onUpdate: (m: Message) => this.engine.changed(m),
-          onIdentityChanged: (change: IdentityChange) => this.emit('identityChanged', change),
-        };
+        const host = e2eeHost(this.realtime, this.engine, (change) => this.emit('identityChanged', change));
         const generation = this.generation;
         const { api, deviceId } = await this.openE2ee(host, { username, vaultKey: this.vaultKey });
         if (generation !== this.generation) {
@@ -355,91 +307,11 @@ export class ParleyClient extends Emitter<ClientEvents> {
     return this.engine.decoder;
   }
 
+  private readonly e2eeAccess: E2eeAccess = { current: () => this.e2ee, ready: () => this.e2eeReady };
   /** End-to-end encryption on this device (available once connected with encryption on). */
-  readonly encryption = {
-    /** This client's device id, or undefined before connect() or with encryption off. */
-    deviceId: (): string | undefined => this.e2ee?.deviceId,
-    /** This client's device id once connect() has set it up (waits while it opens). */
-    currentDevice: async (): Promise<string | undefined> => (await this.e2eeReady)?.deviceId,
-    /** Epoch, devices and epoch authenticator of a conversation's group as this device sees it. */
-    state: async (conversationId: string) => (await this.requireE2ee()).state(conversationId),
-    /** Commits fresh keys for the conversation (post-compromise security). */
-    updateKeys: async (conversationId: string) => (await this.requireE2ee()).updateKeys(conversationId),
-  };
-
-  /** Devices: yours (removed ones too) or a contact's current ones; removing one of yours takes it out of every group. */
-  readonly devices = {
-    list: async (username?: string): Promise<DeviceDto[]> =>
-      (await this.realtime.request('devices:list', username === undefined ? {} : { username })).devices,
-    /**
-     * Removes one of your devices: the server stops accepting it, your history vault gets a new key it never sees,
-     * and it is committed out of every conversation's group before this resolves.
-     */
-    remove: async (deviceId: string): Promise<DeviceDto> => {
-      const { device } = await this.realtime.request('devices:remove', { deviceId });
-      const e2ee = this.e2ee?.api;
-      if (e2ee) {
-        await e2ee.rotateVault();
-        for (const c of await this.conversations.list()) await e2ee.reconcile(c.id);
-      }
-      return device;
-    },
-  };
-
+  readonly encryption = encryptionFace(this.e2eeAccess);
   /** Safety numbers: compare them with a contact (digits or QR code) to detect a directory that lies. */
-  readonly verification = {
-    /** The safety number with `username`, whether it is verified, and whether their key changed. */
-    get: async (username: string): Promise<Verification> => (await this.requireE2ee()).verification(username),
-    /** Mark the contact's current key as verified (after comparing safety numbers), or not. */
-    setVerified: async (username: string, verified: boolean): Promise<Verification> =>
-      (await this.requireE2ee()).setVerified(username, verified),
-  };
-
-  /** The end-to-end layer, once connect() has opened it (waiting for it while it opens). */
-  private async requireE2ee(): Promise<E2eeApi> {
-    const opened = await this.e2eeReady;
-    if (!opened) throw new ParleyError('NOT_CONNECTED', 'Connect with encryption on first.');
-    return opened.api;
-  }
-
-  private listen(socket: ParleySocket): void {
-    // Every server event is parsed by its protocol schema; a malformed one is dropped and reported.
-    const on = <E extends ServerEventName>(event: E, handle: (payload: ReturnType<(typeof serverEvents)[E]['parse']>) => void) => {
-      (socket.on as (ev: string, fn: (p: unknown) => void) => void)(event, (payload) => {
-        const parsed = serverEvents[event].safeParse(payload);
-        if (parsed.success) handle(parsed.data as ReturnType<(typeof serverEvents)[E]['parse']>);
-        else this.emit('error', new ParleyError('BAD_RESPONSE', `Malformed ${event} event.`));
-      });
-    };
-    socket.on('connect', () => this.emit('connectionChange', true));
-    socket.on('disconnect', () => this.emit('connectionChange', false));
-    on('session:revoked', ({ reason }) => {
-      this.forget();
-      this.emit('signedOut', reason);
-    });
-    on('message', ({ message }) => this.engine.accept(message));
-    // In order with the conversation's messages: an edit decoded just before must not be overtaken.
-    on('message:updated', ({ message }) => this.engine.updated(message));
-    on('contact', ({ contact }) => this.emit('contact', contact));
-    on('presence', (p) => this.emit('presence', p));
-    on('conversation', ({ conversation }) => {
-      this.engine.conversationChanged(conversation);
-      this.emit('conversation', conversation);
-    });
-    on('conversation:removed', ({ conversationId }) => {
-      this.engine.conversationRemoved(conversationId);
-      this.e2ee?.api.conversationRemoved(conversationId).catch((e: unknown) => this.emit('error', e));
-      this.emit('conversationRemoved', conversationId);
-    });
-    on('welcome', ({ welcome }) => {
-      this.e2ee?.api.welcomed(welcome).catch((e: unknown) => this.emit('error', e));
-    });
-    on('typing', (t) => this.emit('typing', t));
-    on('read', (r) => {
-      if (r.username === this.user?.username) this.engine.readMoved(r.conversationId, r.seq);
-      this.emit('read', r);
-    });
-  }
+  readonly verification = verificationFace(this.e2eeAccess);
 
   get connected(): boolean {
     return this.realtime.connected;

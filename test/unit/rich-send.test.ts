@@ -4,7 +4,7 @@ import type { AttachmentDescriptor } from '../../src/sdk/content/attachment.js';
 import { plainCodec, type Codec } from '../../src/sdk/engine/codec.js';
 import { ConversationEngine } from '../../src/sdk/engine/conversation-engine.js';
 import { mentionsIn } from '../../src/sdk/engine/rich-send.js';
-import { ParleyError } from '../../src/sdk/errors.js';
+import { ParleyError, errorCode } from '../../src/sdk/errors.js';
 import { toMessage } from '../../src/sdk/message-stream.js';
 import { FakeServer } from '../support/fake-transport.js';
 
@@ -35,6 +35,18 @@ function countingCodec() {
       return Promise.resolve({ contentType: 'text/plain', body: new TextEncoder().encode(JSON.stringify(content)) });
     },
     sent: (dto) => Promise.resolve(toMessage(dto)),
+    // As the end-to-end layer's send: encoded again after STALE_EPOCH, under the same key, with the blob ids.
+    send: async (conversationId, content, request, transmit) => {
+      for (let stale = 0; ; stale++) {
+        const payload = await codec.encode(conversationId, content);
+        try {
+          const dto = await transmit(conversationId, request.clientKey, request.blobIds ? { ...payload, blobIds: request.blobIds } : payload);
+          return { message: toMessage(dto), dto, positioned: true };
+        } catch (err) {
+          if (errorCode(err) !== 'STALE_EPOCH' || stale > 20) throw err;
+        }
+      }
+    },
   };
   return { codec, encoded };
 }

@@ -21,6 +21,8 @@ export interface EngineHost extends Requester {
   settle(conversationId: string): Promise<void>;
   /** Sends with one idempotency key for every attempt (retried across reconnects); STALE_EPOCH rejects. */
   sendPayload(conversationId: string, payload: SendPayload): Promise<MessageDto>;
+  /** Puts a message of the client's outbox on the wire under its key (`send` below); STALE_EPOCH rejects. */
+  transmit(conversationId: string, clientKey: string, payload: SendPayload): Promise<MessageDto>;
   /** An earlier message changed (an edit arrived). */
   onUpdate(message: Message): void;
   /** A contact's identity key is not the one this device knew. */
@@ -36,12 +38,30 @@ export interface GroupView {
   authenticator: string;
 }
 
+/** One message of the client's outbox to send: its idempotency key, and its files' blob ids. */
+export interface SendRequest {
+  clientKey: string;
+  blobIds?: string[];
+  /** The caller has just settled the conversation (see `encrypt`). */
+  settled?: boolean;
+}
+
+/** A message sent and kept: as it now reads, as the server stored it, and whether this device's log position is past it. */
+export interface Sent {
+  message: Message;
+  dto: MessageDto;
+  /** True: the server's echo of it needs no decoding here (the layer already counts it as read). */
+  positioned: boolean;
+}
+
 /** The end-to-end layer as the client uses it (see engine.ts for what each does). */
 export interface E2eeApi {
   decode(dto: MessageDto): Promise<Message | undefined>;
   /** `settled`: the caller has just settled the conversation (the layer then does not call back to settle it first). */
   encrypt(conversationId: string, content: Content, options?: { settled?: boolean }): Promise<SendPayload>;
   sent(dto: MessageDto, content: Content): Promise<Message>;
+  /** The whole send in one call: encrypt, transmit through the host (again after STALE_EPOCH), keep for history. */
+  send(conversationId: string, content: Content, request: SendRequest): Promise<Sent>;
   historyPage(conversationId: string, page: MessageDto[]): Promise<Message[]>;
   updated(dto: MessageDto): Promise<Message | undefined>;
   located(messageId: string): Promise<{ conversationId: string; seq: number } | undefined>;

@@ -16,7 +16,7 @@ import { toMessage, type Message, type SendPayload } from '../message-stream.js'
 export { UNDECRYPTABLE } from './views.js';
 export type { GroupView } from './api.js';
 import { isMlsCryptoError, type MlsDevice } from '../crypto/index.js';
-import type { E2eeApi, EngineHost, GroupView, OpenE2ee, OpenOptions } from './api.js';
+import type { E2eeApi, EngineHost, GroupView, OpenE2ee, OpenOptions, SendRequest, Sent } from './api.js';
 import { createDevice, loadIdentity, restoreDevice, rewrapIdentity } from './account.js';
 import { Joining } from './joining.js';
 import { encodeContent, type Content, type StoredText } from './content.js';
@@ -353,6 +353,35 @@ export class E2ee implements E2eeApi {
     this.index.set(dto.id, { conversationId: dto.conversationId, seq: dto.seq });
     const { seq, value } = await recordSent(this.groups, this.vault, this.username, dto, content);
     return seq === dto.seq ? this.shown(dto, value) : this.rebuilt(dto.conversationId, seq, value);
+  }
+
+  /**
+   * A message of the client's outbox, start to end: encrypted, put on the wire by the host (under the item's key;
+   * encrypted again after STALE_EPOCH), kept for history and the vault, and, when it is the next entry of the log,
+   * counted as read (its echo then needs no decoding). In the browser this is the send's one call into the worker.
+   */
+  async send(conversationId: string, content: Content, request: SendRequest): Promise<Sent> {
+    const bind = (payload: SendPayload) => (request.blobIds?.length ? { ...payload, blobIds: request.blobIds } : payload);
+    let payload = bind(await this.encrypt(conversationId, content, { settled: request.settled ?? false }));
+    let dto: MessageDto | undefined;
+    for (let stale = 0; !dto; stale++) {
+      try {
+        dto = await this.rt.transmit(conversationId, request.clientKey, payload);
+      } catch (err) {
+        if (codeOf(err) !== 'STALE_EPOCH' || stale >= 20) throw err;
+        payload = bind(await this.encrypt(conversationId, content));
+      }
+    }
+    const stored = dto;
+    return this.locks.run(conversationId, async () => {
+      const message = await this.sent(stored, content);
+      const group = await this.usable(conversationId);
+      if (group && group.seq === stored.seq - 1) {
+        group.seq = stored.seq;
+        await this.groups.save(group, [], false, { bodyHash: await bodyHash(stored.body), plaintext: undefined });
+      }
+      return { message, dto: stored, positioned: group !== undefined && group.seq >= stored.seq };
+    });
   }
 
   /** A fresh-keys commit (post-compromise security): everyone moves to a new epoch with new secrets. */

@@ -4,12 +4,16 @@
  * content types (`e2ee/content.ts`) decoded by the end-to-end layer and applied to the view in `view.ts`.
  */
 import type { MessageDto } from '../../protocol/messages.js';
-import type { E2eeApi } from '../e2ee/api.js';
+import type { E2eeApi, SendRequest, Sent } from '../e2ee/api.js';
 import type { Content } from '../e2ee/content.js';
 import { ParleyError } from '../errors.js';
 import { toMessage, type Message, type SendPayload } from '../message-stream.js';
 
 export type { Content } from '../e2ee/content.js';
+export type { SendRequest, Sent } from '../e2ee/api.js';
+
+/** Puts a payload on the wire under the outbox item's key (the engine's `transmit`); STALE_EPOCH rejects. */
+export type Transmit = (conversationId: string, clientKey: string, payload: SendPayload) => Promise<MessageDto>;
 
 export interface Codec {
   /** End-to-end encrypted: edits travel as encrypted log entries. */
@@ -17,6 +21,11 @@ export interface Codec {
   decode(dto: MessageDto): Promise<Message | undefined>;
   /** `settled`: every entry of the conversation stored so far has just been decoded here. */
   encode(conversationId: string, content: Content, options?: { settled?: boolean }): Promise<SendPayload>;
+  /**
+   * A message of the outbox, encoded, transmitted and kept, in one step (with end-to-end encryption: one call into
+   * the layer, which transmits through the host; `transmit` is what plain sends use).
+   */
+  send(conversationId: string, content: Content, request: SendRequest, transmit: Transmit): Promise<Sent>;
   /** The server stored our entry: the message as it now reads (for an edit, its target). */
   sent(dto: MessageDto, content: Content): Promise<Message>;
   /** An edit or delete the server announced, as the message now reads (undefined if not shown). */
@@ -29,14 +38,20 @@ export interface Codec {
 
 const encoder = new TextEncoder();
 
+function plainPayload(content: Content): Promise<SendPayload> {
+  if (content.kind !== 'message' || content.replyTo || content.attachments.length > 0) {
+    return Promise.reject(new ParleyError('VALIDATION_FAILED', 'Replies, files and reactions need end-to-end encryption.'));
+  }
+  return Promise.resolve({ contentType: 'text/plain', body: encoder.encode(content.text) });
+}
+
 export const plainCodec: Codec = {
   encrypted: false,
   decode: (dto) => Promise.resolve(toMessage(dto)),
-  encode: (_conversationId, content) => {
-    if (content.kind !== 'message' || content.replyTo || content.attachments.length > 0) {
-      return Promise.reject(new ParleyError('VALIDATION_FAILED', 'Replies, files and reactions need end-to-end encryption.'));
-    }
-    return Promise.resolve({ contentType: 'text/plain', body: encoder.encode(content.text) });
+  encode: (_conversationId, content) => plainPayload(content),
+  send: async (conversationId, content, request, transmit) => {
+    const dto = await transmit(conversationId, request.clientKey, await plainPayload(content));
+    return { message: toMessage(dto), dto, positioned: true };
   },
   sent: (dto) => Promise.resolve(toMessage(dto)),
   updated: (dto) => Promise.resolve(toMessage(dto)),
@@ -49,6 +64,7 @@ export function e2eeCodec(api: E2eeApi): Codec {
     encrypted: true,
     decode: (dto) => api.decode(dto),
     encode: (conversationId, content, options) => api.encrypt(conversationId, content, options),
+    send: (conversationId, content, request) => api.send(conversationId, content, request),
     sent: (dto, content) => api.sent(dto, content),
     updated: (dto) => api.updated(dto),
     page: (conversationId, dtos) => api.historyPage(conversationId, dtos),

@@ -15,6 +15,7 @@ import { noRichFields, type Message, type SendPayload } from '../message-stream.
 import { plainCodec, type Codec, type Content } from './codec.js';
 import { missedUpdates } from './missed-updates.js';
 import { OrderedLog } from './ordered-log.js';
+import { OwnEchoes } from './own-echoes.js';
 import { Outbox, type OutboxItem } from './outbox.js';
 import { checkEmoji, checkSendContent, mentionsIn, uploadPending, type PendingUpload, type SendContent } from './rich-send.js';
 import { Sending } from './sending.js';
@@ -57,6 +58,7 @@ export class ConversationEngine extends Emitter<EngineEvents> {
   private readonly outbox: Outbox;
   /** Own entries recognised on the wire before their acknowledgement: "conversationId:seq" → local id. */
   private readonly echoOf = new Map<string, string>();
+  private readonly ownEchoes = new OwnEchoes();
   /** Read marks on their way, per conversation. */
   private readonly reading = new Map<string, { seq: number; done: Promise<number> }>();
   private focused: string | undefined;
@@ -68,7 +70,7 @@ export class ConversationEngine extends Emitter<EngineEvents> {
     this.sending = new Sending(options.transport);
     this.log = new OrderedLog(options.transport, {
       entry: (dto) => this.entry(dto),
-      decode: (dto) => this.currentDecoder().decode(dto),
+      decode: (dto) => this.ownEchoes.decode(dto, this.echoOf.get(`${dto.conversationId}:${dto.seq}`), () => this.currentDecoder().decode(dto)),
       deliver: (m) => this.deliver(m),
       seen: (c) => {
         this.set(view.withConversation(this.state, c));
@@ -322,6 +324,15 @@ export class ConversationEngine extends Emitter<EngineEvents> {
     return this.log.settle(conversationId);
   }
 
+  /** Puts a message of the outbox on the wire under its key (every attempt's bytes mark its echo); STALE_EPOCH rejects. */
+  transmit = (conversationId: string, clientKey: string, payload: SendPayload): Promise<MessageDto> =>
+    this.sending.send(conversationId, clientKey, payload, {
+      onAttempt: (attempt) => {
+        const item = this.outbox.get(clientKey);
+        if (item) item.body = attempt.body;
+      },
+    });
+
   /** A send of the end-to-end layer's own (a commit): its own key, retried across reconnects; STALE_EPOCH rejects. */
   sendPayload(conversationId: string, payload: SendPayload): Promise<MessageDto> {
     return this.sending.send(conversationId, uuidv7(), payload);
@@ -337,6 +348,7 @@ export class ConversationEngine extends Emitter<EngineEvents> {
     this.log.close();
     this.outbox.clear();
     this.echoOf.clear();
+    this.ownEchoes.clear();
     this.reading.clear();
     this.set(emptyState());
   }
@@ -359,23 +371,15 @@ export class ConversationEngine extends Emitter<EngineEvents> {
     const { content, blobIds } = await uploadPending(this.options.files, item.conversationId, item.content, item.uploads, progress);
     item.content = content;
     // The blob ids stay with every attempt, a rebuild after STALE_EPOCH too: the files are bound, never uploaded again.
-    const bind = (payload: SendPayload): SendPayload => (blobIds.length > 0 ? { ...payload, blobIds } : payload);
-    const encode = async () => bind(await this.sending.retrying(() => codec.encode(item.conversationId, content)));
-    // The log is settled here, next to it, so that encrypting is one call into the end-to-end layer (in the browser,
-    // one request to the worker and its answer, without the worker calling back to settle).
-    const first = async () =>
-      bind(
-        await this.sending.retrying(async () => {
-          if (!codec.encrypted) return codec.encode(item.conversationId, content);
-          await this.log.settle(item.conversationId);
-          return codec.encode(item.conversationId, content, { settled: true });
-        }),
-      );
-    const dto = await this.sending.send(item.conversationId, item.localId, await first(), {
-      ...(codec.encrypted ? { rebuildWhenStale: encode } : {}),
-      onAttempt: (payload) => (item.body = payload.body),
+    const request = { clientKey: item.localId, settled: codec.encrypted, ...(blobIds.length > 0 ? { blobIds } : {}) };
+    // The log is settled here, next to it, so that the send is one call into the end-to-end layer (in the browser,
+    // one request to the worker, which transmits through `transmit`, and its answer).
+    const sent = this.sending.retrying(async () => {
+      if (codec.encrypted) await this.log.settle(item.conversationId);
+      return codec.send(item.conversationId, content, request, this.transmit);
     });
-    return codec.sent(dto, item.content);
+    this.ownEchoes.expect(item.localId, sent, content.kind === 'message');
+    return (await sent).message;
   }
 
   private entry(dto: MessageDto): void {

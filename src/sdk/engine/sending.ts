@@ -4,15 +4,14 @@ import type { SendPayload } from '../message-stream.js';
 import type { Transport } from './transport.js';
 
 export interface SendOptions {
-  /** Called again after STALE_EPOCH (the group moved on): catch up first, then build the payload anew. */
-  rebuildWhenStale?: () => Promise<SendPayload>;
   /** Told of the body each attempt puts on the wire (to recognise the server's echo of it). */
   onAttempt?: (payload: SendPayload) => void;
 }
 
 /**
  * Requests that survive a dropped connection: a send keeps one idempotency key for every attempt (the server stores a
- * key's message at most once), retried after a network failure or once the connection is back.
+ * key's message at most once), retried after a network failure or once the connection is back. STALE_EPOCH
+ * rejects: the end-to-end layer encrypts anew and sends again under the same key (`E2ee.send`).
  */
 export class Sending {
   private readyWaiters: (() => void)[] = [];
@@ -29,17 +28,12 @@ export class Sending {
       throw new ParleyError('PAYLOAD_TOO_LARGE', `A message holds at most ${MAX_BODY_BYTES} bytes; this one has ${payload.body.byteLength}.`);
     }
     let serverFailures = 0;
-    let stale = 0;
     for (;;) {
       try {
         options.onAttempt?.(payload);
         const { message } = await this.transport.request('messages:send', { conversationId, clientKey, ...payload });
         return message;
       } catch (err) {
-        if (err instanceof ParleyError && err.code === 'STALE_EPOCH' && options.rebuildWhenStale && ++stale <= 20) {
-          payload = await options.rebuildWhenStale();
-          continue;
-        }
         const serverFailure = errorCode(err) === 'INTERNAL';
         if (!(isConnectionError(err) || serverFailure) || (serverFailure && ++serverFailures > 20)) throw err;
         await this.pause(err);
