@@ -42,7 +42,8 @@ function brotliSize(url: string): number {
 
 async function main(): Promise<void> {
   execFileSync(process.execPath, ['scripts/ensure-build.mjs', '--web-only'], { stdio: 'inherit' });
-  const t = await startTestServer({ env: { LOG_LEVEL: 'warn' } });
+  // The production build (test servers serve the test build by default).
+  const t = await startTestServer({ env: { LOG_LEVEL: 'warn' }, webRoot: WEB_ROOT });
   const browser = await launchChromium();
   const results: Run[] = [];
   try {

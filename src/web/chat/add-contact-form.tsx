@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ErrorAlert, StatusMessage } from '../components/messages.js';
-import { useStore } from './chat-context.js';
+import { useChat, useStore } from './chat-context.js';
 
 const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
 
@@ -14,12 +14,16 @@ export function AddContactForm() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [status, setStatus] = useState<string>();
+  /** The name a request was just sent to: once they accept (live, from the server), "Request sent" is no longer true. */
+  const [requestedTo, setRequestedTo] = useState<string>();
+  const accepted = useChat((s) => requestedTo !== undefined && s.contacts[requestedTo]?.state === 'accepted');
 
   const submit = async (event: Event) => {
     event.preventDefault();
     const username = name.trim();
     setError(undefined);
     setStatus(undefined);
+    setRequestedTo(undefined);
     if (!USERNAME.test(username)) {
       setError('User names are 3–32 characters: letters, digits, "_", "." and "-".');
       return;
@@ -32,6 +36,7 @@ export function AddContactForm() {
     try {
       const contact = await store.social.request(username);
       setName('');
+      if (contact.state !== 'accepted') setRequestedTo(contact.username);
       setStatus(
         contact.state === 'accepted'
           ? `${contact.username} is now a contact.`
@@ -64,7 +69,7 @@ export function AddContactForm() {
         </button>
       </div>
       <ErrorAlert message={error} />
-      <StatusMessage message={status} />
+      <StatusMessage message={accepted ? undefined : status} />
     </form>
   );
 }

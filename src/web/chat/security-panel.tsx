@@ -65,7 +65,7 @@ export function SecurityPanel({ peer, onClose, onChange }: { peer: string; onClo
 
   return (
     <aside id="security-panel" class="members-panel security-panel" aria-labelledby="security-heading">
-      <div class="members-header">
+      <div class="members-head">
         <h3 id="security-heading" ref={heading} tabIndex={-1}>
           Security with {peer}
         </h3>

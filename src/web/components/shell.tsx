@@ -7,8 +7,8 @@ import { useSessionActions } from '../session.js';
 import { Link } from './link.js';
 
 /**
- * The signed-in frame: brand, main navigation, the user's name and Log out. `layout="app"` gives the page the full
- * width and the height of the window (the chat app); the default is a centred, scrolling page.
+ * The signed-in frame: brand, main navigation, the user's name and Log out, laid out alike on every page. `layout="app"`
+ * gives the page the full width and the height of the window (the chat app); the default is a centred, scrolling page.
  */
 export function Shell({ user, children, layout = 'page' }: { user: UserDto; children: ComponentChildren; layout?: 'page' | 'app' }) {
   const path = usePath();
@@ -27,7 +27,8 @@ export function Shell({ user, children, layout = 'page' }: { user: UserDto; chil
       <a class="skip-link" href="#main">
         Skip to main content
       </a>
-      <header class={layout === 'app' ? 'topbar topbar-wide' : 'topbar'}>
+      {/* One header on every signed-in page (full width, the same height and places as in the chat app). */}
+      <header class="topbar topbar-wide">
         <div class="topbar-inner">
           <Link href="/" class="brand">
             Parley

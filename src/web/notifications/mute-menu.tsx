@@ -33,6 +33,7 @@ export function MuteMenu({ conversation }: { conversation: ConversationDto }) {
   const muted = isMuted(conversation.notify);
   const mentionsOnly = conversation.notify?.mentionsOnly ?? false;
   const summary = muteSummary(conversation);
+  const visible = muted ? 'Muted' : mentionsOnly ? 'Mentions' : 'Mute';
 
   useEffect(() => {
     if (!open) return;
@@ -75,10 +76,11 @@ export function MuteMenu({ conversation }: { conversation: ConversationDto }) {
         class="button button-small button-secondary"
         aria-expanded={open}
         aria-controls="mute-menu-panel"
-        aria-label={`Notifications${summary ? `: ${summary}` : ''}`}
+        // The visible word starts the accessible name (WCAG 2.5.3, label in name); the summary follows it.
+        aria-label={`${visible} — notifications${summary ? `: ${summary}` : ''}`}
         onClick={() => setOpen(!open)}
       >
-        {muted ? 'Muted' : mentionsOnly ? 'Mentions' : 'Mute'}
+        {visible}
       </button>
       {open && (
         <div id="mute-menu-panel" class="mute-menu-panel" role="group" aria-label="Notifications for this conversation">

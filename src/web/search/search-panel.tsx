@@ -90,7 +90,7 @@ export function SearchPanel({ conversationId }: { conversationId?: string }) {
           placeholder="Search messages (Ctrl+K)"
           autoComplete="off"
           value={query}
-          aria-controls="search-results"
+          aria-controls={active && groups.length > 0 ? 'search-results' : undefined}
           aria-describedby="search-status"
           onInput={(e) => setQuery(e.currentTarget.value)}
           onKeyDown={(e) => {

@@ -64,7 +64,7 @@ export function SearchResults({
     <div class="search-results" id="search-results" onKeyDown={(e) => onResultKey(e, onLeaveTop)}>
       {groups.map((g) => (
         <section key={g.conversationId} class="search-group" aria-label={`${g.title}: ${g.hits.length} ${g.hits.length === 1 ? 'result' : 'results'}`}>
-          <h3 class="search-group-title">{g.title}</h3>
+          <h2 class="search-group-title">{g.title}</h2>
           <ul>
             {g.hits.map((hit) => (
               <li key={hit.message.id}>
