@@ -36,7 +36,7 @@ import type { IdentityChange, Verification } from './e2ee/trust.js';
 import type { DeviceDto } from '../protocol/e2e.js';
 import { E2ee } from './e2ee/engine.js';
 import { MemoryStore, type SecretStore } from './e2ee/store.js';
-import { LocalSearch, type SearchHit, type SearchOptions } from './search/index.js';
+import { DeviceSearch, LocalSearch, type SearchHit, type SearchOptions } from './search/index.js';
 import type { OpenedE2ee } from './opened-e2ee.js';
 
 export type { OpenedE2ee };
@@ -116,7 +116,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
   readonly recovery: RecoveryApi;
   user: UserDto | undefined;
   /** The device's local search index: backfill progress events, remove(), flush() (see docs/SDK.md, "Search"). */
-  readonly searchIndex: LocalSearch;
+  readonly searchIndex: DeviceSearch;
 
   constructor(options: ParleyClientOptions) {
     super();
@@ -155,7 +155,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
     this.kdf = options.kdf ?? DEFAULT_KDF;
     this.minKdf = options.minKdf ?? DEFAULT_KDF;
     this.deriveMaster = options.deriveMaster;
-    this.searchIndex = new LocalSearch(options.searchStore ?? options.secretStore ?? new MemoryStore());
+    this.searchIndex = new DeviceSearch(new LocalSearch(options.searchStore ?? options.secretStore ?? new MemoryStore()));
     this.on('message', (m) => this.searchIndex.put(m));
     this.on('messageUpdated', (m) => this.searchIndex.put(m));
   }
@@ -326,13 +326,15 @@ export class ParleyClient extends Emitter<ClientEvents> {
           onIdentityChanged: (change: IdentityChange) => this.emit('identityChanged', change),
         };
         const generation = this.generation;
-        const { api, deviceId } = await this.openE2ee(host, { username, vaultKey: this.vaultKey });
+        const { api, deviceId, search } = await this.openE2ee(host, { username, vaultKey: this.vaultKey });
         if (generation !== this.generation) {
           // Signed out (or closed) while it opened: it belongs to a session that is over.
           await api.close().catch(() => undefined);
           throw new ParleyError('NOT_CONNECTED', 'The client was closed while connecting.');
         }
         this.e2ee = { api, deviceId, username };
+        // The layer's own index (in the browser: in its worker, fed by what it decodes) replaces this thread's.
+        if (search) this.searchIndex.attach(search);
         this.engine.decoder = e2eeCodec(api);
       }
     } finally {

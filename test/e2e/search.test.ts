@@ -86,7 +86,7 @@ describeBrowser(`search in Chromium (${dialect})`, () => {
 
     ({ page } = await openPage(browser));
     await logInInUi(page, browserOrigin(t), 'alice', chatPassword('alice'));
-  });
+  }, 180_000);
   afterAll(async () => {
     for (const c of sdk) c.close();
     await browser?.close();
