@@ -48,7 +48,7 @@ describe(`search through the SDK (${dialect})`, () => {
     await alice.messages.delete(deleted.id);
     const last = await alice.messages.send(direct, 'à samedi');
     await received(bobInbox, last.id, 'bob reads the last message');
-  });
+  }, 180_000);
   afterAll(async () => {
     for (const c of clients) c.close();
     await t?.close();
