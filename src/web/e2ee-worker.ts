@@ -31,14 +31,17 @@ for (const name of SEARCH_SIDE_METHODS) {
 /** What the worker offers the page: the layer's API, its search index, and opening them. */
 export interface WorkerEntry extends E2eeApi, SearchSide {
   /** `events`: where the search index's progress and changes go. */
-  open(host: Comlink.Remote<Enveloped<EngineHost>>, options: OpenOptions, events: (event: SearchEvent) => void): Promise<string>;
+  open(host: Comlink.Remote<Enveloped<EngineHost>>, options: OpenOptions, events: (event: SearchEvent) => unknown): Promise<string>;
 }
 
 const entry: WorkerEntry = {
   ...api,
   ...side,
   async open(host, options, events) {
-    const opened = await openWithSearch(unwrapped<EngineHost>(host, HOST_METHODS), new IndexedDbStore(), options, (e) => void events(e));
+    const opened = await openWithSearch(unwrapped<EngineHost>(host, HOST_METHODS), new IndexedDbStore(), options, (e) => {
+      // A call into the page (a Comlink proxy): a page that went away is no error here.
+      Promise.resolve(events(e)).catch(() => undefined);
+    });
     current = opened.api;
     search = opened.search;
     return opened.deviceId;
