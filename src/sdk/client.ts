@@ -32,7 +32,7 @@ import { Contacts, Conversations } from './social.js';
 import type { OpenE2ee } from './e2ee/api.js';
 import { E2ee } from './e2ee/engine.js';
 import { MemoryStore } from './e2ee/store.js';
-import { LocalSearch, type SearchHit, type SearchOptions } from './search/index.js';
+import { DeviceSearch, LocalSearch, type SearchHit, type SearchOptions } from './search/index.js';
 import type { OpenedE2ee } from './opened-e2ee.js';
 
 export type { OpenedE2ee };
@@ -67,7 +67,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
   readonly recovery: RecoveryApi;
   user: UserDto | undefined;
   /** The device's local search index: backfill progress events, remove(), flush() (see docs/SDK.md, "Search"). */
-  readonly searchIndex: LocalSearch;
+  readonly searchIndex: DeviceSearch;
 
   constructor(options: ParleyClientOptions) {
     super();
@@ -107,7 +107,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
     this.kdf = options.kdf ?? DEFAULT_KDF;
     this.minKdf = options.minKdf ?? DEFAULT_KDF;
     this.deriveMaster = options.deriveMaster;
-    this.searchIndex = new LocalSearch(options.searchStore ?? options.secretStore ?? new MemoryStore());
+    this.searchIndex = new DeviceSearch(new LocalSearch(options.searchStore ?? options.secretStore ?? new MemoryStore()));
     this.on('message', (m) => this.searchIndex.put(m));
     this.on('messageUpdated', (m) => this.searchIndex.put(m));
   }
@@ -278,13 +278,15 @@ export class ParleyClient extends Emitter<ClientEvents> {
         const username = user.username;
         const host = e2eeHost(this.realtime, this.engine, (change) => this.emit('identityChanged', change));
         const generation = this.generation;
-        const { api, deviceId } = await this.openE2ee(host, { username, vaultKey: this.vaultKey });
+        const { api, deviceId, search } = await this.openE2ee(host, { username, vaultKey: this.vaultKey });
         if (generation !== this.generation) {
           // Signed out (or closed) while it opened: it belongs to a session that is over.
           await api.close().catch(() => undefined);
           throw new ParleyError('NOT_CONNECTED', 'The client was closed while connecting.');
         }
         this.e2ee = { api, deviceId, username };
+        // The layer's own index (in the browser: in its worker, fed by what it decodes) replaces this thread's.
+        if (search) this.searchIndex.attach(search);
         this.engine.decoder = e2eeCodec(api);
       }
     } finally {

@@ -7,4 +7,6 @@ export { deriveMasterInThread, type DeriveMaster } from './kdf.js';
 export { E2ee } from './e2ee/engine.js';
 export type { E2eeApi, EngineHost, OpenE2ee, OpenOptions } from './e2ee/api.js';
 export type { SecretStore } from './e2ee/store.js';
+export { openWithSearch } from './search/worker-side.js';
+export { SEARCH_SIDE_METHODS, type SearchEvent, type SearchSide } from './search/side.js';
 export { aesGcmDecrypt, aesGcmEncrypt, newAesGcmKey } from './crypto/primitives.js';

@@ -4,7 +4,6 @@ import { ParleyClient } from '../sdk/index.js';
 import { deriveMasterInWorker } from './worker-kdf.js';
 import { openE2eeInWorker } from './e2ee-in-worker.js';
 import { readTestKdf } from './test-kdf.js';
-import { IndexedDbStore } from './secret-store.js';
 
 /**
  * The test build's fast KDF parameters, or undefined for the production defaults (64 MiB, t=3, p=1). Only the test
@@ -20,7 +19,5 @@ export const client = new ParleyClient({
   // MLS runs in a Web Worker, with this browser's device, MLS state and read messages sealed at rest in IndexedDB
   // (shared by its tabs under Web Locks).
   openE2ee: openE2eeInWorker,
-  // The local search index: sealed in the same IndexedDB store, under the same non-extractable key.
-  searchStore: new IndexedDbStore(),
   ...(testKdf ? { kdf: testKdf, minKdf: testKdf } : {}),
 });

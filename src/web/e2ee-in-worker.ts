@@ -1,6 +1,7 @@
 /** Opens the client's end-to-end layer in a dedicated Web Worker (one per connected client). */
 import * as Comlink from 'comlink';
-import type { E2eeApi, EngineHost, OpenE2ee } from '../sdk/index.js';
+import type { E2eeApi, EngineHost, OpenE2ee, RemoteSearch, SearchEvent, SearchSide } from '../sdk/index.js';
+import { SEARCH_SIDE_METHODS } from '../sdk/index.js';
 import { API_METHODS, HOST_METHODS, crossings, envelope, unwrapped, type Enveloped } from './e2ee-bridge.js';
 import type { WorkerEntry } from './e2ee-worker.js';
 
@@ -11,8 +12,21 @@ export const openE2eeInWorker: OpenE2ee = async (host, options) => {
   const worker = new Worker(new URL('./e2ee-worker.ts', import.meta.url), { type: 'module', name: 'parley-e2ee' });
   const remote = Comlink.wrap<Enveloped<WorkerEntry>>(worker);
   const entry = unwrapped<WorkerEntry>(remote, [...API_METHODS, 'open']);
+  // The search index lives in the worker too: its progress and changes come back through this callback.
+  let listener: ((event: SearchEvent) => void) | undefined;
+  const events = Comlink.proxy((event: SearchEvent) => listener?.(event));
   try {
-    const deviceId = await entry.open(Comlink.proxy(envelope<EngineHost>(host, HOST_METHODS)) as unknown as Comlink.Remote<Enveloped<EngineHost>>, options);
+    const deviceId = await entry.open(
+      Comlink.proxy(envelope<EngineHost>(host, HOST_METHODS)) as unknown as Comlink.Remote<Enveloped<EngineHost>>,
+      options,
+      events,
+    );
+    const search: RemoteSearch = {
+      ...unwrapped<SearchSide>(remote, SEARCH_SIDE_METHODS),
+      onEvent: (fn) => {
+        listener = fn;
+      },
+    };
     const api: E2eeApi = {
       ...entry,
       close: async () => {
@@ -20,7 +34,7 @@ export const openE2eeInWorker: OpenE2ee = async (host, options) => {
         worker.terminate();
       },
     };
-    return { api, deviceId };
+    return { api, deviceId, search };
   } catch (err) {
     worker.terminate();
     throw err;

@@ -3,12 +3,14 @@
 // Must stay the first import: zod without its JIT (our CSP has no 'unsafe-eval', in workers too).
 import './zod-config.js';
 import * as Comlink from 'comlink';
-import type { E2eeApi, EngineHost, OpenOptions } from '../sdk/worker.js';
-import { E2ee } from '../sdk/worker.js';
+import type { E2eeApi, EngineHost, OpenOptions, SearchEvent, SearchSide } from '../sdk/worker.js';
+import { openWithSearch, SEARCH_SIDE_METHODS } from '../sdk/worker.js';
 import { API_METHODS, HOST_METHODS, envelope, unwrapped, type Enveloped } from './e2ee-bridge.js';
 import { IndexedDbStore } from './secret-store.js';
 
-let current: E2ee | undefined;
+let current: E2eeApi | undefined;
+// The device's search index lives here, beside the layer that decodes what it indexes (sealed in the same store).
+let search: SearchSide | undefined;
 
 const api = {} as E2eeApi;
 for (const name of API_METHODS) {
@@ -18,17 +20,32 @@ for (const name of API_METHODS) {
   };
 }
 
-/** What the worker offers the page: the layer's API, and opening it. */
-export interface WorkerEntry extends E2eeApi {
-  open(host: Comlink.Remote<Enveloped<EngineHost>>, options: OpenOptions): Promise<string>;
+const side = {} as SearchSide;
+for (const name of SEARCH_SIDE_METHODS) {
+  (side as unknown as Record<string, (...args: unknown[]) => unknown>)[name] = (...args: unknown[]) => {
+    if (!search) throw new Error('the search index is not open');
+    return (search[name] as (...a: unknown[]) => unknown).apply(search, args);
+  };
+}
+
+/** What the worker offers the page: the layer's API, its search index, and opening them. */
+export interface WorkerEntry extends E2eeApi, SearchSide {
+  /** `events`: where the search index's progress and changes go. */
+  open(host: Comlink.Remote<Enveloped<EngineHost>>, options: OpenOptions, events: (event: SearchEvent) => unknown): Promise<string>;
 }
 
 const entry: WorkerEntry = {
   ...api,
-  async open(host, options) {
-    current = await E2ee.open(unwrapped<EngineHost>(host, HOST_METHODS), new IndexedDbStore(), options);
-    return current.deviceId;
+  ...side,
+  async open(host, options, events) {
+    const opened = await openWithSearch(unwrapped<EngineHost>(host, HOST_METHODS), new IndexedDbStore(), options, (e) => {
+      // A call into the page (a Comlink proxy): a page that went away is no error here.
+      Promise.resolve(events(e)).catch(() => undefined);
+    });
+    current = opened.api;
+    search = opened.search;
+    return opened.deviceId;
   },
 };
 
-Comlink.expose(envelope(entry, [...API_METHODS, 'open']));
+Comlink.expose(envelope(entry, [...API_METHODS, ...SEARCH_SIDE_METHODS, 'open']));

@@ -86,7 +86,7 @@ describeBrowser(`search in Chromium (${dialect})`, () => {
 
     ({ page } = await openPage(browser));
     await logInInUi(page, browserOrigin(t), 'alice', chatPassword('alice'));
-  });
+  }, 180_000);
   afterAll(async () => {
     for (const c of sdk) c.close();
     await browser?.close();
@@ -190,7 +190,8 @@ describeBrowser(`search in Chromium (${dialect})`, () => {
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.setViewportSize({ width: 1280, height: 800 });
-      await box.fill('cathedrale');
+      // A typo: exact matching finds nothing, so both spellings of the word come up ("cathédrale", "cathedral").
+      await box.fill('catedrale');
       await page.getByRole('button', { name: 'Filters' }).click();
       await page.locator('#search-status', { hasText: '2 messages in 2 conversations' }).waitFor();
       await page.screenshot({ path: `test-results/search-desktop-${scheme}.png` });

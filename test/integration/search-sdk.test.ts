@@ -1,12 +1,22 @@
 /** Local search through the SDK, against a real server: backfill from the vault on a new device, live updates. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryStore, type Message, type ParleyClient } from '../../src/sdk/index.js';
+import { MemoryStore, type Message, type OpenE2ee, type ParleyClient, type SearchEvent } from '../../src/sdk/index.js';
+import { openWithSearch } from '../../src/sdk/worker.js';
 import type { BackfillProgress } from '../../src/sdk/search/index.js';
 import { dialect } from '../support/env.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { PASSWORDS, befriend, eventually, inbox, signedIn } from '../support/users.js';
 
 const texts = async (client: ParleyClient, query: string, options = {}) => (await client.search(query, options)).map((h) => h.message.text);
+
+/** Asks again until the answer is true (each search waits for the index), for at most 10 s. */
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > 10_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 /** Waits for the message with this id in the inbox (delivered as an event). */
 const received = (box: Message[], id: string, what: string) => eventually(() => box.some((m) => m.id === id), 5_000, what);
@@ -38,7 +48,7 @@ describe(`search through the SDK (${dialect})`, () => {
     await alice.messages.delete(deleted.id);
     const last = await alice.messages.send(direct, 'à samedi');
     await received(bobInbox, last.id, 'bob reads the last message');
-  });
+  }, 180_000);
   afterAll(async () => {
     for (const c of clients) c.close();
     await t?.close();
@@ -102,5 +112,41 @@ describe(`search through the SDK (${dialect})`, () => {
     // Log-out erases the index from the device's store.
     await reloaded.logout();
     expect(await store.get('bob/search/manifest')).toBeUndefined();
+  });
+  it('with the index beside the end-to-end layer (as in the browser\'s worker): fed by what the layer decodes, backfilled by it, erased at log-out', async () => {
+    // The browser's layout, in this thread: the layer opens with its own index in its own store; the client's store
+    // (the page's) never holds any of it.
+    const layerStore = new MemoryStore();
+    const pageStore = new MemoryStore();
+    let listener: ((e: SearchEvent) => void) | undefined;
+    const openE2ee: OpenE2ee = async (host, options) => {
+      const opened = await openWithSearch(host, layerStore, options, (e) => listener?.(e), { flushDelayMs: 50 });
+      return { api: opened.api, deviceId: opened.deviceId, search: { ...opened.search, onEvent: (fn) => (listener = fn) } };
+    };
+    const tablet = t.client({ openE2ee, searchStore: pageStore });
+    clients.push(tablet);
+    const progress: BackfillProgress[] = [];
+    tablet.searchIndex.on('progress', (p) => progress.push(p));
+    await tablet.login('bob', PASSWORDS.bob ?? '');
+    await tablet.connect();
+    await tablet.searchIndex.backfilled();
+    expect(progress.at(-1)).toMatchObject({ done: true });
+    expect(await texts(tablet, 'cathedrale')).toEqual(['On a réservé le restaurant près de la cathédrale pour samedi']);
+    expect(await texts(tablet, 'xylophone')).toEqual([]);
+
+    // Live: decoded in the layer, indexed there; an edit re-indexes.
+    const box = inbox(tablet);
+    const fresh = await alice.messages.send(group, 'Meet at the lighthouse');
+    await received(box, fresh.id, 'the tablet reads it');
+    await until(async () => (await texts(tablet, 'lighthouse')).length === 1, 'indexed in the layer');
+    await alice.messages.edit(fresh.id, 'Meet at the harbour');
+    await until(async () => (await texts(tablet, 'harbour')).length === 1, 'the edit re-indexed');
+    expect(await texts(tablet, 'lighthouse')).toEqual([]);
+
+    await tablet.searchIndex.flush();
+    expect(await layerStore.get('bob/search/manifest')).toBeDefined();
+    expect(await pageStore.get('bob/search/manifest')).toBeUndefined();
+    await tablet.logout();
+    expect(await layerStore.get('bob/search/manifest')).toBeUndefined();
   });
 });

@@ -155,6 +155,21 @@ describe('ranking', () => {
   });
 });
 
+describe('matching passes', () => {
+  it('looks for typos only when exact and prefix matching find nothing; prefix only on the last word', () => {
+    const english = message('Did you hear the cathedral tour got cancelled?');
+    const french = message('Rendez-vous devant la cathédrale');
+    const i = indexOf(english, french);
+    // Spelled as in one message: that one only (its neighbour one edit away is not looked for).
+    expect(ids(i, 'cathedrale')).toEqual([french.id]);
+    // Spelled as in neither: both, the closer first.
+    expect(ids(i, 'catedrale')).toEqual([french.id, english.id]);
+    // The last word may be unfinished; the words before it are whole words.
+    expect(ids(i, 'tour cance')).toEqual([english.id]);
+    expect(ids(i, 'to cancelled')).toEqual([]);
+  });
+});
+
 describe('topK', () => {
   it('returns the first k in order, as a full stable sort would, for small and large inputs', () => {
     let seed = 7;

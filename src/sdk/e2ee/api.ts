@@ -9,6 +9,7 @@ import type { ClientEventName, ClientEventRequest, ClientEventResponse } from '.
 import type { Message, SendPayload } from '../message-stream.js';
 import type { Content, StoredText } from './content.js';
 import type { IdentityChange, Verification } from './trust.js';
+import type { RemoteSearch } from '../search/side.js';
 
 /** Socket requests (the client's Realtime, or a proxy of it in a worker). */
 export interface Requester {
@@ -86,4 +87,5 @@ export interface OpenOptions {
 }
 
 /** Opens the layer for a signed-in user: this thread (default) or a Web Worker (the web app). */
-export type OpenE2ee = (host: EngineHost, options: OpenOptions) => Promise<{ api: E2eeApi; deviceId: string }>;
+export type OpenE2ee = (host: EngineHost, options: OpenOptions) => Promise<{ api: E2eeApi; deviceId: string; search?: RemoteSearch }>;
+/** `search`: the layer brings its own search index (in the browser: inside its worker); the client then uses it. */

@@ -4,3 +4,5 @@ export type { SearchDoc, SearchHit, SearchOptions } from './search-index.js';
 export type { BackfillProgress, HistorySource } from './backfill.js';
 export type { Snippet } from './snippet.js';
 export { fold, terms } from './text.js';
+export { DeviceSearch } from './device-search.js';
+export { SEARCH_SIDE_METHODS, type RemoteSearch, type SearchEvent, type SearchSide } from './side.js';

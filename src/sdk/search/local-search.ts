@@ -55,11 +55,13 @@ export class LocalSearch extends Emitter<SearchEvents> {
   }
 
   /** Opens the index of a signed-in user and starts backfill from `source` in the background. */
-  open(username: string, source: HistorySource): void {
-    if (this.persisted) return;
-    this.persisted = new IndexStore(this.store, username);
+  open(username: string, source?: HistorySource): void {
+    this.persisted ??= new IndexStore(this.store, username);
+    if (source && !this.backfilling && this.options.backfill !== false) this.startBackfill(source);
+  }
+
+  private startBackfill(source: HistorySource): void {
     const generation = this.generation;
-    if (this.options.backfill === false) return;
     this.backfilling = (async () => {
       await this.load();
       await backfill(source, {

@@ -3,7 +3,7 @@
  * attachment names are indexed; conversation, sender and time are filters. The documents themselves are kept here
  * too (to answer with a message and a snippet, and to be persisted by persistence.ts).
  */
-import MiniSearch, { type SearchResult } from 'minisearch';
+import MiniSearch, { type SearchOptions as SearchOptionsOf, type SearchResult } from 'minisearch';
 import { noRichFields, type Message } from '../message-stream.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 import { isCjk, terms } from './text.js';
@@ -220,14 +220,29 @@ export class SearchIndex {
       if (options.hasFile === true && !(d.files && d.files.length > 0)) return false;
       return d.sentAt < before && d.sentAt > after;
     };
-    const results = this.mini.search(query, { prefix: true, fuzzy: fuzziness, combineWith: 'AND', ...(filtered ? { filter } : {}) });
+    // Prefix matching only on the last word (the one being typed); the words before it are complete.
+    const words = terms(query);
+    const last = words.length - 1;
+    const prefix = (_term: string, i: number) => i === last;
+    const limit = options.limit ?? 50;
+    const base: SearchOptionsOf = { prefix, combineWith: 'AND', ...(filtered ? { filter } : {}) };
+    const run = (fuzzy: boolean): SearchResult[] => this.mini.search(query, fuzzy ? { ...base, fuzzy: fuzziness } : base);
+    // Exact and prefix matches first; typos are looked for only when those find nothing. Expanding every word to its
+    // misspellings costs the most (a common word has many neighbours, each with its own long posting list), and a
+    // correctly spelled query needs none of them. A typo in any word of the query finds nothing exactly (AND).
+    let results = run(false);
+    let fuzzyPass = false;
+    if (results.length === 0 && words.some((w) => fuzziness(w) !== false)) {
+      results = run(true);
+      fuzzyPass = true;
+    }
     const cache = new Map<string, Map<string, number>>();
-    const hits = results.map((r) => ({ doc: this.docs.get(String(r.id))!, r, score: r.score / (1 + typos(r, cache)) ** 2 }));
+    const hits = results.map((r) => ({ doc: this.docs.get(String(r.id))!, r, score: fuzzyPass ? r.score / (1 + typos(r, cache)) ** 2 : r.score }));
     const order =
       options.sort === 'newest'
         ? (a: (typeof hits)[number], b: (typeof hits)[number]) => b.doc.sentAt - a.doc.sentAt || b.doc.seq - a.doc.seq
         : (a: (typeof hits)[number], b: (typeof hits)[number]) => b.score - a.score;
-    return topK(hits, options.limit ?? 50, order).map(({ doc, r, score }) => ({
+    return topK(hits, limit, order).map(({ doc, r, score }) => ({
       message: toMessage(doc),
       score,
       snippet: makeSnippet(doc.text, r.terms),
