@@ -11,6 +11,10 @@
 //   npm run bench:abuse:short           (CI: 4 s phases, 40 messages; exits 1 when a bound breaks)
 //   --trace                             also print each phase's CPU use and its slowest messages
 //   --cpu-prof                          profile the server and print where each phase's time went
+//   --probe                             load bench/abuse-probe.ts into the server: per phase its event-loop stalls,
+//                                       GC pauses over 10 ms, memory split (heap, external, arrayBuffers) and the
+//                                       WebSocket frames handled in one turn with that turn's CPU time
+//   --phases slow-100,flood             run only these phases (and the baseline)
 // Bounds (both sizes): RSS growth over idle ≤ 256 MiB in every phase, and every history-flood phase's (slow-*) p99
 // ≤ 2 × the baseline's p99 (or ≤ 50 ms, a floor for a quiet baseline on a noisy shared machine). The event flood's
 // p99 is printed, not bounded.
@@ -54,7 +58,8 @@ function startAttackers(): { pid: number; run: (order: AttackOrder) => Promise<A
 
 const { values: args } = parseArgs({
   options: { short: { type: 'boolean', default: false }, trace: { type: 'boolean', default: false },
-    'cpu-prof': { type: 'boolean', default: false }, label: { type: 'string' }, pairs: { type: 'string' } },
+    'cpu-prof': { type: 'boolean', default: false }, probe: { type: 'boolean', default: false }, label: { type: 'string' },
+    pairs: { type: 'string' }, phases: { type: 'string' } },
 });
 const SHORT = args.short ?? false;
 const PHASE_MS = SHORT ? 4_000 : 10_000;
@@ -71,13 +76,27 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const PROFILE_DIR = path.join(os.tmpdir(), `parley-abuse-prof-${process.pid}`);
 
 /** The server in its own process, with the production defaults for every abuse bound. */
-async function startServer(): Promise<{ url: string; pid: number; startedAt: number; cuts: () => number; stop: () => Promise<void> }> {
+interface Probe {
+  kind: 'gc' | 'stall' | 'mem' | 'burst';
+  /** ms since the server process started (its performance.now()). */
+  at: number;
+  ms?: number;
+  gc?: string;
+  rss?: number;
+  heapUsed?: number;
+  external?: number;
+  arrayBuffers?: number;
+}
+
+async function startServer(): Promise<{ url: string; pid: number; startedAt: number; cuts: () => number; probes: Probe[]; stop: () => Promise<void> }> {
   const port = await freePort();
   const startedAt = performance.now();
   const profileFlags = args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [];
+  // After tsx's --import (below), which loads it.
+  const probeFlags = args.probe ? ['--import', path.join(BENCH_DIR, 'abuse-probe.ts')] : [];
   if (args['cpu-prof']) fs.rmSync(PROFILE_DIR, { recursive: true, force: true });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-abuse-'));
-  const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, ...profileFlags, '--import', 'tsx', 'src/server/main.ts'], {
+  const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, ...profileFlags, '--import', 'tsx', ...probeFlags, 'src/server/main.ts'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -97,16 +116,25 @@ async function startServer(): Promise<{ url: string; pid: number; startedAt: num
   let tail = '';
   const onData = (d: Buffer) => {
     const text = tail + d.toString();
-    cuts += text.split('socket output over its cap').length - 1;
+    cuts += text.match(/socket (output|input) over its cap/g)?.length ?? 0;
     tail = text.slice(-40);
   };
   child.stdout.on('data', onData);
-  child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
+  const probes: Probe[] = [];
+  let errTail = '';
+  child.stderr.on('data', (d: Buffer) => {
+    const lines = (errTail + d.toString()).split('\n');
+    errTail = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.startsWith('probe ')) probes.push(JSON.parse(line.slice(6)) as Probe);
+      else process.stderr.write(`${line}\n`);
+    }
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error('the server exited during start');
     if (await fetch(`${url}/api/auth/me`).then((r) => r.status === 401, () => false)) break;
-    if (i > 600) throw new Error('the server did not start within 60 s');
+    if (i > 1800) throw new Error('the server did not start within 180 s');
     await sleep(100);
   }
   return {
@@ -114,6 +142,7 @@ async function startServer(): Promise<{ url: string; pid: number; startedAt: num
     pid: child.pid ?? 0,
     startedAt,
     cuts: () => cuts,
+    probes,
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
@@ -295,6 +324,7 @@ async function main(): Promise<void> {
         console.log(`    cpu % of a core: server ${cpu.server}, attacker ${cpu.attacker}, machine ${cpu.machine}`);
         console.log(`    slowest [ms into phase, ms]: ${result.slowest.map(([o, l]) => `${o}:${l}`).join(' ')}`);
       }
+      if (args.probe) printProbes(server.probes, from * 1000, (performance.now() - server.startedAt));
     };
 
     const quiet = async (until: number) => {
@@ -306,11 +336,13 @@ async function main(): Promise<void> {
         token: attacker.account.token, conversationId: attacker.conversationId, durationMs: until - Date.now() });
 
     console.log(`abuse bench (${label}): ${PAIRS * 2} normal users, ${PHASE_MS / 1000} s phases, idle RSS ${round(idle, 1)} MiB`);
+    const only = args.phases?.split(',');
+    const wanted = (phase: string) => !only || phase === 'baseline' || only.includes(phase);
     await runPhase('baseline', quiet);
-    for (const n of [1, 10, 100]) await runPhase(`slow-${n}`, hostile('slow', n));
-    await runPhase('flood', hostile('flood', 50));
+    for (const n of [1, 10, 100]) if (wanted(`slow-${n}`)) await runPhase(`slow-${n}`, hostile('slow', n));
+    if (wanted('flood')) await runPhase('flood', hostile('flood', 50));
     await sleep(3_000);
-    await runPhase('after', quiet);
+    if (wanted('after')) await runPhase('after', quiet);
     chat.stop();
 
     const base = results[0]?.normal.p99 ?? 0;
@@ -356,6 +388,21 @@ function printProfiles(windows: { phase: string; from: number; to: number }[]): 
     printProfileSummary(s);
   }
   console.log(`profiles in ${PROFILE_DIR}`);
+}
+
+/** The server's event-loop stalls, GC pauses and memory (bench/abuse-probe.ts) between two server times (ms). */
+function printProbes(probes: Probe[], from: number, to: number): void {
+  // The server's clock starts a little after ours (its start-up): the offsets are approximate by that much.
+  const inside = probes.filter((p) => p.at >= from && p.at <= to);
+  const at = (p: Probe) => Math.round(p.at - from);
+  const stalls = inside.filter((p) => p.kind === 'stall');
+  const gcs = inside.filter((p) => p.kind === 'gc');
+  console.log(`    stalls [ms into phase:ms]: ${stalls.map((p) => `${at(p)}:${p.ms}`).join(' ') || 'none'}`);
+  console.log(`    GC over 10 ms [ms into phase:ms kind]: ${gcs.map((p) => `${at(p)}:${p.ms} ${p.gc}`).join(' ') || 'none'}`);
+  const bursts = inside.filter((p) => p.kind === 'burst') as (Probe & { messages?: number })[];
+  console.log(`    turns of 200+ frames [ms into phase:frames/CPU ms]: ${bursts.map((p) => `${at(p)}:${p.messages}/${p.ms}`).join(' ') || 'none'}`);
+  const mem = inside.filter((p) => p.kind === 'mem').at(-1);
+  if (mem) console.log(`    memory at the end (MiB): rss ${mem.rss}, heapUsed ${mem.heapUsed}, external ${mem.external}, arrayBuffers ${mem.arrayBuffers}`);
 }
 
 function printTable(results: PhaseResult[], idle: number): void {

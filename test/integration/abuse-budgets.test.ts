@@ -90,14 +90,15 @@ describe(`backpressure and per-user budgets (${dialect})`, () => {
 
   it('runs one request at a time per connection here, queues two, and answers the rest RATE_LIMITED at once', async () => {
     const s = await open(alice.token);
-    // Written in one turn, read by the server in one turn: the gate sees them all before the first one ends.
-    const answers = await Promise.all(Array.from({ length: 12 }, () => ask(s, 'messages:history', { conversationId, limit: 1 })));
+    // Written in one turn, read by the server in one turn: the gate sees them all before the first one ends. Five: one
+    // runs, two wait, the queue is full (input held), two more arrive held (at most SOCKET_REQUESTS_QUEUED may).
+    const answers = await Promise.all(Array.from({ length: 5 }, () => ask(s, 'messages:history', { conversationId, limit: 1 })));
     const refused = answers.filter((a) => a.error?.code === 'RATE_LIMITED');
     const served = answers.filter((a) => a.data !== undefined);
     expect(refused.length).toBeGreaterThan(0);
     expect(refused[0]?.error?.message).toMatch(/at once/);
     expect(served.length).toBeGreaterThanOrEqual(3);
-    expect(served.length + refused.length).toBe(12);
+    expect(served.length + refused.length).toBe(5);
     // The connection stays usable once its answers are in.
     expect(await ask(s, 'whoami', {})).toHaveProperty('data');
   });
@@ -116,6 +117,21 @@ describe(`backpressure and per-user budgets (${dialect})`, () => {
     const answers = (await Promise.all(reads)) as { data?: { messages: unknown[] }; error?: unknown }[];
     expect(answers.map((a) => a.error)).toEqual(Array.from({ length: 6 }, () => undefined));
     for (const a of answers) expect(a.data?.messages).toHaveLength(2);
+  });
+
+  it('cuts, and logs, a connection that goes on sending while its input is held; others go on', async () => {
+    const reader = await open(bob.token);
+    const flooder = await open(alice.token);
+    const gone = new Promise<string>((resolve) => flooder.once('disconnect', resolve));
+    // Written in one turn: one runs, two wait, the queue is full and input is held, but the server has already read
+    // the rest; two more may arrive held (SOCKET_REQUESTS_QUEUED), the next one cuts the connection.
+    for (let i = 0; i < 40; i++) flooder.emit('whoami', {}, () => undefined);
+    expect(await gone).toMatch(/transport (close|error)/);
+    await eventually(() => t.logs.lines.some((l) => l.includes('socket input over its cap')), 10_000, 'the cut to be logged');
+    const line = JSON.parse(t.logs.lines.find((l) => l.includes('socket input over its cap')) ?? '{}') as { userId?: string; events?: number };
+    expect(typeof line.userId).toBe('string');
+    expect(line.events).toBe(3);
+    expect(await ask(reader, 'whoami', {})).toHaveProperty('data');
   });
 
   it('cuts, and logs, a connection that stops reading once its unsent output passes the cap; others go on', async () => {

@@ -65,6 +65,7 @@ function sizeOf(data: unknown): number {
 
 interface WsLike {
   bufferedAmount?: number;
+  removeAllListeners?: (event: string) => void;
   terminate?: () => void;
   pause?: () => void;
   resume?: () => void;
@@ -120,8 +121,12 @@ export function capOutput(socket: Socket, options: OutputCapOptions): void {
 function cutConnection(conn: EngineSocket): void {
   (conn as unknown as { writeBuffer: unknown[] }).writeBuffer = [];
   const ws = webSocketOf(conn);
-  if (ws && typeof ws.terminate === 'function') ws.terminate();
-  else conn.close(true);
+  if (ws && typeof ws.terminate === 'function') {
+    // What ws has already read from the socket is still parsed after the cut (the rest of a 64 KiB read may hold
+    // thousands of small frames): nobody hears those frames, so none of them costs more than its parse.
+    ws.removeAllListeners?.('message');
+    ws.terminate();
+  } else conn.close(true);
 }
 
 /** Refusals by a rate limit a connection may ignore before its input is held until the limit's window ends. */
@@ -136,8 +141,36 @@ export const REFUSALS_BEFORE_HOLD = 20;
 export class InputThrottle {
   private readonly reasons = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  /** Events that arrived while input was held, since it was last released. */
+  private arrivedHeld = 0;
+  private cut = false;
 
-  constructor(private readonly conn: EngineSocket) {}
+  /**
+   * `maxHeldEvents`: events a connection may still deliver while its input is held (those ws had read before the
+   * pause) before it is cut; `onCut` logs and counts the cut.
+   */
+  constructor(
+    private readonly conn: EngineSocket,
+    private readonly maxHeldEvents = Number.POSITIVE_INFINITY,
+    private readonly onCut: (events: number) => void = () => undefined,
+  ) {}
+
+  /**
+   * One event arrived; false if it must be ignored because the connection is cut. Pausing stops reading the TCP
+   * socket, not the frames ws has already read: one read of 64 KiB holds thousands of small frames, and a flood of
+   * them, each queued or refused with an answer, kept the event loop busy for a whole turn (300 ms) while every other
+   * connection waited. A connection that goes on delivering events while held, more than `maxHeldEvents` of them (it
+   * sent them without waiting for its answers, past its queue or after 20 RATE_LIMITED), is cut like a client that
+   * does not read: the rest of what was read is parsed and dropped.
+   */
+  arrived(): boolean {
+    if (this.cut) return false;
+    if (this.reasons.size === 0 || ++this.arrivedHeld <= this.maxHeldEvents) return true;
+    this.cut = true;
+    this.onCut(this.arrivedHeld);
+    cutConnection(this.conn);
+    return false;
+  }
 
   hold(reason: string): void {
     this.reasons.add(reason);
@@ -174,6 +207,7 @@ export class InputThrottle {
   }
 
   private apply(): void {
+    if (this.reasons.size === 0) this.arrivedHeld = 0;
     const ws = webSocketOf(this.conn);
     if (!ws?.pause || !ws.resume) return;
     if (this.reasons.size > 0) ws.pause();

@@ -63,10 +63,13 @@ export class EventRouter {
    */
   attach(socket: Socket): void {
     const { requestsInFlight, requestsQueued } = this.deps.config.backpressure;
-    const throttle = new InputThrottle(socket.conn);
+    const throttle = new InputThrottle(socket.conn, requestsQueued, (events) => {
+      this.deps.log.warn({ userId: (socket.data as SocketData).actor.user.id, events },
+        'socket input over its cap: the client does not wait for its answers; connection cut');
+    });
     const gate = new RequestGate(requestsInFlight, requestsQueued, (full) => (full ? throttle.hold('queue') : throttle.release('queue')));
     socket.onAny((event: unknown, ...args: unknown[]) => {
-      if (typeof event !== 'string') return;
+      if (typeof event !== 'string' || !throttle.arrived()) return;
       if (!gate.admit(() => this.dispatch(socket, event, args, throttle))) refuseBusy(args);
     });
   }

@@ -31,8 +31,11 @@ class Slots {
 
   give(): void {
     const next = this.waiting.shift();
-    // The slot passes straight to the next waiter: `running` stays the same.
-    if (next) next();
+    // The slot passes to the next waiter (`running` stays the same) in the next turn of the event loop, never in this
+    // one: a user's queued requests so start at most `max` a turn, and other users' sockets are read in between. Handed
+    // over at once (a microtask), a burst of one user's cheap requests ran back to back in a single turn and stalled
+    // every other connection for as long as it lasted (docs/PERFORMANCE.md, the event flood).
+    if (next) setImmediate(next);
     else this.running--;
   }
 
