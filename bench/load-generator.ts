@@ -3,106 +3,58 @@
 // clock), sends at the rate it is told, and accounts for every message at every member: latency, loss, duplicates,
 // order. Driven over IPC (bench/protocol.ts); the same code drives Parley (SDK) and the bare relay.
 import { performance } from 'node:perf_hooks';
-import type { DriverCommand, FinalStepReport, GeneratorConfig, GeneratorReport, StepReport } from './protocol.js';
+import type { DriverCommand, FinalStepReport, GeneratorConfig, StepReport } from './protocol.js';
 import { isDriverCommand } from './protocol.js';
-import { parleyTarget, relayTarget, type BenchUser, type Received, type Target } from './targets.js';
+import {
+  conversations,
+  errorText,
+  pool,
+  randomInt,
+  recs,
+  send,
+  settle,
+  track,
+  type Member,
+  type Rec,
+  type StepState,
+} from './generator-state.js';
+import { formGroups, outsideSteps, prepare, sendPooled } from './mls-steps.js';
+import { bodyKey } from './mls-traffic.js';
+import { parleyTarget, relayTarget, type Received, type Target } from './targets.js';
 import { parleyWireTarget } from './wire-target.js';
 
 const MAGIC = 'pb';
 
-interface Member {
-  user: BenchUser;
-  /** Last sequence number this member saw, per conversation. */
-  lastSeq: Map<string, number>;
-}
-
-interface Conversation {
-  id: string;
-  members: Member[];
-  indexOf: Map<string, number>;
-  allMask: number;
-}
-
-interface Rec {
-  step: number;
-  conversation: Conversation;
-  sender: number;
-  sentAt: number;
-  acked: boolean;
-  failed: boolean;
-  gotMask: number;
-  completedAt: number;
-}
-
-interface StepState {
-  step: number;
-  windowStart: number;
-  windowEnd: number;
-  drainEnd: number;
-  sent: number;
-  acked: number;
-  failed: number;
-  errorSamples: string[];
-  latencies: number[];
-  ackLatencies: number[];
-  completed: number;
-  completedInWindow: number;
-  deliveriesInWindow: number;
-  duplicated: number;
-  outOfOrder: number;
-  disconnects: number;
-  recs: Rec[];
-}
-
-const send = (report: GeneratorReport): void => {
-  process.send?.(report);
-};
-
-const errorText = (err: unknown): string => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
-
 let config: GeneratorConfig | undefined;
 let target: Target | undefined;
 const members: Member[] = [];
-const conversations: Conversation[] = [];
-const recs = new Map<string, Rec>();
 const steps = new Map<number, StepState>();
 let current: StepState | undefined;
 let counter = 0;
 let unknown = 0;
 
-/** Runs `task` over `items` with at most `limit` in flight, reporting progress. */
-async function pool<T>(items: T[], limit: number, phase: string, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let done = 0;
-  let lastReport = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) {
-      await task(items[i] as T);
-      done++;
-      const now = performance.now();
-      if (now - lastReport > 250 || done === items.length) {
-        lastReport = now;
-        send({ type: 'progress', phase, done, total: items.length });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 const nowEpoch = (): number => performance.timeOrigin + performance.now();
 
 function onMessage(receiver: string, lastSeq: Map<string, number>, m: Received): void {
-  const parts = m.text.split('|', 4);
-  const rec = parts[0] === MAGIC ? recs.get(parts[1] ?? '') : undefined;
+  let rec: Rec | undefined;
+  let sentEpoch: number | undefined;
+  if (m.text === '' && m.body) {
+    rec = recs.get(bodyKey(m.body));
+  } else {
+    const parts = m.text.split('|', 4);
+    rec = parts[0] === MAGIC ? recs.get(parts[1] ?? '') : undefined;
+    sentEpoch = Number(parts[3]);
+  }
+  // Every entry of the log moves the order check on (the groups' set-up messages too, which are no step's).
+  const last = lastSeq.get(m.conversationId) ?? 0;
+  if (m.seq > last) lastSeq.set(m.conversationId, m.seq);
   const st = rec ? steps.get(rec.step) : undefined;
   const idx = rec?.conversation.indexOf.get(receiver);
   if (!rec || !st || idx === undefined || rec.conversation.id !== m.conversationId) {
-    unknown++;
+    if (steps.size > 0 && !(m.body && outsideSteps.has(bodyKey(m.body)))) unknown++;
     return;
   }
-  const last = lastSeq.get(m.conversationId) ?? 0;
   if (m.seq !== last + 1) st.outOfOrder++;
-  if (m.seq > last) lastSeq.set(m.conversationId, m.seq);
   const bit = 1 << idx;
   if (rec.gotMask & bit) {
     st.duplicated++;
@@ -111,8 +63,8 @@ function onMessage(receiver: string, lastSeq: Map<string, number>, m: Received):
   rec.gotMask |= bit;
   const now = performance.now();
   if (idx !== rec.sender) {
-    // The send time travels in the text: the receiver's clock minus the sender's (one process, one clock).
-    st.latencies.push(nowEpoch() - Number(parts[3]));
+    // Sender and receivers share this process's clock: plain text carries its send time, MLS sends keep it in `rec`.
+    st.latencies.push(sentEpoch === undefined ? now - rec.sentAt : nowEpoch() - sentEpoch);
     if (now <= st.windowEnd) st.deliveriesInWindow++;
   }
   if (rec.gotMask === rec.conversation.allMask) {
@@ -128,7 +80,15 @@ function onDisconnect(): void {
 
 async function setup(c: GeneratorConfig): Promise<void> {
   config = c;
-  target = c.target === 'relay' ? relayTarget(c.url) : c.client === 'sdk' ? parleyTarget(c.url) : parleyWireTarget(c.url);
+  const address = (i: number) => (c.sourceAddresses.length > 0 ? c.sourceAddresses[i % c.sourceAddresses.length] : undefined);
+  // The active users (the first of this generator's users) get an MLS device with MLS bodies.
+  const activeCount = Math.round(c.users * c.activeFraction);
+  target =
+    c.target === 'relay'
+      ? relayTarget(c.url, address)
+      : c.client === 'sdk'
+        ? parleyTarget(c.url)
+        : parleyWireTarget(c.url, (i) => ({ mls: c.body === 'mls' && i < activeCount, localAddress: address(i) }));
   const t = target;
   for (let i = 0; i < c.users; i++) {
     const name = `b${c.runId}g${c.index}u${i}`;
@@ -169,15 +129,14 @@ async function connectAll(c: GeneratorConfig): Promise<void> {
   send({ type: 'connected', users: connected.size, failed, errorSamples });
 }
 
-const randomInt = (n: number): number => Math.floor(Math.random() * n);
 
 /** Active users: half in direct pairs, half in groups of 3–5 (contacts first: Parley allows only contacts). */
 async function converse(c: GeneratorConfig): Promise<void> {
   const t = target;
   if (!t) throw new Error('converse before setup');
-  const pool_ = [...connected];
-  const active = Math.min(pool_.length, Math.round(members.length * c.activeFraction));
-  const chosen = pool_.slice(0, active);
+  // The active users are the first ones (in the order they were made: with MLS bodies, those with a device).
+  const chosen = members.slice(0, Math.round(members.length * c.activeFraction)).filter((m) => connected.has(m));
+  const active = chosen.length;
   const inPairs = Math.floor(active / 4) * 2;
   const plans: { kind: 'direct' | 'group'; people: Member[] }[] = [];
   for (let i = 0; i + 1 < inPairs; i += 2) plans.push({ kind: 'direct', people: chosen.slice(i, i + 2) });
@@ -204,43 +163,41 @@ async function converse(c: GeneratorConfig): Promise<void> {
       members: plan.people,
       indexOf: new Map(plan.people.map((p, i) => [p.user.name, i])),
       allMask: (1 << plan.people.length) - 1,
+      pool: [],
+      inFlight: 0,
+      commitWaiting: undefined,
+      committing: false,
+      held: [],
     });
   });
   // Give the members' clients a moment to learn about conversations they were added to.
   await new Promise((r) => setTimeout(r, 500));
+  let bodyBytes = c.messageBytes;
+  if (c.body === 'mls' && t.kind === 'parley') bodyBytes = await formGroups(c);
   send({
     type: 'conversing',
     conversations: conversations.length,
     activeUsers: conversations.reduce((n, cv) => n + cv.members.length, 0),
     directs: conversations.filter((cv) => cv.members.length === 2).length,
     groups: conversations.filter((cv) => cv.members.length > 2).length,
+    bodyBytes,
   });
 }
 
 function sendOne(st: StepState, padding: string): void {
+  if (config?.body === 'mls' && target?.kind === 'parley') {
+    sendPooled(st);
+    return;
+  }
   const conversation = conversations[randomInt(conversations.length)];
   if (!conversation) return;
   const sender = randomInt(conversation.members.length);
   const key = `${config?.index ?? 0}.${++counter}`;
   const header = `${MAGIC}|${key}|${st.step}|${nowEpoch().toFixed(3)}|`;
   const text = header.length < padding.length ? header + padding.slice(header.length) : header;
-  const rec: Rec = { step: st.step, conversation, sender, sentAt: performance.now(), acked: false, failed: false, gotMask: 0, completedAt: 0 };
-  recs.set(key, rec);
-  st.recs.push(rec);
-  st.sent++;
+  const rec = track(st, key, conversation, sender, performance.now());
   const member = conversation.members[sender] as Member;
-  member.user.send(conversation.id, text).then(
-    () => {
-      rec.acked = true;
-      st.acked++;
-      st.ackLatencies.push(performance.now() - rec.sentAt);
-    },
-    (err: unknown) => {
-      rec.failed = true;
-      st.failed++;
-      if (st.errorSamples.length < 5) st.errorSamples.push(errorText(err));
-    },
-  );
+  void settle(st, rec, member.user.send(conversation.id, text));
 }
 
 const settled = (st: StepState): boolean =>
@@ -257,6 +214,7 @@ async function runStep(cmd: Extract<DriverCommand, { type: 'step' }>): Promise<v
     sent: 0,
     acked: 0,
     failed: 0,
+    due: 0,
     errorSamples: [],
     latencies: [],
     ackLatencies: [],
@@ -276,8 +234,11 @@ async function runStep(cmd: Extract<DriverCommand, { type: 'step' }>): Promise<v
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const now = performance.now();
-      const due = Math.floor((Math.min(now, st.windowEnd) - start) * perMs) - st.sent;
-      for (let i = 0; i < due; i++) sendOne(st, padding);
+      const due = Math.floor((Math.min(now, st.windowEnd) - start) * perMs) - st.due;
+      for (let i = 0; i < due; i++) {
+        st.due++;
+        sendOne(st, padding);
+      }
       if (now - lastTick >= 500) {
         lastTick = now;
         send({ type: 'stepTick', step: st.step, sent: st.sent, acked: st.acked, delivered: st.completed });
@@ -351,6 +312,9 @@ process.on('message', (raw: unknown) => {
       return;
     case 'converse':
       if (config) converse(config).catch(fail);
+      return;
+    case 'prepare':
+      if (config) prepare(config, target?.kind === 'parley', raw).catch(fail);
       return;
     case 'step':
       runStep(raw).catch(fail);

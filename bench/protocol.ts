@@ -18,12 +18,22 @@ export interface GeneratorConfig {
   /** Concurrent sign-ups / connections / setup requests in this generator. */
   concurrency: number;
   client: ParleyClientKind;
+  /** Message bodies: real MLS PrivateMessages (and commits) of real groups, or plain text (bench/mls-traffic.ts). */
+  body: BodyKind;
+  /** With MLS bodies: one commit (fresh keys) per this many messages. 0: none. */
+  commitEvery: number;
+  /** Loopback source addresses the connections are spread over (each has its own ephemeral ports). */
+  sourceAddresses: string[];
 }
+
+export type BodyKind = 'mls' | 'plain';
 
 export type DriverCommand =
   | { type: 'setup'; config: GeneratorConfig }
   | { type: 'connect' }
   | { type: 'converse' }
+  /** Before a step (not timed): with MLS bodies, encrypts the step's messages and commits ahead. */
+  | { type: 'prepare'; step: number; rate: number; durationMs: number }
   | { type: 'step'; step: number; rate: number; durationMs: number; drainMs: number }
   | { type: 'final'; graceMs: number }
   | { type: 'stop' };
@@ -69,7 +79,8 @@ export type GeneratorReport =
   | { type: 'progress'; phase: string; done: number; total: number }
   | { type: 'setupDone'; users: number }
   | { type: 'connected'; users: number; failed: number; errorSamples: string[] }
-  | { type: 'conversing'; conversations: number; activeUsers: number; directs: number; groups: number }
+  | { type: 'conversing'; conversations: number; activeUsers: number; directs: number; groups: number; bodyBytes: number }
+  | { type: 'prepared'; step: number; messages: number; commits: number; seconds: number }
   | { type: 'stepTick'; step: number; sent: number; acked: number; delivered: number }
   | { type: 'stepDone'; report: StepReport }
   | { type: 'finalDone'; steps: FinalStepReport[]; unknown: number }

@@ -7,6 +7,7 @@
 //   npm run bench -- --url http://127.0.0.1:5000 --server-pid 1234   (a server already running)
 //   npm run bench -- --cpu-prof                     (profile the server; summary in the JSON)
 // Prints a table per target and writes bench/results/bench-<label>.json. See bench/README.md.
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { printProfileSummary, summarizeProfile, type ProfileSummary } from './profile-summary.js';
 import { BENCH_DIR, Generator, startParley, startRelay, type TargetProcess } from './processes.js';
 import { createProgress, type Progress } from './progress.js';
-import type { FinalStepReport, GeneratorReport, ParleyClientKind, StepReport, TargetKind } from './protocol.js';
+import type { BodyKind, FinalStepReport, GeneratorReport, ParleyClientKind, StepReport, TargetKind } from './protocol.js';
 import {
   autogroupNice,
   cpuPercent,
@@ -61,6 +62,9 @@ const { values: args } = parseArgs({
     'warmup-seconds': { type: 'string' },
     'node-flags': { type: 'string' },
     client: { type: 'string' },
+    body: { type: 'string' },
+    'commit-every': { type: 'string' },
+    'source-addresses': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -87,6 +91,12 @@ if (args.help) {
   --client wire|sdk      how the generators speak to Parley (default wire: a bare socket.io client, as for the relay;
                          sdk: the full ParleyClient, whose ordering, outbox and validation cost the generators CPU;
                          the default with --workers > 1, where only the SDK restores the order of live events)
+  --body mls|plain       message bodies (default mls: every conversation is a real MLS group, every message a real
+                         PrivateMessage encrypted before the step, commits mixed in; plain: UTF-8 text, no MLS check).
+                         With mls the relay carries bodies of the same size
+  --commit-every N       with --body mls: one commit (fresh keys) per N messages (default 500; 0: none)
+  --source-addresses N   spread connections over 127.0.0.2 … 127.0.0.(N+1) (default: one per 20,000 users; 1: the
+                         kernel's choice), so that the ~28,000 ephemeral ports of one source address do not bind
   --cpu-prof             profile the server (node --cpu-prof) and summarise where its time went
   --node-flags=…         extra node flags for the server and the relay (e.g. --node-flags=--max-semi-space-size=64)
   --keep-data            keep the SQLite directory
@@ -100,6 +110,10 @@ if (args.help) {
 const short = args.short;
 /** The warm-up's rate at most: enough to compile the hot paths, far below any server's limit. */
 const WARMUP_RATE = 500;
+function bodyKind(v: string | undefined): BodyKind {
+  if (v === 'mls' || v === 'plain') return v;
+  throw new Error(`--body is mls or plain, not ${v}`);
+}
 function clientKind(v: string | undefined): ParleyClientKind {
   if (v === 'wire' || v === 'sdk') return v;
   throw new Error(`--client is wire or sdk, not ${v}`);
@@ -132,6 +146,9 @@ const opts = {
   relay: !args['no-relay'],
   // Across instances live events may arrive out of order (the SDK restores the order; a bare client would not).
   client: clientKind(args.client ?? (Number(args.workers ?? 1) > 1 ? 'sdk' : 'wire')),
+  body: bodyKind(args.body ?? (args.client === 'sdk' || Number(args.workers ?? 1) > 1 ? 'plain' : 'mls')),
+  commitEvery: Math.floor(num(args['commit-every'], 500)),
+  sourceAddresses: [] as string[],
   parley: !args['relay-only'],
   cpuProf: args['cpu-prof'],
   nodeFlags: (args['node-flags'] ?? '').split(' ').filter(Boolean),
@@ -141,6 +158,11 @@ const opts = {
   keepGoing: short || args['keep-going'],
 };
 opts.relayRates = rateList(args['relay-rates'], opts.rates);
+{
+  const n = Math.max(1, Math.floor(num(args['source-addresses'], Math.ceil(opts.users / 20_000))));
+  opts.sourceAddresses = n <= 1 ? [] : Array.from({ length: n }, (_, i) => `127.0.0.${i + 2}`);
+}
+if (opts.body === 'mls' && opts.client !== 'wire') throw new Error('--body mls needs --client wire');
 const dialect = opts.url ? 'external' : opts.databaseUrl ? 'postgres' : 'sqlite';
 const label = args.label ?? (short ? 'short' : `${dialect}-${opts.users}u${opts.workers > 1 ? `-${opts.workers}w` : ''}`);
 const runId = Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, '0');
@@ -162,6 +184,9 @@ interface StepRow {
   step: number;
   users: number;
   targetRate: number;
+  /** With MLS bodies: commits among the pooled messages (sent unless the step ended first), and the pool's making. */
+  commitsPooled: number;
+  prepareSeconds: number;
   /** Sends started per second (what the generators managed to offer). */
   offeredRate: number;
   ackedRate: number;
@@ -196,8 +221,13 @@ interface StepRow {
   windowFromServerStart: [number, number];
 }
 
+/** The size of one PrivateMessage of --message-bytes of text (from Parley's run): the relay's body size with MLS. */
+let mlsBodyBytes: number | undefined;
+
 interface TargetResult {
   target: TargetKind;
+  /** Bytes of one message body (with MLS: a PrivateMessage; the relay's text is as long). */
+  bodyBytes: number;
   url: string;
   users: { requested: number; connected: number; failedToConnect: number; active: number; directs: number; groups: number };
   setupSeconds: { signup: number; connect: number; conversations: number };
@@ -239,6 +269,7 @@ async function runTarget(kind: TargetKind, rates: number[], progress: Progress):
   const result: TargetResult = {
     target: kind,
     url: server.url,
+    bodyBytes: opts.messageBytes,
     users: { requested: opts.users, connected: 0, failedToConnect: 0, active: 0, directs: 0, groups: 0 },
     setupSeconds: { signup: 0, connect: 0, conversations: 0 },
     rss: { startMiB: 0, idleBeforeConnectMiB: 0, allConnectedMiB: 0, perConnectionKiB: 0 },
@@ -296,9 +327,13 @@ async function runTarget(kind: TargetKind, rates: number[], progress: Progress):
               runId,
               users,
               activeFraction: opts.activeFraction,
-              messageBytes: opts.messageBytes,
+              // With MLS bodies the relay carries text as long as Parley's PrivateMessages were.
+              messageBytes: kind === 'relay' && opts.body === 'mls' ? (mlsBodyBytes ?? opts.messageBytes) : opts.messageBytes,
               concurrency: opts.concurrency,
               client: opts.client,
+              body: opts.body,
+              commitEvery: opts.commitEvery,
+              sourceAddresses: opts.sourceAddresses,
             },
           },
           'setupDone',
@@ -341,6 +376,10 @@ async function runTarget(kind: TargetKind, rates: number[], progress: Progress):
     result.users.active = talking.reduce((n, r) => n + r.activeUsers, 0);
     result.users.directs = talking.reduce((n, r) => n + r.directs, 0);
     result.users.groups = talking.reduce((n, r) => n + r.groups, 0);
+    if (kind === 'parley' && opts.body === 'mls') {
+      mlsBodyBytes = Math.max(...talking.map((r) => r.bodyBytes));
+      result.bodyBytes = mlsBodyBytes;
+    } else result.bodyBytes = kind === 'relay' && opts.body === 'mls' ? (mlsBodyBytes ?? opts.messageBytes) : opts.messageBytes;
     progress.log(`${kind}: ${result.users.active} active users in ${result.users.directs} direct conversations and ${result.users.groups} groups`);
 
     // 4. A warm-up (JIT, the database's first pages), then the ramp. The warm-up's messages are checked like any
@@ -441,6 +480,9 @@ async function runStep(
   windowSeconds = opts.stepSeconds,
 ): Promise<StepRow> {
   const windowMs = windowSeconds * 1000;
+  const perGenerator = rate / generators.length;
+  // Not timed: with MLS bodies, the generators encrypt the step's messages and commits now.
+  const prepared = await Promise.all(generators.map((g) => g.ask({ type: 'prepare', step, rate: perGenerator, durationMs: windowMs }, 'prepared')));
   const sPids = serverPids();
   const gPids = generatorPids();
   const s0 = sampleProcesses(sPids);
@@ -456,7 +498,6 @@ async function runStep(
   const windowTimer = setTimeout(() => {
     atWindowEnd = sampleEnd();
   }, windowMs);
-  const perGenerator = rate / generators.length;
   let reports: StepReport[];
   try {
     reports = (
@@ -483,6 +524,8 @@ async function runStep(
     step,
     users,
     targetRate: rate,
+    commitsPooled: prepared.reduce((n, p) => n + p.commits, 0),
+    prepareSeconds: round(Math.max(...prepared.map((p) => p.seconds)), 1),
     offeredRate: round(sum((r) => r.sent) / seconds, 1),
     ackedRate: round(sum((r) => r.acked) / seconds, 1),
     deliveredRate: round(sum((r) => r.completedInWindow) / seconds, 1),
@@ -534,7 +577,7 @@ const maxDelivered = (r: TargetResult): number => Math.max(0, ...r.steps.map((s)
 
 function printTable(r: TargetResult): void {
   console.log(
-    `\n${r.target}: ${r.users.connected}/${r.users.requested} users connected (${r.users.active} active: ${r.users.directs} direct, ${r.users.groups} groups); ` +
+    `\n${r.target} (${r.bodyBytes}-byte bodies${r.target === 'parley' ? `, ${opts.body === 'mls' ? 'MLS' : 'plain'}` : ''}): ${r.users.connected}/${r.users.requested} users connected (${r.users.active} active: ${r.users.directs} direct, ${r.users.groups} groups); ` +
       `RSS ${r.rss.idleBeforeConnectMiB} → ${r.rss.allConnectedMiB} MiB = ${r.rss.perConnectionKiB} KiB per connection; ` +
       `setup: sign-up ${r.setupSeconds.signup} s, connect ${r.setupSeconds.connect} s, conversations ${r.setupSeconds.conversations} s`,
   );
@@ -545,6 +588,7 @@ function printTable(r: TargetResult): void {
       'target/s': s.targetRate,
       'sent/s': s.offeredRate,
       'delivered/s': s.deliveredRate,
+      commits: s.commitsPooled,
       'p50 ms': s.latencyMs.p50,
       'p95 ms': s.latencyMs.p95,
       'p99 ms': s.latencyMs.p99,
@@ -561,7 +605,30 @@ function printTable(r: TargetResult): void {
   );
 }
 
+/**
+ * Every connection is a descriptor in the server and in a generator: when the soft limit on open files is below the
+ * hard one, the benchmark runs itself again under `ulimit -n <hard>` (children inherit it). Raising the hard limit
+ * needs root (LimitNOFILE, limits.conf): see docs/PERFORMANCE.md.
+ */
+function raiseOpenFilesLimit(): void {
+  if (process.env.PARLEY_BENCH_ULIMIT_RAISED) return;
+  let hard: string;
+  try {
+    hard = execFileSync('/bin/sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim();
+  } catch {
+    return;
+  }
+  const soft = openFilesLimit();
+  if (soft === undefined || (hard !== 'unlimited' && Number(hard) <= soft)) return;
+  const run = spawnSync('/bin/sh', ['-c', 'ulimit -n "$(ulimit -Hn)" && exec "$@"', 'sh', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, PARLEY_BENCH_ULIMIT_RAISED: '1' },
+  });
+  process.exit(run.status ?? 2);
+}
+
 async function main(): Promise<void> {
+  raiseOpenFilesLimit();
   const limit = openFilesLimit();
   const notes = [
     'Client KDF: the generators sign up with the test-only Argon2id {memoryKiB: 256, iterations: 1, parallelism: 1} ' +
@@ -570,10 +637,19 @@ async function main(): Promise<void> {
     `Load generators run in ${opts.generators} processes of their own on the same machine as the server: they share its ${os.cpus().length} cores (see generatorCpuPercent).`,
     'otherCpuPercent is machine CPU used by neither the server nor the generators (other work on the machine); 100 % = one core. ' +
       'cpuPressurePercent ("CPU wait %") is Linux PSI cpu some avg10: the share of time some runnable task waited for a core.',
-    'Latency is send → deliver at each member other than the sender, read from the send time carried in the message text; ' +
+    'Latency is send → deliver at each member other than the sender (plain: the send time carried in the text; MLS: the time the ' +
+      'send fell due, kept by the generator, which holds sender and receivers alike, and the message matched by its ciphertext); ' +
       'delivered/s counts messages that reached every member (the sender\'s own echo included) inside the step window.',
     'Rate limits (signups, events and messages per connection) are raised through the server environment for the run.',
   ];
+  if (opts.body === 'mls') {
+    notes.push(
+      'MLS bodies: each conversation is an MLS group made through the SDK (devices, KeyPackages, Welcomes); before each step the ' +
+        'generators encrypt its PrivateMessages and commits (fresh keys, one per --commit-every messages) ahead (prepareSeconds, not timed). ' +
+        'A commit goes once the sends before it in its conversation are acknowledged, and the sends after it wait for its acknowledgement ' +
+        '(their wait counts in their latency). The relay carries text bodies of the same size.',
+    );
+  }
   if (opts.nice !== undefined) {
     notes.push(`The server, relay and generators ran at nice ${opts.nice}, ahead of other work on the machine.`);
   }
@@ -585,7 +661,9 @@ async function main(): Promise<void> {
   const started = new Date();
   const loadStart = loadAverage();
   console.log(
-    `bench "${label}": ${opts.users} users, ${opts.activeFraction * 100} % active, steps ${opts.rates.join(', ')} msg/s × ${opts.stepSeconds} s, ` +
+    `bench "${label}": ${opts.users} users, ${opts.activeFraction * 100} % active, ${opts.body === 'mls' ? `MLS bodies (a commit per ${opts.commitEvery} messages)` : 'plain bodies'}, ` +
+      `${opts.sourceAddresses.length > 0 ? `from ${opts.sourceAddresses.length} loopback addresses, ` : ''}`+
+      ` steps ${opts.rates.join(', ')} msg/s × ${opts.stepSeconds} s, ` +
       `p99 budget ${opts.budgetMs} ms, ${opts.generators} generators; machine: ${os.cpus().length} cores, load ${loadStart}, ulimit -n ${limit ?? '?'}`,
   );
   if (opts.url && opts.serverPid === undefined) console.log('note: --url without --server-pid: server RSS and CPU are not measured');
@@ -669,9 +747,10 @@ async function main(): Promise<void> {
   );
   console.log(`wrote ${path.relative(process.cwd(), out)}`);
 
-  const broken = parley?.steps.some((s) => s.lost > 0 || s.duplicated > 0 || s.outOfOrder > 0) ?? false;
+  // A refused send is a broken run too: with MLS bodies it means the benchmark's groups and the server disagree.
+  const broken = parley?.steps.some((s) => s.lost > 0 || s.duplicated > 0 || s.outOfOrder > 0 || s.failed > 0) ?? false;
   if (broken) {
-    console.error('FAIL: Parley lost, duplicated or reordered messages');
+    console.error('FAIL: Parley lost, duplicated, reordered or refused messages');
     process.exitCode = 1;
   } else if (results.some((r) => r.failure)) {
     process.exitCode = 2;

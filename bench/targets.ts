@@ -15,6 +15,8 @@ export interface Received {
   seq: number;
   sender: string;
   text: string;
+  /** The body as received (matched by its bytes with MLS bodies). */
+  body?: Uint8Array;
 }
 
 export interface BenchUser {
@@ -136,9 +138,11 @@ class RelayUser implements BenchUser {
     readonly name: string,
     url: string,
     hooks: UserHooks,
+    localAddress: string | undefined,
   ) {
     this.socket = io(url, {
       transports: ['websocket'],
+      ...(localAddress ? { localAddress } : {}),
       autoConnect: false,
       reconnectionDelay: 250,
       reconnectionDelayMax: 2_000,
@@ -190,12 +194,13 @@ const asRelay = (u: BenchUser): RelayUser => {
   return u;
 };
 
-export function relayTarget(url: string): Target {
+export function relayTarget(url: string, localAddress: (index: number) => string | undefined = () => undefined): Target {
   let rooms = 0;
+  let users = 0;
   const room = (prefix: string) => `${prefix}-${++rooms}-${randomBytes(4).toString('hex')}`;
   return {
     kind: 'relay',
-    user: (name, hooks) => new RelayUser(name, url, hooks),
+    user: (name, hooks) => new RelayUser(name, url, hooks, localAddress(users++)),
     befriend: () => Promise.resolve(),
     async direct(a, b) {
       const id = room(`direct-${a.name}`);

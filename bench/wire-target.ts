@@ -7,24 +7,42 @@
 import { io, type Socket } from 'socket.io-client';
 import { v7 as uuidv7 } from 'uuid';
 import type { MessageDto } from '../src/protocol/messages.js';
+import { MLS_COMMIT, MLS_PRIVATE } from '../src/protocol/e2e.js';
 import { ParleyClient } from '../src/sdk/index.js';
+import { MlsMember, type PoolItem } from './mls-traffic.js';
 import { BENCH_KDF, signUpBenchUser, type BenchUser, type Target, type UserHooks } from './targets.js';
+
+export interface WireOptions {
+  /** Set up end-to-end encryption for this user (an MLS device; its store kept in `mls`): `--body mls`, active users. */
+  mls: boolean;
+  /** Loopback address the socket connects from (spreads connections over several addresses' ephemeral ports). */
+  localAddress: string | undefined;
+}
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
 type Ack = { data?: unknown; error?: { code: string; message: string } };
 
-class WireUser implements BenchUser {
-  private readonly account: ParleyClient;
+export class WireUser implements BenchUser {
+  readonly account: ParleyClient;
+  readonly mls: MlsMember | undefined;
   private socket: Socket | undefined;
 
   constructor(
     readonly name: string,
     private readonly url: string,
     private readonly hooks: UserHooks,
+    private readonly options: WireOptions = { mls: false, localAddress: undefined },
   ) {
-    this.account = new ParleyClient({ baseUrl: url, kdf: { ...BENCH_KDF }, minKdf: BENCH_KDF, encryption: 'none' });
+    this.mls = options.mls ? new MlsMember(name) : undefined;
+    this.account = new ParleyClient({
+      baseUrl: url,
+      kdf: { ...BENCH_KDF },
+      minKdf: BENCH_KDF,
+      encryption: this.mls ? 'mls' : 'none',
+      ...(this.mls ? { secretStore: this.mls.store } : {}),
+    });
   }
 
   signup(): Promise<void> {
@@ -37,12 +55,20 @@ class WireUser implements BenchUser {
     const socket = io(this.url, {
       transports: ['websocket'],
       extraHeaders: http.nodeHandshakeHeaders() ?? {},
+      ...(this.options.localAddress ? { localAddress: this.options.localAddress } : {}),
       reconnectionDelay: 250,
       reconnectionDelayMax: 2_000,
     });
     this.socket = socket;
     socket.on('message', ({ message }: { message: MessageDto }) =>
-      this.hooks.onMessage({ conversationId: message.conversationId, seq: message.seq, sender: message.sender, text: decoder.decode(message.body) }),
+      this.hooks.onMessage({
+        conversationId: message.conversationId,
+        seq: message.seq,
+        sender: message.sender,
+        // An MLS body is matched by its bytes (bench/mls-traffic.ts bodyKey); only plain text is decoded.
+        text: message.contentType === 'text/plain' ? decoder.decode(message.body) : '',
+        body: message.body,
+      }),
     );
     socket.on('disconnect', () => this.hooks.onDisconnect());
     // The server says `ready` once the connection joined its rooms.
@@ -66,6 +92,16 @@ class WireUser implements BenchUser {
     if (typeof data.message?.seq !== 'number') throw new Error('parley: bad acknowledgement');
   }
 
+  /** Sends one pooled MLS item (a PrivateMessage, or a commit with its GroupInfo); resolves once stored. */
+  async sendMls(conversationId: string, item: PoolItem): Promise<void> {
+    const payload =
+      item.kind === 'commit'
+        ? { conversationId, clientKey: uuidv7(), contentType: MLS_COMMIT, body: item.body, groupInfo: item.groupInfo }
+        : { conversationId, clientKey: uuidv7(), contentType: MLS_PRIVATE, body: item.body };
+    const data = (await this.request('messages:send', payload)) as { message?: { seq?: unknown } };
+    if (typeof data.message?.seq !== 'number') throw new Error('parley: bad acknowledgement');
+  }
+
   close(): void {
     this.socket?.removeAllListeners();
     this.socket?.close();
@@ -84,10 +120,11 @@ const idOf = (data: unknown): string => {
   return id;
 };
 
-export function parleyWireTarget(url: string): Target {
+export function parleyWireTarget(url: string, options: (index: number) => WireOptions): Target {
+  let n = 0;
   return {
     kind: 'parley',
-    user: (name, hooks) => new WireUser(name, url, hooks),
+    user: (name, hooks) => new WireUser(name, url, hooks, options(n++)),
     async befriend(a, b) {
       await asWire(a).request('contacts:request', { username: b.name });
       await asWire(b).request('contacts:accept', { username: a.name });

@@ -149,6 +149,27 @@ describe(`group commit of sends (${dialect})`, () => {
     expect({ epoch: Number(mlsGroup.epoch), groupInfo: [...mlsGroup.group_info] }).toEqual({ epoch: 3, groupInfo: [1] });
   });
 
+  it('checks the application messages of a batch without a commit against one read of the epoch: a stale one is refused alone', async () => {
+    // The group is an MLS group at epoch 3 (the test before). No commit in the batch: the application messages take
+    // their seqs together; the one of epoch 2 is refused with STALE_EPOCH, one of epoch 4 as not this epoch's.
+    const lastSeq = (await stored(group)).at(-1)?.seq ?? 0;
+    const at = (epoch: bigint): MlsIntent => ({ kind: 'application', conversationId: group, epoch });
+    const results = await submitTogether([
+      pending('alice', group, 'app-1', at(3n)),
+      pending('bob', group, 'app-stale', at(2n)),
+      pending('carol', group, 'app-2', at(3n)),
+      pending('alice', group, 'app-future', at(4n)),
+      pending('bob', group, 'app-3', at(3n)),
+    ]);
+    expect(refusal(results[1] as PromiseSettledResult<MessageDto>)).toMatchObject({ code: 'STALE_EPOCH' });
+    expect(refusal(results[3] as PromiseSettledResult<MessageDto>)).toMatchObject({ code: 'VALIDATION_FAILED' });
+    const ok = [0, 2, 4].map((i) => fulfilled(results[i] as PromiseSettledResult<MessageDto>));
+    expect(ok.map((m) => m.seq)).toEqual([lastSeq + 1, lastSeq + 2, lastSeq + 3]);
+    const rows = await stored(group);
+    expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
+    expect(rows.some((r) => r.client_key === 'app-stale' || r.client_key === 'app-future')).toBe(false);
+  });
+
   it('many concurrent sends from several clients through the socket path: each acked message stored once, in order', async () => {
     const before = { ...t.server.deps.sends.stats };
     const inboxes = [alice, bob, carol].map(inbox);

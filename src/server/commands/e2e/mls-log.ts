@@ -55,6 +55,17 @@ export async function checkMlsSend(db: Db, actor: Actor, input: SendMessageReque
 }
 
 /**
+ * An application message is accepted only while its group is at the message's epoch (`current`: the group's epoch in
+ * the batch's transaction, undefined if the conversation is no MLS group). Pure; throws the refusal.
+ */
+export function checkApplicationEpoch(intent: Extract<MlsIntent, { kind: 'application' }>, current: number | undefined): void {
+  if (current === undefined) throw noMlsGroup();
+  const epoch = BigInt(current);
+  if (intent.epoch < epoch) throw staleEpoch(Number(epoch));
+  if (intent.epoch > epoch) throw invalidMls('message', `the group is at epoch ${epoch}`);
+}
+
+/**
  * The MLS part of a send inside its batch's transaction (commands/messages/store-batch.ts), right after the message
  * took its sequence number `seq` (on PostgreSQL that UPDATE holds the conversation's row lock, so every send and commit
  * of the conversation is serialised here; SQLite runs one transaction at a time), after the sends before it in the
@@ -65,11 +76,7 @@ export async function checkMlsSend(db: Db, actor: Actor, input: SendMessageReque
 export async function applyMlsIntent(trx: Db, intent: MlsIntent, seq: number, now: number): Promise<DomainEvent[]> {
   const { conversationId } = intent;
   if (intent.kind === 'application') {
-    const current = await currentEpoch(trx, conversationId);
-    if (current === undefined) throw noMlsGroup();
-    const epoch = BigInt(current);
-    if (intent.epoch < epoch) throw staleEpoch(Number(epoch));
-    if (intent.epoch > epoch) throw invalidMls('message', `the group is at epoch ${epoch}`);
+    checkApplicationEpoch(intent, await currentEpoch(trx, conversationId));
     return [];
   }
   const { plan } = intent;

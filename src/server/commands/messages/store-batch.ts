@@ -8,7 +8,8 @@ import { findSendStandings, type SendStanding, type SenderInConversation } from 
 import { assertCanSend } from '../../policies/conversations.js';
 import type { DomainEvent } from '../../events/domain-events.js';
 import { presentMessage } from '../../presenters/message.js';
-import { applyMlsIntent, type MlsIntent } from '../e2e/mls-log.js';
+import { currentEpochs } from '../../db/repositories/mls-groups.js';
+import { applyMlsIntent, checkApplicationEpoch, type MlsIntent } from '../e2e/mls-log.js';
 import type { PendingSend, SendOutcome } from './send-types.js';
 import { attachBlobsInTransaction } from '../blobs/attach.js';
 
@@ -48,8 +49,10 @@ export async function findReplay(db: Db, senderId: string, clientKey: string, co
  *   a refused send writes nothing and takes no key;
  * - each conversation's new messages take consecutive sequence numbers in arrival order: on PostgreSQL the batch's
  *   conversations are first locked in id order (two batches then wait for each other and cannot deadlock); one UPDATE
- *   takes the numbers of every conversation without MLS sends (a CASE arm each), and a conversation with MLS sends
- *   takes one per message, since an MLS intent is applied with the sequence number of its own message (e2e/mls-log.ts `applyMlsIntent`); then one UPDATE moves
+ *   takes the numbers of every conversation without an MLS commit (a CASE arm each), whose application messages are
+ *   then checked against one read of their groups' epochs (one query: nothing in the batch moves those epochs); a
+ *   conversation with a commit takes one number per message, since a commit is applied with the sequence number of its
+ *   own message (e2e/mls-log.ts `applyMlsIntent`); then one UPDATE moves
  *   every sender's read position (repositories/batch-counters.ts);
  * - the uploads a send names (`blobIds`) are bound to its message (commands/blobs/attach.ts): only the sender's complete
  *   uploads for this conversation, not yet bound elsewhere;
@@ -83,14 +86,25 @@ export async function storeBatch(trx: Db, sends: PendingSend[], now: number): Pr
   const mlsEvents = new Map<number, DomainEvent[]>();
   const conversations = [...byConversation].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   await lockConversations(trx, conversations.map(([id]) => id));
-  const withMls = conversations.filter(([, list]) => list.some(({ send }) => send.mls));
-  const plain = conversations.filter((c) => !withMls.includes(c));
+  // A commit moves its group's epoch at its own sequence number: its conversation takes one number per message. In
+  // every other conversation nothing in the batch moves the epoch, so its numbers are taken together and its
+  // application messages are checked against one read of the epoch (one query for all of them).
+  const withCommit = conversations.filter(([, list]) => list.some(({ send }) => send.mls?.kind === 'commit'));
+  const plain = conversations.filter((c) => !withCommit.includes(c));
   const lasts = await takeSeqsMany(trx, plain.map(([id, list]) => ({ id, count: list.length })), now);
   for (const [id, list] of plain) {
     const last = lasts.get(id) ?? 0;
     list.forEach(({ send }, k) => (send.row.seq = last - list.length + 1 + k));
   }
-  for (const [id, list] of withMls) {
+  const applications = plain.flatMap(([, list]) => list.filter(({ send }) => send.mls));
+  if (applications.length > 0) {
+    const epochs = await currentEpochs(trx, [...new Set(applications.map(({ send }) => send.row.conversation_id))]);
+    for (const { send, index } of applications) {
+      const mls = send.mls;
+      if (mls?.kind === 'application') refuseAs(index, () => checkApplicationEpoch(mls, epochs.get(mls.conversationId)));
+    }
+  }
+  for (const [id, list] of withCommit) {
     for (const { send, index } of list) {
       send.row.seq = await takeSeqs(trx, id, 1, now);
       if (send.mls) mlsEvents.set(index, await applyMls(trx, send.mls, send.row.seq, now, index));
@@ -167,6 +181,16 @@ async function attachFiles(trx: Db, send: PendingSend, index: number): Promise<v
       messageSeq: row.seq,
       blobIds: send.blobIds,
     });
+  } catch (err) {
+    if (err instanceof AppError) throw new SendRefused(index, err);
+    throw err;
+  }
+}
+
+/** Runs a check of the send at `index`; its refusal (an AppError) refuses that send only. */
+function refuseAs(index: number, check: () => void): void {
+  try {
+    check();
   } catch (err) {
     if (err instanceof AppError) throw new SendRefused(index, err);
     throw err;

@@ -18,6 +18,13 @@ export async function currentEpoch(db: Db, conversationId: string): Promise<numb
   return row === undefined ? undefined : Number(row.epoch);
 }
 
+/** The epochs of several groups in one query (a conversation that is no MLS group is absent from the map). */
+export async function currentEpochs(db: Db, conversationIds: string[]): Promise<Map<string, number>> {
+  if (conversationIds.length === 0) return new Map();
+  const rows = await db.selectFrom('mls_groups').select(['conversation_id', 'epoch']).where('conversation_id', 'in', conversationIds).execute();
+  return new Map(rows.map((r) => [r.conversation_id, Number(r.epoch)]));
+}
+
 /** Creates the group's epoch 0; false if the conversation already is an MLS group (the first init wins). */
 export async function insertMlsGroup(db: Db, row: MlsGroupRow): Promise<boolean> {
   const inserted = await db.insertInto('mls_groups').values(row)
