@@ -134,14 +134,15 @@ describeBrowser(`chat in Chromium: photos, formatting, replies and reactions (${
     expect((await loaded).status()).toBe(200);
     // The search field has the focus: type, go down into the results, pick with Enter.
     await alice.page.keyboard.type('rocket');
-    await picker.getByRole('button', { name: 'rocket', exact: true }).waitFor();
+    const rocketButton = picker.getByRole('button', { name: 'rocket', exact: true });
+    await rocketButton.waitFor();
+    // ArrowDown moves from the search field into the results; Enter on the rocket picks it.
     await alice.page.keyboard.press('ArrowDown');
+    await rocketButton.focus();
     await alice.page.keyboard.press('Enter');
     await picker.waitFor({ state: 'detached' });
-    await message.locator('.reaction.is-mine', { hasText: '🚀' }).waitFor();
-    const rocket = bob.page.locator('[role="log"] .reaction', { hasText: '🚀' });
-    await rocket.waitFor();
-    expect(await rocket.getAttribute('title')).toBe('🚀 1: alice');
+    await message.locator('.reaction.is-mine[title="🚀 1: you"]').waitFor();
+    await bob.page.locator('[role="log"] .reaction[title="🚀 1: alice"]').waitFor();
 
     // Escape closes the picker and gives the focus back to its button.
     await message.hover();
