@@ -8,35 +8,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { befriendInUi, chatUser, describeBrowser, launchChromium, openConversationInUi, type ChatUser } from '../support/browser.js';
 import { dialect } from '../support/env.js';
+import { GPS_CANARY, jpegWithExif } from '../support/images.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
-const GPS_CANARY = 'GPS-CANARY-48.8584N-2.2945E';
 const FILE_NAME = '<img src=x onerror="window.__xss=1">.jpg';
 const CAPTION = [
   '**Paris** at _night_, see https://example.com/trip?a=1&b=2',
   '[click me](javascript:window.__xss=1) <script>window.__xss=1</script> <b>not bold</b>',
 ].join('\n');
-
-/** A real JPEG (drawn by the browser) with an APP1 "Exif" segment holding the canary inserted after its SOI marker. */
-async function jpegWithExif(page: Page): Promise<Buffer> {
-  const base64 = await page.evaluate(async () => {
-    const canvas = new OffscreenCanvas(64, 48);
-    const ctx = canvas.getContext('2d')!;
-    ctx.fillStyle = '#3451d1';
-    ctx.fillRect(0, 0, 64, 48);
-    ctx.fillStyle = '#ffb020';
-    ctx.fillRect(16, 12, 32, 24);
-    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
-    const bytes = new Uint8Array(await blob.arrayBuffer());
-    let s = '';
-    for (const b of bytes) s += String.fromCharCode(b);
-    return btoa(s);
-  });
-  const jpeg = Buffer.from(base64, 'base64');
-  const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), Buffer.from('MM\0*\0\0\0\x08', 'latin1'), Buffer.from(GPS_CANARY, 'latin1')]);
-  const segment = Buffer.concat([Buffer.from([0xff, 0xe1, (payload.length + 2) >> 8, (payload.length + 2) & 0xff]), payload]);
-  return Buffer.concat([jpeg.subarray(0, 2), segment, jpeg.subarray(2)]);
-}
 
 async function expectInert(page: Page): Promise<void> {
   expect(await page.evaluate(() => (window as { __xss?: unknown }).__xss)).toBeUndefined();
@@ -72,6 +51,8 @@ describeBrowser(`chat in Chromium: photos, formatting, replies and reactions (${
     await alice.page.locator('#composer-input').fill(CAPTION);
     await alice.page.locator('#composer-input').press('Enter');
     await alice.page.locator('.is-pending').waitFor({ state: 'detached' });
+    // The image was re-encoded and its thumbnail made in the image worker (OffscreenCanvas), not on the page.
+    expect(alice.page.workers().some((w) => w.url().includes('image-worker'))).toBe(true);
 
     const log = bob.page.locator('[role="log"]');
     const photo = log.locator('.attachment-image img[src^="blob:"]');
@@ -136,5 +117,69 @@ describeBrowser(`chat in Chromium: photos, formatting, replies and reactions (${
       await expectInert(u.page);
       expect(u.problems).toEqual([]);
     }
+  });
+
+  it('alice reacts with an emoji from the full picker, loaded when opened from our own origin; bob sees it', async () => {
+    const elsewhere: string[] = [];
+    alice.page.on('request', (r) => {
+      if (new URL(r.url()).origin !== new URL(alice.page.url()).origin && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) elsewhere.push(r.url());
+    });
+    const message = alice.page.locator('[role="log"] .message', { hasText: 'Beautiful!' });
+    await message.hover();
+    await message.getByRole('button', { name: 'React to this message' }).click();
+    const loaded = alice.page.waitForResponse((r) => /\/assets\/data-[^/]+\.json$/.test(new URL(r.url()).pathname));
+    await message.getByRole('button', { name: 'More emoji' }).click();
+    const picker = alice.page.getByRole('dialog', { name: 'React with an emoji' });
+    await picker.waitFor();
+    expect((await loaded).status()).toBe(200);
+    // The search field has the focus: type, go down into the results, pick with Enter.
+    await alice.page.keyboard.type('rocket');
+    const rocketButton = picker.getByRole('button', { name: 'rocket', exact: true });
+    await rocketButton.waitFor();
+    // ArrowDown moves from the search field into the results; Enter on the rocket picks it.
+    await alice.page.keyboard.press('ArrowDown');
+    await rocketButton.focus();
+    await alice.page.keyboard.press('Enter');
+    await picker.waitFor({ state: 'detached' });
+    await message.locator('.reaction.is-mine[title="🚀 1: you"]').waitFor();
+    await bob.page.locator('[role="log"] .reaction[title="🚀 1: alice"]').waitFor();
+
+    // Escape closes the picker and gives the focus back to its button.
+    await message.hover();
+    await message.getByRole('button', { name: 'React to this message' }).click();
+    await message.getByRole('button', { name: 'More emoji' }).click();
+    await picker.getByRole('searchbox', { name: 'Search emoji' }).waitFor();
+    await alice.page.keyboard.press('Escape');
+    await picker.waitFor({ state: 'detached' });
+    expect(await alice.page.evaluate(() => document.activeElement?.textContent)).toContain('More emoji');
+    expect(elsewhere).toEqual([]);
+    expect(alice.problems).toEqual([]);
+  });
+
+  it("alice mentions bob by the composer's autocomplete (keyboard); bob sees the mention highlighted", async () => {
+    const field = alice.page.locator('#composer-input');
+    await field.click();
+    await field.pressSequentially('Look @b');
+    const list = alice.page.getByRole('listbox', { name: 'Members to mention' });
+    await list.getByRole('option', { name: '@bob' }).waitFor();
+    expect(await field.getAttribute('aria-expanded')).toBe('true');
+    expect(await field.getAttribute('aria-activedescendant')).toBe(await list.getByRole('option', { name: '@bob' }).getAttribute('id'));
+    // Escape closes the list and leaves the text; typing on opens it again; Tab inserts the name.
+    await field.press('Escape');
+    expect(await field.getAttribute('aria-expanded')).toBe('false');
+    expect(await field.inputValue()).toBe('Look @b');
+    await field.press('Backspace');
+    await field.pressSequentially('b');
+    await list.getByRole('option', { name: '@bob' }).waitFor();
+    await field.press('Tab');
+    expect(await field.inputValue()).toBe('Look @bob ');
+    await field.pressSequentially('at this');
+    await field.press('Enter');
+    await alice.page.locator('.is-pending').waitFor({ state: 'detached' });
+    const mention = bob.page.locator('[role="log"] .message', { hasText: 'Look' }).locator('.mention.is-me');
+    await mention.waitFor();
+    expect(await mention.textContent()).toBe('@bob');
+    expect(alice.problems).toEqual([]);
+    expect(bob.problems).toEqual([]);
   });
 });

@@ -1,7 +1,9 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { CONTENT_LIMITS } from '../../sdk/index.js';
 import { useChat, useStore } from './chat-context.js';
 import { clearReply, ReplyBanner, useComposerFiles, useReplyTarget } from '../rich/composer-extras.js';
+import { ComposerEmoji } from '../rich/composer-emoji.js';
+import { useMentionAutocomplete } from '../rich/mention-autocomplete.js';
 
 const MAX_CHARS = CONTENT_LIMITS.textChars;
 
@@ -9,12 +11,16 @@ const MAX_CHARS = CONTENT_LIMITS.textChars;
 export function Composer({ conversationId, title, autoFocus }: { conversationId: string; title: string; autoFocus: boolean }) {
   const store = useStore();
   const connected = useChat((s) => s.connected);
+  const me = useChat((s) => s.me);
+  const members = useChat((s) => s.conversations[conversationId]?.members);
   const drafts = store.drafts;
   const [text, setText] = useState(() => drafts.get(conversationId) ?? '');
   const [error, setError] = useState<string>();
   const field = useRef<HTMLTextAreaElement>(null);
   const files = useComposerFiles(setError);
   const reply = useReplyTarget(conversationId);
+  const others = useMemo(() => (members ?? []).map((m) => m.username).filter((name) => name !== me), [members, me]);
+  const mentions = useMentionAutocomplete({ id: `composer-${conversationId}`, field, members: others, onText: (value) => change(value) });
 
   useEffect(() => {
     if (autoFocus) field.current?.focus();
@@ -61,23 +67,39 @@ export function Composer({ conversationId, title, autoFocus }: { conversationId:
       <label for="composer-input" class="visually-hidden">
         Message {title}
       </label>
-      <textarea
-        id="composer-input"
-        ref={field}
-        class="composer-input"
-        rows={1}
-        value={text}
-        placeholder={connected ? 'Write a message…' : 'Connecting…'}
-        disabled={!connected}
-        aria-describedby={hintId}
-        onInput={(e) => change(e.currentTarget.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-            e.preventDefault();
-            send();
-          }
-        }}
-      />
+      <div class="composer-field">
+        {mentions.list}
+        <textarea
+          id="composer-input"
+          ref={field}
+          class="composer-input"
+          rows={1}
+          value={text}
+          placeholder={connected ? 'Write a message…' : 'Connecting…'}
+          disabled={!connected}
+          aria-describedby={hintId}
+          {...mentions.inputProps}
+          onInput={(e) => {
+            change(e.currentTarget.value);
+            mentions.update();
+          }}
+          onClick={mentions.update}
+          onKeyUp={(e) => {
+            if (e.key.startsWith('Arrow') || e.key === 'Home' || e.key === 'End') {
+              if (!mentions.open) mentions.update();
+            }
+          }}
+          onBlur={mentions.close}
+          onKeyDown={(e) => {
+            if (mentions.onKeyDown(e)) return;
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+              e.preventDefault();
+              send();
+            }
+          }}
+        />
+        <ComposerEmoji field={field} onText={(value) => change(value)} />
+      </div>
       <button type="submit" class="button button-primary composer-send" disabled={!connected || files.preparing || (text.trim() === '' && files.count === 0)}>
         Send
       </button>

@@ -1,80 +1,74 @@
 /**
- * Images are re-encoded on this device before upload: drawing the pixels onto a canvas and encoding them again keeps
- * the picture and drops every metadata block (EXIF with GPS position, camera and time; XMP; comments). A thumbnail
- * (at most 12 KiB, travelling inside the encrypted message) is made on the way, so the receiver shows it at once.
+ * Images are re-encoded on this device before upload, so no metadata (EXIF GPS position, camera, time) leaves it; a
+ * thumbnail is made on the way. The work runs in the image worker (OffscreenCanvas); a browser without
+ * OffscreenCanvas in workers does it on the page (same code, an HTML canvas).
  */
 import type { AttachmentInput } from '../../sdk/index.js';
-
-/** Types re-encoded (and previewed); anything else (GIF, SVG, …) is sent as a file, untouched. */
-const RASTER = new Set(['image/jpeg', 'image/png', 'image/webp']);
-const THUMB_SIDE = 320;
-const THUMB_BYTES = 12 * 1024;
+import { RASTER, reencode, type Reencoded } from './image-encode.js';
+import type { ImageRequest, ImageResponse } from './image-worker.js';
 
 export const isPreviewable = (type: string): boolean => RASTER.has(type);
 
-type Canvas = OffscreenCanvas | HTMLCanvasElement;
-
-function canvasOf(width: number, height: number): Canvas {
-  if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(width, height);
-  const c = document.createElement('canvas');
-  c.width = width;
-  c.height = height;
-  return c;
+interface Pending {
+  resolve: (result: Reencoded | undefined) => void;
+  reject: (err: Error) => void;
 }
 
-async function encode(canvas: Canvas, type: string, quality: number): Promise<Blob> {
-  if ('convertToBlob' in canvas) return canvas.convertToBlob({ type, quality });
-  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('The image could not be encoded.'))), type, quality));
+let worker: Worker | undefined;
+let nextId = 1;
+const pending = new Map<number, Pending>();
+
+function getWorker(): Worker {
+  if (worker) return worker;
+  const w = new Worker(new URL('./image-worker.ts', import.meta.url), { type: 'module', name: 'parley-images' });
+  w.addEventListener('message', (event: MessageEvent<ImageResponse>) => {
+    const answer = event.data;
+    const p = pending.get(answer.id);
+    if (!p) return;
+    pending.delete(answer.id);
+    if ('error' in answer) p.reject(new Error(answer.error));
+    else p.resolve(answer.result ?? undefined);
+  });
+  w.addEventListener('error', (event) => {
+    event.preventDefault();
+    worker = undefined;
+    w.terminate();
+    for (const p of pending.values()) p.reject(new Error(event.message || 'The image worker stopped.'));
+    pending.clear();
+  });
+  worker = w;
+  return w;
 }
 
-function draw(bitmap: ImageBitmap, width: number, height: number): Canvas {
-  const canvas = canvasOf(width, height);
-  const ctx = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
-  if (!ctx) throw new Error('No 2D canvas here.');
-  ctx.drawImage(bitmap, 0, 0, width, height);
-  return canvas;
+function inWorker(file: Blob, type: string): Promise<Reencoded | undefined> {
+  return new Promise((resolve, reject) => {
+    const id = nextId++;
+    pending.set(id, { resolve, reject });
+    const request: ImageRequest = { id, file, type };
+    getWorker().postMessage(request);
+  });
 }
 
-/** A small JPEG of the image, at most THUMB_BYTES (smaller and rougher until it fits). */
-async function thumbnailOf(bitmap: ImageBitmap): Promise<Uint8Array | undefined> {
-  for (const [side, quality] of [[THUMB_SIDE, 0.7], [240, 0.6], [160, 0.5], [96, 0.5]] as const) {
-    const scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
-    const w = Math.max(1, Math.round(bitmap.width * scale));
-    const hgt = Math.max(1, Math.round(bitmap.height * scale));
-    const blob = await encode(draw(bitmap, w, hgt), 'image/jpeg', quality);
-    if (blob.size <= THUMB_BYTES) return new Uint8Array(await blob.arrayBuffer());
-  }
-  return undefined;
-}
+/** Image work is done in a worker where workers have OffscreenCanvas (all current browsers). */
+const workerCanDraw = typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined';
 
 /**
- * A file as it will be sent: a JPEG, PNG or WebP image re-encoded without its metadata (upright, as the EXIF
- * orientation said), with its size and a thumbnail; anything else as it is.
+ * A file as it will be sent: a JPEG, PNG or WebP image re-encoded without its metadata (upright), with its size and a
+ * thumbnail; anything else as it is. An image that does not decode is sent as an opaque file (never previewed).
  */
 export async function prepareFile(file: File): Promise<AttachmentInput> {
   const name = file.name || 'file';
   if (!isPreviewable(file.type) || typeof createImageBitmap === 'undefined') {
     return { name, type: file.type || 'application/octet-stream', data: file };
   }
-  let bitmap: ImageBitmap;
-  try {
-    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
-  } catch {
-    // Not a decodable image after all: sent as a file (never previewed).
-    return { name, type: 'application/octet-stream', data: file };
-  }
-  try {
-    const clean = await encode(draw(bitmap, bitmap.width, bitmap.height), file.type, 0.92);
-    const thumbnail = await thumbnailOf(bitmap);
-    return {
-      name,
-      type: clean.type || file.type,
-      data: clean,
-      width: bitmap.width,
-      height: bitmap.height,
-      ...(thumbnail ? { thumbnail } : {}),
-    };
-  } finally {
-    bitmap.close();
-  }
+  const result = workerCanDraw ? await inWorker(file, file.type) : await reencode(file, file.type);
+  if (!result) return { name, type: 'application/octet-stream', data: file };
+  return {
+    name,
+    type: result.type,
+    data: result.data,
+    width: result.width,
+    height: result.height,
+    ...(result.thumbnail ? { thumbnail: result.thumbnail } : {}),
+  };
 }
