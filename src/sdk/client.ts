@@ -1,3 +1,4 @@
+import { Privacy, type PrivacySettings } from './privacy.js';
 import {
   AuthResponse,
   MeResponse,
@@ -85,6 +86,8 @@ export type ClientEvents = {
   connectionChange: (connected: boolean) => void;
   /** A contact's identity key is not the one this device knew: warn (strongly if it was verified). */
   identityChanged: (change: IdentityChange) => void;
+  /** The privacy settings changed on another of the user's devices. */
+  privacy: (settings: PrivacySettings) => void;
   /** A background step (catch-up after a reconnect) failed. */
   error: (error: unknown) => void;
 };
@@ -97,6 +100,8 @@ export class ParleyClient extends Emitter<ClientEvents> {
   readonly engine: ConversationEngine;
   readonly contacts: Contacts;
   readonly conversations: Conversations;
+  /** Privacy switches: read receipts, typing indicators, the default disappearing timer (`get`, `set`). */
+  readonly privacy: Privacy;
   readonly messages: Messages;
   /** Encrypted files: `download(message, index)`, `stream(message, index)` (sends upload them by themselves). */
   readonly attachments: Attachments;
@@ -146,9 +151,14 @@ export class ParleyClient extends Emitter<ClientEvents> {
     this.engine.on('messageUpdated', (m) => this.emit('messageUpdated', m));
     this.engine.on('error', (e) => this.emit('error', e));
     this.contacts = new Contacts(this.realtime);
-    this.conversations = new Conversations(this.realtime, async (id) => {
-      await this.e2ee?.api.reconcile(id);
-    });
+    this.privacy = new Privacy(this.realtime);
+    this.conversations = new Conversations(
+      this.realtime,
+      async (id) => {
+        await this.e2ee?.api.reconcile(id);
+      },
+      () => this.privacy.current?.typingIndicators !== false,
+    );
     this.encryptionMode = options.encryption ?? 'mls';
     this.messages = new Messages(this.engine);
     this.openE2ee = options.openE2ee ?? E2ee.inThread(options.secretStore ?? new MemoryStore());
@@ -435,6 +445,10 @@ export class ParleyClient extends Emitter<ClientEvents> {
       this.e2ee?.api.welcomed(welcome).catch((e: unknown) => this.emit('error', e));
     });
     on('typing', (t) => this.emit('typing', t));
+    on('privacy', ({ privacy }) => {
+      this.privacy.told(privacy);
+      this.emit('privacy', privacy);
+    });
     on('read', (r) => {
       if (r.username === this.user?.username) this.engine.readMoved(r.conversationId, r.seq);
       this.emit('read', r);

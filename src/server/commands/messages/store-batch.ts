@@ -11,6 +11,8 @@ import { presentMessage } from '../../presenters/message.js';
 import { applyMlsIntent, type MlsIntent } from '../e2e/mls-log.js';
 import type { PendingSend, SendOutcome } from './send-types.js';
 import { attachBlobsInTransaction } from '../blobs/attach.js';
+import { disappearingTimers } from '../../db/repositories/disappearing.js';
+import { expiryOf } from '../../policies/disappearing.js';
 
 /** The MLS intent of the send at `index` no longer holds in the batch: the batch rolls back and is stored again without it. */
 export class SendRefused extends Error {
@@ -83,6 +85,9 @@ export async function storeBatch(trx: Db, sends: PendingSend[], now: number): Pr
   const mlsEvents = new Map<number, DomainEvent[]>();
   const conversations = [...byConversation].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   await lockConversations(trx, conversations.map(([id]) => id));
+  // Each new message's expiry: its conversation's timer from the batch's clock (read under the lock taken above).
+  const timers = await disappearingTimers(trx, conversations.map(([id]) => id));
+  for (const { send } of writes) send.row.expires_at = expiryOf(send.row.content_type, timers.get(send.row.conversation_id), now);
   const withMls = conversations.filter(([, list]) => list.some(({ send }) => send.mls));
   const plain = conversations.filter((c) => !withMls.includes(c));
   const lasts = await takeSeqsMany(trx, plain.map(([id, list]) => ({ id, count: list.length })), now);
