@@ -95,10 +95,10 @@ describeBrowser(`disappearing messages and privacy in Chromium (${dialect})`, ()
     await expectHeading(bob.page, 'Settings', { focused: false });
     const readReceipts = bob.page.getByRole('checkbox', { name: /Read receipts/ });
     await readReceipts.uncheck();
-    await bob.page.waitForFunction(() => !(document.querySelector('input[name="read-receipts"]') as HTMLInputElement | null)?.disabled);
+    await bob.page.waitForFunction(() => !document.querySelector<HTMLInputElement>('input[name="read-receipts"]')?.disabled);
     const typing = bob.page.getByRole('checkbox', { name: /Typing indicators/ });
     await typing.uncheck();
-    await bob.page.waitForFunction(() => !(document.querySelector('input[name="typing-indicators"]') as HTMLInputElement | null)?.disabled);
+    await bob.page.waitForFunction(() => !document.querySelector<HTMLInputElement>('input[name="typing-indicators"]')?.disabled);
     await shoot(bob.page, 'privacy-phone');
     expect(await readReceipts.isChecked()).toBe(false);
     expect(await typing.isChecked()).toBe(false);
