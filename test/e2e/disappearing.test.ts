@@ -54,10 +54,9 @@ describeBrowser(`disappearing messages and privacy in Chromium (${dialect})`, ()
   });
 
   it('sets a 5-minute timer from the header; the notice shows on both sides; a message vanishes at expiry, and after reload', async () => {
-    await bob.page.getByRole('button', { name: 'Message alice', exact: true }).click();
-    await bob.page.getByRole('heading', { level: 2, name: 'alice', exact: true }).waitFor();
     await alice.page.getByRole('button', { name: 'Message bob', exact: true }).click();
     await alice.page.getByRole('heading', { level: 2, name: 'bob', exact: true }).waitFor();
+    await openConversationInUi(bob.page, 'alice');
 
     await alice.page.getByLabel('Disappearing messages').selectOption({ label: '5 minutes' });
     await alice.page.getByTestId('timer-notice').filter({ hasText: 'You set disappearing messages to 5 minutes.' }).waitFor();

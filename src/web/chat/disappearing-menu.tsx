@@ -20,7 +20,7 @@ export function DisappearingMenu({ conversation }: { conversation: ConversationD
   if (!maySetTimer(conversation)) {
     return seconds === null ? null : (
       <span class="timer-badge" title={label} aria-label={label}>
-        ⏱ {timerName(seconds)}
+        Timer: {timerName(seconds)}
       </span>
     );
   }
@@ -39,7 +39,7 @@ export function DisappearingMenu({ conversation }: { conversation: ConversationD
   return (
     <span class="timer-menu">
       <label class="timer-select-label" title={label}>
-        <span aria-hidden="true">⏱</span>
+        <span aria-hidden="true">Timer</span>
         <span class="visually-hidden">Disappearing messages</span>
         <select
           class={`timer-select${seconds !== null ? ' is-on' : ''}`}

@@ -65,7 +65,6 @@ export function MessageLog({ conversation, title }: { conversation: Conversation
               </h3>
             ) : row.kind === 'notice' ? (
               <p key={row.key} class="log-notice" data-testid="timer-notice">
-                <span aria-hidden="true">⏱ </span>
                 {noticeText(row.sender, row.seconds, me)}
               </p>
             ) : (
