@@ -28,6 +28,9 @@ export function PrivacySection() {
   }, []);
 
   const change = (next: Partial<PrivacySettings>) => {
+    const before = settings;
+    // Shown at once (a controlled checkbox would otherwise snap back until the server answers); undone on failure.
+    if (before) setSettings({ ...before, ...next });
     setSaving(true);
     setProblem(undefined);
     client.privacy.set(next).then(
@@ -36,6 +39,7 @@ export function PrivacySection() {
         setSaving(false);
       },
       (e: unknown) => {
+        setSettings(before);
         setProblem(describeError(e));
         setSaving(false);
       },
