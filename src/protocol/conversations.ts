@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Username } from './common.js';
+import { DisappearingSeconds } from './privacy.js';
 
 /** The most members a group holds (its creator included). */
 export const MAX_GROUP_MEMBERS = 256;
@@ -42,6 +43,8 @@ export const ConversationDto = z.strictObject({
   lastActivityAt: z.iso.datetime(),
   /** The user's notification settings for it (servers before notifications leave it out: notify for everything). */
   notify: NotifySettingsDto.optional(),
+  /** Disappearing messages: each new message is erased this many seconds after it was stored (null: off). */
+  disappearingSeconds: DisappearingSeconds.optional(),
 });
 export type ConversationDto = z.infer<typeof ConversationDto>;
 

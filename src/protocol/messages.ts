@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id, Username } from './common.js';
 import { MAX_BLOBS_PER_MESSAGE } from './blobs.js';
 import { MLS_COMMIT, MLS_CONTENT_PREFIX, MLS_PRIVATE } from './e2e.js';
+import { SERVER_CONTENT_PREFIX } from './privacy.js';
 
 /** The largest message body, in bytes. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -43,6 +44,10 @@ export const MessageDto = z.strictObject({
   editedAt: z.iso.datetime().nullable(),
   /** A deleted message is a tombstone: its body is empty. */
   deleted: z.boolean(),
+  /** When the server erases it (the conversation's timer from the server's clock at store time); null: never. */
+  expiresAt: z.iso.datetime().nullable().optional(),
+  /** Erased because it expired (then also `deleted`): clients remove it from view, store, vault and index. */
+  expired: z.boolean().optional(),
 });
 export type MessageDto = z.infer<typeof MessageDto>;
 
@@ -67,6 +72,9 @@ export const SendMessageRequest = z
   })
   .superRefine((req, ctx) => {
     const commit = req.contentType === MLS_COMMIT;
+    if (req.contentType.startsWith(SERVER_CONTENT_PREFIX)) {
+      ctx.addIssue({ code: 'custom', path: ['contentType'], message: 'this content type is written by the server only' });
+    }
     if (req.blobIds && req.contentType.startsWith(MLS_CONTENT_PREFIX) && req.contentType !== MLS_PRIVATE) {
       ctx.addIssue({ code: 'custom', path: ['blobIds'], message: 'only an application message may carry files' });
     }

@@ -62,6 +62,7 @@ import {
   ReadResponse,
   SendMessageRequest,
 } from './messages.js';
+import { PrivacyResponse, SetDisappearingRequest, SetPrivacyRequest } from './privacy.js';
 
 /** Every socket acknowledgement is `{ data }` on success or `{ error: { code, message } }`. */
 export type Ack<T> = { data: T } | ErrorBody;
@@ -96,6 +97,10 @@ export const clientEvents = {
   'conversations:setRole': { request: SetRoleRequest, response: ConversationResponse },
   'conversations:rename': { request: RenameRequest, response: ConversationResponse },
   'conversations:leave': { request: ConversationIdRequest, response: Ok },
+  'conversations:setDisappearing': { request: SetDisappearingRequest, response: ConversationResponse },
+
+  'privacy:get': { request: z.strictObject({}), response: PrivacyResponse },
+  'privacy:set': { request: SetPrivacyRequest, response: PrivacyResponse },
 
   'messages:send': { request: SendMessageRequest, response: MessageResponse },
   'messages:edit': { request: EditMessageRequest, response: MessageResponse },
@@ -150,6 +155,8 @@ export const serverEvents = {
   read: ReadEvent,
   /** An MLS Welcome for one of the user's devices (its `deviceId` says which), after its commit was accepted. */
   welcome: WelcomeEvent,
+  /** The user's privacy settings changed (on another of their devices). */
+  privacy: PrivacyResponse,
 } as const;
 
 export type ServerEventName = keyof typeof serverEvents;

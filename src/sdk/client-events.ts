@@ -5,6 +5,7 @@ import type { E2eeApi } from './e2ee/api.js';
 import type { ConversationEngine } from './engine/conversation-engine.js';
 import { ParleyError } from './errors.js';
 import type { ParleySocket } from './realtime.js';
+import type { PrivacySettings } from './privacy.js';
 
 /** What the events reach in the client. */
 export interface ServerEventTarget {
@@ -16,6 +17,8 @@ export interface ServerEventTarget {
   username: () => string | undefined;
   /** The session ended elsewhere: forget it (then `signedOut` is emitted). */
   signOut: () => void;
+  /** The privacy settings changed on another of the user's devices. */
+  privacyTold: (settings: PrivacySettings) => void;
 }
 
 export function listenToServer(socket: ParleySocket, client: ServerEventTarget): void {
@@ -52,6 +55,10 @@ export function listenToServer(socket: ParleySocket, client: ServerEventTarget):
     client.e2ee()?.welcomed(welcome).catch((e: unknown) => emit('error', e));
   });
   on('typing', (t) => emit('typing', t));
+  on('privacy', ({ privacy }) => {
+    client.privacyTold(privacy);
+    emit('privacy', privacy);
+  });
   on('read', (r) => {
     if (r.username === client.username()) engine.readMoved(r.conversationId, r.seq);
     emit('read', r);

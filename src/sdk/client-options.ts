@@ -9,6 +9,7 @@ import type { IdentityChange } from './e2ee/trust.js';
 import type { SessionPersistence } from './http.js';
 import type { DeriveMaster } from './kdf.js';
 import type { Message } from './message-stream.js';
+import type { PrivacySettings } from './privacy.js';
 
 export interface ParleyClientOptions {
   /** The server, e.g. http://localhost:5000. */
@@ -49,6 +50,8 @@ export type ClientEvents = {
   conversationRemoved: (conversationId: string) => void;
   typing: (typing: TypingEvent) => void;
   read: (receipt: ReadEvent) => void;
+  /** The privacy settings changed on another of the user's devices. */
+  privacy: (settings: PrivacySettings) => void;
   /** The session ended elsewhere (log-out, revocation, password change): the client is signed out. */
   signedOut: (reason: string) => void;
   connectionChange: (connected: boolean) => void;

@@ -1,3 +1,4 @@
+import { Privacy } from './privacy.js';
 import {
   AuthResponse,
   MeResponse,
@@ -48,6 +49,8 @@ export class ParleyClient extends Emitter<ClientEvents> {
   readonly conversations: Conversations;
   /** Devices: yours (removed ones too) or a contact's current ones; removing one of yours takes it out of every group. */
   readonly devices: ReturnType<typeof devicesFace>;
+  /** Privacy switches: read receipts, typing indicators, the default disappearing timer (`get`, `set`). */
+  readonly privacy: Privacy;
   readonly messages: Messages;
   /** Encrypted files: `download(message, index)`, `stream(message, index)` (sends upload them by themselves). */
   readonly attachments: Attachments;
@@ -97,9 +100,14 @@ export class ParleyClient extends Emitter<ClientEvents> {
     this.engine.on('messageUpdated', (m) => this.emit('messageUpdated', m));
     this.engine.on('error', (e) => this.emit('error', e));
     this.contacts = new Contacts(this.realtime);
-    this.conversations = new Conversations(this.realtime, async (id) => {
-      await this.e2ee?.api.reconcile(id);
-    });
+    this.privacy = new Privacy(this.realtime);
+    this.conversations = new Conversations(
+      this.realtime,
+      async (id) => {
+        await this.e2ee?.api.reconcile(id);
+      },
+      () => this.privacy.current?.typingIndicators !== false,
+    );
     this.devices = devicesFace(this.e2eeAccess, this.realtime, this.conversations);
     this.encryptionMode = options.encryption ?? 'mls';
     this.messages = new Messages(this.engine);
@@ -265,6 +273,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
           e2ee: () => this.e2ee?.api,
           username: () => this.user?.username,
           signOut: () => this.forget(),
+          privacyTold: (settings) => this.privacy.told(settings),
         });
         socket.on('ready', () => {
           if (first) return;

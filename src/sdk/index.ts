@@ -27,3 +27,6 @@ export { SEARCH_SIDE_METHODS } from './search/index.js';
 export { Bot, splitArgs, type BotContext, type BotOptions, type CommandContext } from './bot.js';
 export type { ExportedConversation, ExportProgress, HistoryExport } from './export.js';
 export { formatRecoveryKey, parseRecoveryKey } from './recovery.js';
+export type { MessageNotice } from './message-stream.js';
+export { Privacy, type PrivacySettings } from './privacy.js';
+export { DISAPPEARING_TIMERS } from '../protocol/privacy.js';

@@ -1,6 +1,7 @@
 /** The message as an app sees it (the conversation engine in ./engine/ keeps the log, the outbox and the view). */
 import type { MessageDto } from '../protocol/messages.js';
 import { MLS_CONTENT_PREFIX } from '../protocol/e2e.js';
+import { DISAPPEARING_NOTICE, DisappearingNotice } from '../protocol/privacy.js';
 import type { AttachmentDescriptor } from './content/attachment.js';
 
 /** A file of a message: what to show (name, type, size, dimensions, thumbnail) and what to fetch and check it with. */
@@ -46,6 +47,18 @@ export interface Message {
   mentions: string[];
   /** Reactions, aggregated per emoji. */
   reactions: MessageReaction[];
+  /** Disappearing messages: when the server erases it (its clock), or null/absent: never. */
+  expiresAt?: string | null;
+  /** It expired and was erased (everywhere): a UI shows nothing of it. */
+  expired?: boolean;
+  /** A notice the server wrote into the log (a timer change), shown as a line of its own rather than as someone's text. */
+  notice?: MessageNotice;
+}
+
+/** A change announced in a conversation's log: the disappearing-message timer set to `seconds` (null: off) by `sender`. */
+export interface MessageNotice {
+  kind: 'disappearing';
+  seconds: number | null;
 }
 
 /** The rich fields of a message that has none. */
@@ -62,7 +75,20 @@ const decoder = new TextDecoder();
 /** Why a client without its end-to-end layer shows no text for an MLS message. */
 export const NOT_DECRYPTED_HERE = 'This message is end-to-end encrypted, and encryption is not set up in this client.';
 
+/** The notice of a server-written entry, or undefined if the entry is none (or malformed). */
+function noticeOf(dto: MessageDto): MessageNotice | undefined {
+  if (dto.contentType !== DISAPPEARING_NOTICE) return undefined;
+  try {
+    const parsed = DisappearingNotice.safeParse(JSON.parse(decoder.decode(dto.body)));
+    return parsed.success ? { kind: 'disappearing', seconds: parsed.data.seconds } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function toMessage(dto: MessageDto): Message {
+  const notice = noticeOf(dto);
+  if (notice) return { ...plainFields(dto), text: '', encrypted: false, decryptionError: null, notice };
   // Ciphertext is never decoded as text: a client that cannot decrypt says so.
   if (dto.contentType.startsWith(MLS_CONTENT_PREFIX)) {
     return { ...plainFields(dto), text: '', encrypted: true, decryptionError: dto.deleted ? null : NOT_DECRYPTED_HERE };
@@ -85,6 +111,8 @@ function plainFields(dto: MessageDto) {
     quote: null,
     mentions: [],
     reactions: [],
+    expiresAt: dto.expiresAt ?? null,
+    ...(dto.expired ? { expired: true } : {}),
   };
 }
 

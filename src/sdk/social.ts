@@ -37,6 +37,7 @@ export class Conversations {
   constructor(
     private readonly rt: Realtime,
     private readonly membersChanged: (conversationId: string) => Promise<void> = () => Promise.resolve(),
+    private readonly sharesTyping: () => boolean = () => true,
   ) {}
   async list(): Promise<ConversationDto[]> {
     return (await this.rt.request('conversations:list', {})).conversations;
@@ -70,8 +71,16 @@ export class Conversations {
   async leave(id: string): Promise<void> {
     await this.rt.request('conversations:leave', { conversationId: id });
   }
-  /** Tells the other members you are typing (throttled by the server). */
+  /** Tells the other members you are typing (throttled by the server); nothing is sent with typing indicators off. */
   async typing(id: string): Promise<void> {
+    if (!this.sharesTyping()) return;
     await this.rt.request('typing', { conversationId: id });
+  }
+  /**
+   * Disappearing messages: each message stored from now on is erased `seconds` after the server stored it (300, 3600,
+   * 86400 or 604800; null: off). Either member of a direct conversation, a group's admins. Announced in the log.
+   */
+  async setDisappearing(id: string, seconds: number | null): Promise<ConversationDto> {
+    return (await this.rt.request('conversations:setDisappearing', { conversationId: id, seconds })).conversation;
   }
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { BlobStore } from './blobs/store.js';
+import type { Clock } from './clock.js';
 import type { SendBatches } from './commands/messages/send-types.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
@@ -12,6 +13,8 @@ import type { UserBudgets } from './security/user-budgets.js';
 /** What commands need, built once at start. */
 export interface Deps {
   config: Config;
+  /** The server's clock (time-driven work: a message's expiry, the sweep); a ManualClock in tests. */
+  clock: Clock;
   db: Db;
   log: Logger;
   limiters: RateLimiters;

@@ -4,6 +4,8 @@ import { createClient, type RedisClientType } from 'redis';
 import { blobStoreFor } from './blobs/for-config.js';
 import { sweepBlobs } from './commands/blobs/attach.js';
 import { SendQueue } from './commands/messages/send-queue.js';
+import { sweepExpiredMessages } from './commands/messages/expire-messages.js';
+import { systemClock, type Clock } from './clock.js';
 import { watchAccountSignals } from './admin/account-signals.js';
 import type { Config } from './config.js';
 import { connectDatabase, migrateToLatest } from './db/connect.js';
@@ -32,6 +34,8 @@ const SENDS_IN_FLIGHT_POSTGRES = 4;
  * fsync runs (off the event loop, db/sqlite-durable.ts). Two in flight measured no faster and made smaller batches.
  */
 const SENDS_IN_FLIGHT_SQLITE = 1;
+/** How often expired messages are looked for (the shortest timer is 5 minutes). */
+const EXPIRY_SWEEP_MS = 10_000;
 
 export interface RunningServer {
   url: string;
@@ -42,8 +46,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** What a test may inject: the clock (disappearing messages' expiry and sweep). */
+export interface StartOptions {
+  clock?: Clock;
+}
+
 /** config → database → migrations → app → listen. */
-export async function startServer(config: Config, logDestination?: DestinationStream): Promise<RunningServer> {
+export async function startServer(config: Config, logDestination?: DestinationStream, options: StartOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
   const log = createLogger(config.logLevel, logDestination);
   const db = connectDatabase(config.database, (err) => log.warn({ err }, 'database connection lost'));
   await migrateToLatest(db);
@@ -67,6 +77,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
   };
   const deps: Deps = {
     config,
+    clock,
     db,
     log,
     limiters: createRateLimiters(config, redis),
@@ -74,7 +85,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
     preloginSecret: await getOrCreateSecret(db, 'prelogin-salt'),
     events,
     presence: redis ? redisPresence(redis) : memoryPresence(),
-    sends: new SendQueue(db, events, log, config.database.kind === 'postgres' ? SENDS_IN_FLIGHT_POSTGRES : SENDS_IN_FLIGHT_SQLITE),
+    sends: new SendQueue(db, events, log, config.database.kind === 'postgres' ? SENDS_IN_FLIGHT_POSTGRES : SENDS_IN_FLIGHT_SQLITE, clock),
     blobs: blobStoreFor(config, db),
     push,
   };
@@ -96,6 +107,11 @@ export async function startServer(config: Config, logDestination?: DestinationSt
     sweepBlobs(deps, Date.now()).catch((err: unknown) => log.warn({ err }, 'file sweep failed'));
   }, 600_000);
   blobSweep.unref();
+  // Disappearing messages: erased once their expiry (from the server's clock) has come.
+  const expirySweep = setInterval(() => {
+    sweepExpiredMessages(deps).catch((err: unknown) => log.warn({ err }, 'expiry sweep failed'));
+  }, EXPIRY_SWEEP_MS);
+  expirySweep.unref();
 
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
@@ -116,6 +132,7 @@ export async function startServer(config: Config, logDestination?: DestinationSt
       closing ??= (async () => {
         clearInterval(sweep);
         clearInterval(blobSweep);
+        clearInterval(expirySweep);
         unwatchConnections();
         unwatchSignals();
         await metrics?.close();

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../src/server/config.js';
 import { TEST_WEB_ROOT } from '../../src/server/http/static-files.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
+import type { Clock } from '../../src/server/clock.js';
 import { ParleyClient, type ParleyClientOptions } from '../../src/sdk/index.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { testEnv } from './env.js';
@@ -28,6 +29,8 @@ export interface TestServerOptions {
   redis?: boolean;
   /** The web UI to serve: the test build (with the fast-KDF hook, the default) or the production build. */
   webRoot?: string;
+  /** The server's clock (a ManualClock moves time for disappearing messages); kept across restarts. */
+  clock?: Clock;
 }
 
 /** A real server on a random loopback port, with its own fresh database. */
@@ -51,7 +54,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const config = loadConfig({ ...baseEnv, PORT: String(port) });
     // Origins are those of the port actually bound, known only after listen: allow the loopback ones for any port.
     // The test build of the web UI: the only one with the test hooks (the fast-KDF override).
-    const server = await startServer({ ...config, allowedOrigins: [], webRoot: options.webRoot ?? TEST_WEB_ROOT }, logs);
+    const server = await startServer({ ...config, allowedOrigins: [], webRoot: options.webRoot ?? TEST_WEB_ROOT }, logs, { clock: options.clock });
     port = Number(new URL(server.url).port);
     const scheme = new URL(server.url).protocol; // 'http:' or 'https:'
     server.deps.config.allowedOrigins.push(`${scheme}//127.0.0.1:${port}`, `${scheme}//localhost:${port}`);

@@ -251,12 +251,17 @@ export class E2ee implements E2eeApi {
   async fromHistory(dto: MessageDto): Promise<Message | undefined> {
     if (!isMls(dto.contentType)) return toMessage(dto);
     if (dto.contentType === MLS_COMMIT) return undefined;
-    const stored = await this.groups.text(dto.conversationId, dto.seq);
+    let stored = await this.groups.text(dto.conversationId, dto.seq);
     if (stored?.editOf !== undefined || stored?.reactionOf !== undefined) return undefined;
+    // Deleted or expired while this device was away: its text goes from here too (and from the vault's copy).
+    if (dto.deleted && stored?.text !== undefined) {
+      await recordErased(this.groups, this.vault, dto);
+      stored = await this.groups.text(dto.conversationId, dto.seq);
+    }
     this.index.set(dto.id, { conversationId: dto.conversationId, seq: dto.seq });
     // No text and no reason here (nothing stored, or only an edit waiting for its target): this device never read it.
     const read = stored?.text !== undefined || stored?.error !== undefined;
-    return this.shown(dto, read ? stored : { error: await unreadReason(this.groups, dto) });
+    return this.shown(dto, read && stored ? stored : { error: await unreadReason(this.groups, dto) });
   }
 
   /** A page of history, read under the conversation's lock (so a message being decoded right now shows as read). */

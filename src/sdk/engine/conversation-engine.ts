@@ -261,9 +261,8 @@ export class ConversationEngine extends Emitter<EngineEvents> {
     const messages: Message[] = [];
     for (;;) {
       const res = await this.options.transport.request('messages:history', { conversationId, ...(before !== undefined ? { before } : {}), limit });
-      if (!codec.encrypted) return { messages: await codec.page(conversationId, res.messages), hasMore: res.hasMore };
-      // Commits are not shown, so a page of them is followed by an older one until `limit` messages are found.
-      messages.unshift(...(await codec.page(conversationId, res.messages)));
+      // Expired messages are not shown (nor are commits): a page of them is followed by an older one until `limit` are found.
+      messages.unshift(...(await codec.page(conversationId, res.messages)).filter((m) => !m.expired));
       before = res.messages[0]?.seq;
       if (messages.length >= limit || !res.hasMore || before === undefined) {
         const extra = Math.max(0, messages.length - limit);
@@ -396,6 +395,8 @@ export class ConversationEngine extends Emitter<EngineEvents> {
   }
 
   private deliver(m: Message): void {
+    // Caught up only after it expired: nothing to show (its erasure was applied while decoding it).
+    if (m.expired) return;
     const key = `${m.conversationId}:${m.seq}`;
     const localId = this.echoOf.get(key);
     this.echoOf.delete(key);

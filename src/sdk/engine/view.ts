@@ -131,8 +131,24 @@ export function withOpened(state: EngineState, id: string, echoes: readonly Engi
   return { ...state, windows: { ...state.windows, [id]: window } };
 }
 
+/** A message that expired leaves the window and the preview line: nothing of it is shown any more. */
+export function withExpired(state: EngineState, m: Pick<Message, 'conversationId' | 'seq'>): EngineState {
+  let next = withWindow(state, m.conversationId, (w) => {
+    const messages = w.messages.filter((x) => x.status !== 'sent' || x.seq !== m.seq);
+    return messages.length === w.messages.length ? w : { ...w, messages };
+  });
+  next = withEntry(next, m.conversationId, (e) => {
+    if (e.preview?.status !== 'sent' || e.preview.seq !== m.seq) return e;
+    const rest = { ...e };
+    delete rest.preview;
+    return rest;
+  });
+  return next;
+}
+
 /** An edit or delete: the loaded copy and the preview change; its place and local id stay. */
 export function withUpdate(state: EngineState, m: Message): EngineState {
+  if (m.expired) return withExpired(state, m);
   const replace = (x: EngineMessage): EngineMessage => ({ ...m, status: 'sent', ...(x.localId ? { localId: x.localId } : {}) });
   let next = withWindow(state, m.conversationId, (w) => {
     const i = w.messages.findIndex((x) => x.status === 'sent' && x.seq === m.seq);

@@ -59,6 +59,8 @@ export interface ConversationsTable {
   last_seq: number;
   created_at: number;
   last_activity_at: number;
+  /** Disappearing messages: the timer in seconds, null (or absent on insert): off. */
+  disappearing_seconds?: number | null;
 }
 
 export interface ConversationMembersTable {
@@ -85,6 +87,17 @@ export interface MessagesTable {
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
+  /** When the sweep erases it (ms, the server's clock at store time + the conversation's timer); null: never. */
+  expires_at?: number | null;
+}
+
+/** A user's privacy switches (no row: the defaults, receipts and typing on, no timer). */
+export interface PrivacySettingsTable {
+  user_id: string;
+  read_receipts: number;
+  typing_indicators: number;
+  default_disappearing_seconds: number | null;
+  updated_at: number;
 }
 
 export interface IdentitiesTable {
@@ -239,6 +252,7 @@ export interface Database {
   account_signals: AccountSignalsTable;
   recovery_keys: RecoveryKeysTable;
   push_subscriptions: PushSubscriptionsTable;
+  privacy_settings: PrivacySettingsTable;
 }
 
 /** Kept so later tables can use auto-increment ids without touching this import. */

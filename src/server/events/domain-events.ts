@@ -2,6 +2,7 @@ import type { ContactDto } from '../../protocol/contacts.js';
 import type { ConversationDto } from '../../protocol/conversations.js';
 import type { WelcomeDto } from '../../protocol/e2e.js';
 import type { MessageDto, ReadEvent } from '../../protocol/messages.js';
+import type { PrivacySettingsDto } from '../../protocol/privacy.js';
 
 export type RevocationReason = 'logout' | 'revoked' | 'password-changed' | 'suspended' | 'deleted';
 
@@ -15,7 +16,12 @@ export type DomainEvent =
   | { type: 'conversation.removed'; conversationId: string; userId: string }
   | { type: 'message.created'; message: MessageDto }
   | { type: 'message.updated'; message: MessageDto }
-  | { type: 'read'; event: ReadEvent }
+  /**
+   * A read position moved. `audience` (the privacy switches, policies/privacy.ts): `everyone` false goes to the
+   * reader's own devices only; `withheldFrom` are user ids not told. Absent: every member.
+   */
+  | { type: 'read'; event: ReadEvent; audience?: { readerId: string; everyone: boolean; withheldFrom: string[] } }
+  | { type: 'privacy.changed'; userId: string; privacy: PrivacySettingsDto }
   /** An MLS Welcome for one device of `userId`, after the commit that made it was stored. */
   | { type: 'welcome.created'; userId: string; welcome: WelcomeDto };
 

@@ -19,6 +19,7 @@ export function presentConversation(
     unread,
     lastActivityAt: new Date(conversation.last_activity_at).toISOString(),
     notify: presentNotify(me),
+    disappearingSeconds: conversation.disappearing_seconds ?? null,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { MessageDto } from '../../protocol/messages.js';
 import type { MessageWithSender } from '../db/repositories/messages.js';
+import { isExpired } from '../policies/disappearing.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -15,5 +16,7 @@ export function presentMessage(row: MessageWithSender): MessageDto {
     sentAt: iso(row.created_at),
     editedAt: row.edited_at === null ? null : iso(row.edited_at),
     deleted: row.deleted_at !== null,
+    expiresAt: row.expires_at === null || row.expires_at === undefined ? null : iso(row.expires_at),
+    ...(isExpired(row) ? { expired: true } : {}),
   };
 }

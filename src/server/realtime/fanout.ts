@@ -38,8 +38,14 @@ export function realtimePublisher(getIo: () => ParleyIo | undefined): EventPubli
         case 'message.updated':
           io.to(conversationRoom(event.message.conversationId)).emit('message:updated', { message: event.message });
           return;
-        case 'read':
-          io.to(conversationRoom(event.event.conversationId)).emit('read', event.event);
+        case 'read': {
+          const audience = event.audience;
+          if (audience && !audience.everyone) io.to(userRoom(audience.readerId)).emit('read', event.event);
+          else io.to(conversationRoom(event.event.conversationId)).except((audience?.withheldFrom ?? []).map(userRoom)).emit('read', event.event);
+          return;
+        }
+        case 'privacy.changed':
+          io.to(userRoom(event.userId)).emit('privacy', { privacy: event.privacy });
           return;
         case 'welcome.created':
           io.to(userRoom(event.userId)).emit('welcome', { welcome: event.welcome });

@@ -19,7 +19,9 @@ import { accessConversation } from '../commands/access.js';
 import { assertCanType } from '../policies/conversations.js';
 import { presentUser } from '../presenters/user.js';
 import { EventRouter, type SocketData } from './event-adapter.js';
-import { conversationRoom } from './rooms.js';
+import { conversationRoom, userRoom } from './rooms.js';
+import { setDisappearing } from '../commands/conversations/set-disappearing.js';
+import { getPrivacy, setPrivacy, typingAudienceOf } from '../commands/privacy.js';
 
 const TYPING_EVERY_MS = 2_000;
 
@@ -84,15 +86,22 @@ export function buildEventRouter(deps: Deps): EventRouter {
   on('vault:put', (a, i) => putVaultRecords(deps, a, i));
   on('vault:list', (a, i) => listVaultRecords(deps, a, i));
 
+  // Disappearing messages and the privacy switches.
+  on('conversations:setDisappearing', async (a, i) => ({ conversation: await setDisappearing(deps, a, i.conversationId, i.seconds) }));
+  on('privacy:get', (a) => getPrivacy(deps, a));
+  on('privacy:set', (a, i) => setPrivacy(deps, a, i));
+
   // Typing is ephemeral: authorized, throttled per socket and conversation, never stored.
   on('typing', async (a, i, socket) => {
     assertCanType(await accessConversation(deps.db, a, i.conversationId));
+    const audience = await typingAudienceOf(deps, a.user.id, i.conversationId);
+    if (!audience.relay) return { ok: true as const };
     const now = Date.now();
     const data = socket.data as SocketData;
     const lastTyping = (data.lastTyping ??= new Map<string, number>());
     if (now - (lastTyping.get(i.conversationId) ?? 0) >= TYPING_EVERY_MS) {
       lastTyping.set(i.conversationId, now);
-      socket.to(conversationRoom(i.conversationId)).emit('typing', { conversationId: i.conversationId, username: a.user.username });
+      socket.to(conversationRoom(i.conversationId)).except(audience.withheldFrom.map(userRoom)).emit('typing', { conversationId: i.conversationId, username: a.user.username });
     }
     return { ok: true as const };
   });

@@ -6,6 +6,7 @@ import { MuteMenu } from '../notifications/mute-menu.js';
 import { Avatar, PresenceDot } from './bits.js';
 import { useChat, useStore } from './chat-context.js';
 import { Composer } from './composer.js';
+import { DisappearingMenu } from './disappearing-menu.js';
 import { MembersPanel } from './members-panel.js';
 import { MessageLog } from './message-log.js';
 import { SecurityPanel } from './security-panel.js';
@@ -94,6 +95,7 @@ export function ChatView({ conversation, phone }: { conversation: ConversationDt
           </h2>
           <ChatSubtitle conversation={conversation} />
         </div>
+        <DisappearingMenu conversation={conversation} />
         <MuteMenu conversation={conversation} />
         {peer && (
           <button

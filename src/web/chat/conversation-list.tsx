@@ -1,3 +1,4 @@
+import { noticeText } from './disappearing.js';
 import { useMemo } from 'preact/hooks';
 import type { ConversationDto, EngineMessage } from '../../sdk/index.js';
 import { Link } from '../components/link.js';
@@ -40,6 +41,7 @@ export function ConversationList({ activeId, onNewGroup }: { activeId: string | 
 
 function previewText(c: ConversationDto, preview: EngineMessage | undefined, me: string): string {
   if (!preview) return c.kind === 'group' ? `${c.members.length} members` : 'Direct conversation';
+  if (preview.notice) return noticeText(preview.sender, preview.notice.seconds, me);
   const who = preview.sender === me ? 'You: ' : c.kind === 'group' ? `${preview.sender}: ` : '';
   const file = preview.attachments[0];
   const fileText = file ? (file.type.startsWith('image/') ? 'Photo' : file.name) : '';

@@ -1,3 +1,4 @@
+import { noticeText } from './disappearing.js';
 import { useEffect, useMemo } from 'preact/hooks';
 import type { ConversationDto, EngineMessage, MessageWindow } from '../../sdk/index.js';
 import { useLogScroll } from '../hooks/use-log-scroll.js';
@@ -62,6 +63,10 @@ export function MessageLog({ conversation, title }: { conversation: Conversation
               <h3 key={row.key} class="day-separator">
                 <span>{row.label}</span>
               </h3>
+            ) : row.kind === 'notice' ? (
+              <p key={row.key} class="log-notice" data-testid="timer-notice">
+                {noticeText(row.sender, row.seconds, me)}
+              </p>
             ) : (
               <MessageGroup
                 key={row.key}

@@ -21,7 +21,15 @@ export interface GroupRow {
 /** A message's key in the log: the local id of one sent from here (the same from local echo to stored), else its id. */
 export const messageKey = (m: EngineMessage): string => m.localId ?? m.id;
 
-export type Row = DayRow | GroupRow;
+/** A notice the server wrote in the log (a timer change), a line of its own. */
+export interface NoticeRow {
+  kind: 'notice';
+  key: string;
+  sender: string;
+  seconds: number | null;
+}
+
+export type Row = DayRow | GroupRow | NoticeRow;
 
 /** The log's rows: a separator at each new day, then groups of consecutive messages from one sender. */
 export function buildRows(messages: readonly EngineMessage[], me: string, now = new Date()): Row[] {
@@ -36,6 +44,11 @@ export function buildRows(messages: readonly EngineMessage[], me: string, now = 
       rows.push({ kind: 'day', key: `day-${key}`, label: formatDay(m.sentAt, now) });
       day = key;
       group = undefined;
+    }
+    if (m.notice) {
+      rows.push({ kind: 'notice', key: messageKey(m), sender: m.sender, seconds: m.notice.seconds });
+      group = undefined;
+      continue;
     }
     if (!group || group.sender !== m.sender || at - previous > GROUP_GAP_MS) {
       group = { kind: 'group', key: messageKey(m), sender: m.sender, own: m.sender === me, messages: [] };
@@ -70,7 +83,7 @@ export function seenReceipt(
     const m = messages[i];
     if (!m || m.status !== 'sent') continue;
     if (m.sender !== me) read[m.sender] = Math.max(read[m.sender] ?? 0, m.seq);
-    else if (!own && !m.deleted) own = m;
+    else if (!own && !m.deleted && !m.notice) own = m;
   }
   if (!own) return undefined;
   const seq = own.seq;

@@ -47,7 +47,7 @@ describe('web chat state', () => {
   it('groups consecutive messages of one sender and separates days', () => {
     const day2 = msg(4, 'bob', 24 * 60);
     const rows = buildRows([msg(1), msg(2), msg(3, 'alice'), day2, msg(5, 'bob', 24 * 60 + 20)], 'alice');
-    expect(rows.map((r) => (r.kind === 'day' ? 'day' : `${r.sender}:${r.messages.map((m) => m.seq).join(',')}`))).toEqual([
+    expect(rows.map((r) => (r.kind === 'day' ? 'day' : r.kind === 'notice' ? 'notice' : `${r.sender}:${r.messages.map((m) => m.seq).join(',')}`))).toEqual([
       'day',
       'bob:1,2',
       'alice:3',

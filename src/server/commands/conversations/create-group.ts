@@ -1,6 +1,7 @@
 import type { ConversationDto } from '../../../protocol/conversations.js';
 import { insertConversation, insertMembers, listMembers } from '../../db/repositories/conversations.js';
 import type { Deps } from '../../deps.js';
+import { findPrivacy } from '../../db/repositories/disappearing.js';
 import { AfterCommit } from '../../events/domain-events.js';
 import type { Actor } from '../../policies/actor.js';
 import { assertContacts } from '../access.js';
@@ -21,7 +22,9 @@ export async function createGroup(deps: Deps, actor: Actor, name: string, userna
     others.push(user);
   }
   const now = Date.now();
-  const row = { id: crypto.randomUUID(), kind: 'group' as const, name, direct_key: null, last_seq: 0, created_at: now, last_activity_at: now };
+  // The creator's default timer for new conversations (Settings → Privacy).
+  const disappearing_seconds = (await findPrivacy(deps.db, actor.user.id))?.default_disappearing_seconds ?? null;
+  const row = { id: crypto.randomUUID(), kind: 'group' as const, name, direct_key: null, last_seq: 0, created_at: now, last_activity_at: now, disappearing_seconds };
   const after = new AfterCommit();
   await deps.db.transaction().execute(async (trx) => {
     await insertConversation(trx, row);

@@ -1,6 +1,7 @@
 import type { ConversationDto } from '../../../protocol/conversations.js';
 import { directKey, findDirect, insertConversation, insertMembers, listMembers } from '../../db/repositories/conversations.js';
 import type { Deps } from '../../deps.js';
+import { findPrivacy } from '../../db/repositories/disappearing.js';
 import { AfterCommit } from '../../events/domain-events.js';
 import type { Actor } from '../../policies/actor.js';
 import { AppError } from '../../errors.js';
@@ -20,7 +21,8 @@ export async function openDirect(deps: Deps, actor: Actor, username: string): Pr
   let conversation = await findDirect(deps.db, key);
   if (!conversation) {
     const now = Date.now();
-    const row = { id: crypto.randomUUID(), kind: 'direct' as const, name: null, direct_key: key, last_seq: 0, created_at: now, last_activity_at: now };
+    const disappearing_seconds = (await findPrivacy(deps.db, actor.user.id))?.default_disappearing_seconds ?? null;
+    const row = { id: crypto.randomUUID(), kind: 'direct' as const, name: null, direct_key: key, last_seq: 0, created_at: now, last_activity_at: now, disappearing_seconds };
     const after = new AfterCommit();
     try {
       await deps.db.transaction().execute(async (trx) => {

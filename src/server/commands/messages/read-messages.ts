@@ -1,5 +1,7 @@
 import type { MessagesResponse } from '../../../protocol/messages.js';
-import { findConversation, setReadSeq } from '../../db/repositories/conversations.js';
+import { findConversation, listMembers, setReadSeq } from '../../db/repositories/conversations.js';
+import { DEFAULT_SWITCHES, readAudience } from '../../policies/privacy.js';
+import { switchesOf } from '../privacy.js';
 import { messageSizesAfter, messageSizesBefore, messagesAfter, messagesBefore } from '../../db/repositories/messages.js';
 import type { Deps } from '../../deps.js';
 import type { Actor } from '../../policies/actor.js';
@@ -53,7 +55,11 @@ export async function markRead(deps: Deps, actor: Actor, conversationId: string,
   const target = Math.min(seq, conversation.last_seq);
   if (target > access.member.read_seq) {
     await setReadSeq(deps.db, conversationId, actor.user.id, target);
-    deps.events.publish({ type: 'read', event: { conversationId, username: actor.user.username, seq: target } });
+    const members = await listMembers(deps.db, conversationId);
+    const switches = await switchesOf(deps, members.map((m) => m.user_id));
+    const withSwitches = (id: string) => ({ id, switches: switches.get(id) ?? DEFAULT_SWITCHES });
+    const audience = readAudience(withSwitches(actor.user.id), members.map((m) => withSwitches(m.user_id)));
+    deps.events.publish({ type: 'read', event: { conversationId, username: actor.user.username, seq: target }, audience: { readerId: actor.user.id, ...audience } });
   }
   return { readSeq: Math.max(target, access.member.read_seq) };
 }

@@ -34,7 +34,7 @@ import type { PendingSend } from './send-types.js';
 export async function sendMessage(deps: Deps, actor: Actor, input: SendMessageRequest): Promise<MessageDto> {
   const checked = await checkSend(deps.db, actor, input);
   if ('replay' in checked) return checked.replay;
-  return deps.sends.submit(toPendingSend(actor, input, checked.mls, Date.now()));
+  return deps.sends.submit(toPendingSend(actor, input, checked.mls, deps.clock.now()));
 }
 
 /**

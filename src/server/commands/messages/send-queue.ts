@@ -1,4 +1,5 @@
 import type { MessageDto } from '../../../protocol/messages.js';
+import { systemClock, type Clock } from '../../clock.js';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/connect.js';
 import type { EventPublisher } from '../../events/domain-events.js';
@@ -51,6 +52,7 @@ export class SendQueue implements SendBatches {
     private readonly events: EventPublisher,
     private readonly log: Logger,
     private readonly maxInFlight = 1,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Stores the send with the next batch; resolves with its message once that batch committed. */
@@ -95,7 +97,7 @@ export class SendQueue implements SendBatches {
     const rest = [...batch];
     while (rest.length > 0) {
       try {
-        const outcomes = await this.db.transaction().execute((trx) => storeBatch(trx, rest.map((w) => w.send), Date.now()));
+        const outcomes = await this.db.transaction().execute((trx) => storeBatch(trx, rest.map((w) => w.send), this.clock.now()));
         this.stats.batches++;
         this.stats.sends += rest.length;
         observeBatch(rest.length);

@@ -12,6 +12,8 @@ import { currentEpochs } from '../../db/repositories/mls-groups.js';
 import { applyMlsIntent, checkApplicationEpoch, type MlsIntent } from '../e2e/mls-log.js';
 import type { PendingSend, SendOutcome } from './send-types.js';
 import { attachBlobsInTransaction } from '../blobs/attach.js';
+import { disappearingTimers } from '../../db/repositories/disappearing.js';
+import { expiryOf } from '../../policies/disappearing.js';
 
 /** The MLS intent of the send at `index` no longer holds in the batch: the batch rolls back and is stored again without it. */
 export class SendRefused extends Error {
@@ -86,6 +88,9 @@ export async function storeBatch(trx: Db, sends: PendingSend[], now: number): Pr
   const mlsEvents = new Map<number, DomainEvent[]>();
   const conversations = [...byConversation].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   await lockConversations(trx, conversations.map(([id]) => id));
+  // Each new message's expiry: its conversation's timer from the batch's clock (read under the lock taken above).
+  const timers = await disappearingTimers(trx, conversations.map(([id]) => id));
+  for (const { send } of writes) send.row.expires_at = expiryOf(send.row.content_type, timers.get(send.row.conversation_id), now);
   // A commit moves its group's epoch at its own sequence number: its conversation takes one number per message. In
   // every other conversation nothing in the batch moves the epoch, so its numbers are taken together and its
   // application messages are checked against one read of the epoch (one query for all of them).

@@ -8,6 +8,7 @@ import * as blobs from './2026-12-06-blobs.js';
 import * as accountStatus from './2026-12-06-account-status.js';
 import * as notifications from './2026-12-06-notifications.js';
 import * as recovery from './2026-12-07-recovery.js';
+import * as disappearing from './2026-12-08-disappearing.js';
 
 /** Every migration, by name (dated, applied in name order). */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-account-status': accountStatus,
   '2026-12-06-notifications': notifications,
   '2026-12-07-recovery': recovery,
+  '2026-12-08-disappearing': disappearing,
 };
