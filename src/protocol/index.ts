@@ -9,3 +9,4 @@ export * from './realtime.js';
 export * from './blobs.js';
 export * from './health.js';
 export * from './notifications.js';
+export * from './profiles.js';

@@ -9,6 +9,7 @@ import {
   VaultKeyResponse,
 } from './vault.js';
 import { UserDto } from './auth.js';
+import { ProfileChangedEvent } from './profiles.js';
 import { ContactDto, ContactResponse, ContactsListRequest, ContactsListResponse, PresenceEvent, UsernameRequest } from './contacts.js';
 import {
   ConversationDto,
@@ -150,6 +151,8 @@ export const serverEvents = {
   read: ReadEvent,
   /** An MLS Welcome for one of the user's devices (its `deviceId` says which), after its commit was accepted. */
   welcome: WelcomeEvent,
+  /** A profile this user may read (or their own) changed: fetch GET /api/profiles/:username for the new version. */
+  profile: ProfileChangedEvent,
 } as const;
 
 export type ServerEventName = keyof typeof serverEvents;

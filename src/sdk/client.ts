@@ -22,6 +22,8 @@ import { Emitter } from './emitter.js';
 import { ParleyError } from './errors.js';
 import { HttpClient, type SessionPersistence } from './http.js';
 import { Notifications } from './notifications.js';
+import { MemoryProfileKeyRing, ProfileApi } from './profile.js';
+import type { ProfileChangedEvent } from '../protocol/profiles.js';
 import { DEFAULT_KDF, deriveKeys, kdfAtLeast, newSalt, type DeriveMaster } from './kdf.js';
 import { assertStrongPassword } from './password-strength.js';
 import type { Message, SendPayload } from './message-stream.js';
@@ -85,6 +87,8 @@ export type ClientEvents = {
   connectionChange: (connected: boolean) => void;
   /** A contact's identity key is not the one this device knew: warn (strongly if it was verified). */
   identityChanged: (change: IdentityChange) => void;
+  /** A profile this user may read (or their own) changed: `profile.get(username)` opens the new version. */
+  profile: (change: ProfileChangedEvent) => void;
   /** A background step (catch-up after a reconnect) failed. */
   error: (error: unknown) => void;
 };
@@ -267,6 +271,8 @@ export class ParleyClient extends Emitter<ClientEvents> {
   }
 
   /** Per-conversation mute and "mentions only", Web Push subscriptions (see docs/SDK.md, "Notifications"). */
+  /** Profiles only contacts can read: `set({ displayName?, avatar? })`, `get(username)` (see profile.ts). */
+  readonly profile = new ProfileApi(() => this.http, () => this.user, new MemoryProfileKeyRing());
   readonly notifications = new Notifications(() => this.http, (c) => this.engine.conversationChanged(c));
 
   readonly sessions = {
@@ -435,6 +441,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
       this.e2ee?.api.welcomed(welcome).catch((e: unknown) => this.emit('error', e));
     });
     on('typing', (t) => this.emit('typing', t));
+    on('profile', (p) => this.emit('profile', p));
     on('read', (r) => {
       if (r.username === this.user?.username) this.engine.readMoved(r.conversationId, r.seq);
       this.emit('read', r);

@@ -26,3 +26,12 @@ export type { BackfillProgress, SearchHit, SearchOptions, Snippet } from './sear
 export { Bot, splitArgs, type BotContext, type BotOptions, type CommandContext } from './bot.js';
 export type { ExportedConversation, ExportProgress, HistoryExport } from './export.js';
 export { formatRecoveryKey, parseRecoveryKey } from './recovery.js';
+export {
+  MemoryProfileKeyRing,
+  normalizeDisplayName,
+  PROFILE_LIMITS,
+  type Avatar,
+  type Profile,
+  type ProfileChanges,
+  type ProfileKeyRing,
+} from './profile.js';

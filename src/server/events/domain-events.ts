@@ -2,6 +2,7 @@ import type { ContactDto } from '../../protocol/contacts.js';
 import type { ConversationDto } from '../../protocol/conversations.js';
 import type { WelcomeDto } from '../../protocol/e2e.js';
 import type { MessageDto, ReadEvent } from '../../protocol/messages.js';
+import type { ProfileChangedEvent } from '../../protocol/profiles.js';
 
 export type RevocationReason = 'logout' | 'revoked' | 'password-changed' | 'suspended' | 'deleted';
 
@@ -17,7 +18,9 @@ export type DomainEvent =
   | { type: 'message.updated'; message: MessageDto }
   | { type: 'read'; event: ReadEvent }
   /** An MLS Welcome for one device of `userId`, after the commit that made it was stored. */
-  | { type: 'welcome.created'; userId: string; welcome: WelcomeDto };
+  | { type: 'welcome.created'; userId: string; welcome: WelcomeDto }
+  /** A profile changed: its owner's devices and everyone who may read it get its id and version. */
+  | { type: 'profile.changed'; userIds: string[]; event: ProfileChangedEvent };
 
 export interface EventPublisher {
   publish(event: DomainEvent): void;
