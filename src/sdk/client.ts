@@ -22,7 +22,8 @@ import { Emitter } from './emitter.js';
 import { ParleyError } from './errors.js';
 import { HttpClient, type SessionPersistence } from './http.js';
 import { Notifications } from './notifications.js';
-import { MemoryProfileKeyRing, ProfileApi } from './profile.js';
+import { ProfileApi } from './profile.js';
+import { E2eeProfileKeys } from './profile-sharing.js';
 import type { ProfileChangedEvent } from '../protocol/profiles.js';
 import { DEFAULT_KDF, deriveKeys, kdfAtLeast, newSalt, type DeriveMaster } from './kdf.js';
 import { assertStrongPassword } from './password-strength.js';
@@ -89,6 +90,8 @@ export type ClientEvents = {
   identityChanged: (change: IdentityChange) => void;
   /** A profile this user may read (or their own) changed: `profile.get(username)` opens the new version. */
   profile: (change: ProfileChangedEvent) => void;
+  /** A member shared a (new) profile key with this device: their profile may now open. */
+  profileKey: (username: string) => void;
   /** A background step (catch-up after a reconnect) failed. */
   error: (error: unknown) => void;
 };
@@ -149,7 +152,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
     this.engine.on('message', (m) => this.emit('message', m));
     this.engine.on('messageUpdated', (m) => this.emit('messageUpdated', m));
     this.engine.on('error', (e) => this.emit('error', e));
-    this.contacts = new Contacts(this.realtime);
+    this.contacts = new Contacts(this.realtime, (username) => this.profile.rotate(username));
     this.conversations = new Conversations(this.realtime, async (id) => {
       await this.e2ee?.api.reconcile(id);
     });
@@ -272,7 +275,13 @@ export class ParleyClient extends Emitter<ClientEvents> {
 
   /** Per-conversation mute and "mentions only", Web Push subscriptions (see docs/SDK.md, "Notifications"). */
   /** Profiles only contacts can read: `set({ displayName?, avatar? })`, `get(username)` (see profile.ts). */
-  readonly profile = new ProfileApi(() => this.http, () => this.user, new MemoryProfileKeyRing());
+  readonly profile = new ProfileApi(() => this.http, () => this.user, new E2eeProfileKeys({
+    e2ee: () => this.e2ee?.api,
+    me: () => this.user?.username,
+    conversations: () => this.conversations.list(),
+    contacts: () => this.contacts.list(),
+    sendPayload: (id, payload) => this.engine.sendPayload(id, payload),
+  }));
   readonly notifications = new Notifications(() => this.http, (c) => this.engine.conversationChanged(c));
 
   readonly sessions = {
@@ -330,6 +339,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
           sendPayload: (id: string, payload: SendPayload) => this.engine.sendPayload(id, payload),
           onUpdate: (m: Message) => this.engine.changed(m),
           onIdentityChanged: (change: IdentityChange) => this.emit('identityChanged', change),
+          onProfileKey: (username: string) => this.emit('profileKey', username),
         };
         const generation = this.generation;
         const { api, deviceId } = await this.openE2ee(host, { username, vaultKey: this.vaultKey });

@@ -42,7 +42,9 @@ export interface ProfileChanges {
 export interface ProfileKeyRing {
   own(): Promise<Uint8Array | undefined>;
   setOwn(key: Uint8Array): Promise<void>;
-  of(userId: string): Promise<Uint8Array | undefined>;
+  of(username: string): Promise<Uint8Array | undefined>;
+  /** Gives the key to everyone who may read the profile (MLS: profile-sharing.ts), `except` one user; returns how many conversations. */
+  share(key: Uint8Array, except?: string): Promise<number>;
 }
 
 /** A ring held in memory (tests, bots). */
@@ -56,12 +58,15 @@ export class MemoryProfileKeyRing implements ProfileKeyRing {
     this.mine = key;
     return Promise.resolve();
   }
-  of(userId: string): Promise<Uint8Array | undefined> {
-    return Promise.resolve(this.others.get(userId));
+  of(username: string): Promise<Uint8Array | undefined> {
+    return Promise.resolve(this.others.get(username));
+  }
+  share(): Promise<number> {
+    return Promise.resolve(0);
   }
   /** A key a contact shared with this client. */
-  learn(userId: string, key: Uint8Array): void {
-    this.others.set(userId, key);
+  learn(username: string, key: Uint8Array): void {
+    this.others.set(username, key);
   }
 }
 
@@ -119,7 +124,7 @@ export class ProfileApi {
   /** A user's profile opened with the key this client holds; name and avatar are null while the key is unknown. */
   async get(username: string): Promise<Profile> {
     const dto = await this.fetch(username);
-    const key = await this.keyOf(dto.userId);
+    const key = await this.keyOf(dto.username);
     const opened = key && openProfile(key, dto.userId, dto.version, base64UrlToBytes(dto.blob));
     const plain = opened && decodeProfile(opened);
     return { username: dto.username, version: dto.version, displayName: plain?.displayName ?? null, avatar: plain?.avatar ?? null };
@@ -141,17 +146,37 @@ export class ProfileApi {
       throw new ParleyError('VALIDATION_FAILED', `The picture is ${next.avatar.bytes.length} bytes once re-encoded: at most ${PROFILE_LIMITS.avatarBytes}.`);
     }
     let key = await this.keys.own();
-    if (!key) {
-      key = newProfileKey();
+    const fresh = !key;
+    key ??= newProfileKey();
+    const profile = await this.store(me.id, key, (current?.version ?? 0) + 1, next);
+    if (fresh) {
       await this.keys.setOwn(key);
+      await this.keys.share(key);
     }
-    const version = (current?.version ?? 0) + 1;
-    const blob = bytesToBase64Url(sealProfile(key, me.id, version, encodeProfile(next)));
-    const { profile } = await this.http().request('PUT', '/api/profile', ProfileResponse, { version, blob });
-    return { username: profile.username, version: profile.version, ...next };
+    return profile;
   }
 
-  private async keyOf(userId: string): Promise<Uint8Array | undefined> {
-    return userId === this.me()?.id ? this.keys.own() : this.keys.of(userId);
+  /**
+   * A new profile key after `username` stopped being a contact (removed or blocked): the profile sealed again under
+   * it and the key shared with everyone who still may read it, so the former contact sees no later change.
+   */
+  async rotate(username: string): Promise<void> {
+    const me = this.me();
+    if (!me || !(await this.keys.own())) return;
+    const current = await this.get(me.username).catch(() => undefined);
+    const key = newProfileKey();
+    await this.keys.setOwn(key);
+    if (current) await this.store(me.id, key, current.version + 1, current);
+    await this.keys.share(key, username);
+  }
+
+  private async store(userId: string, key: Uint8Array, version: number, p: { displayName: string | null; avatar: Avatar | null }): Promise<Profile> {
+    const blob = bytesToBase64Url(sealProfile(key, userId, version, encodeProfile(p)));
+    const { profile } = await this.http().request('PUT', '/api/profile', ProfileResponse, { version, blob });
+    return { username: profile.username, version: profile.version, displayName: p.displayName, avatar: p.avatar };
+  }
+
+  private async keyOf(username: string): Promise<Uint8Array | undefined> {
+    return username.toLowerCase() === this.me()?.username.toLowerCase() ? this.keys.own() : this.keys.of(username);
   }
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProfileChangedEvent } from '../../src/protocol/profiles.js';
-import type { MemoryProfileKeyRing, ParleyClient } from '../../src/sdk/index.js';
+import { MemoryStore, type ParleyClient } from '../../src/sdk/index.js';
 import { databaseBytes } from '../support/database.js';
 import { dialect } from '../support/env.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -9,6 +9,17 @@ import { befriend, PASSWORDS, signedIn } from '../support/users.js';
 
 const CANARY = 'Ålice-Canary-名前-7Q';
 const NEWER = 'Alice-Renamed-Canary-9Z';
+
+/** The next `profileKey` event about `username`: the key arrived inside MLS and is kept in the device's store. */
+const nextKey = (client: ParleyClient, username: string) =>
+  new Promise<void>((resolve) => {
+    const handler = (u: string) => {
+      if (u !== username) return;
+      client.off('profileKey', handler);
+      resolve();
+    };
+    client.on('profileKey', handler);
+  });
 
 /** The next `profile` event about `username` on this client (a marker event, no sleeps). */
 const nextChange = (client: ParleyClient, username: string) =>
@@ -21,24 +32,20 @@ const nextChange = (client: ParleyClient, username: string) =>
     client.on('profile', handler);
   });
 
-/**
- * The keys the end-to-end layer would hand a client: until the profile key travels inside MLS, the test passes it
- * from alice's ring to bob's, exactly the bytes MLS would carry.
- */
-const ring = (c: ParleyClient) => c.profile.keys as MemoryProfileKeyRing;
-
 describe(`profiles only contacts can read (${dialect})`, () => {
   let t: TestServer;
   let alice: ParleyClient;
   let bob: ParleyClient;
   let carol: ParleyClient;
+  const bobStore = new MemoryStore();
 
   beforeAll(async () => {
     t = await startTestServer();
     alice = await signedIn(t, 'alice');
-    bob = await signedIn(t, 'bob');
+    bob = await signedIn(t, 'bob', { secretStore: bobStore });
     carol = await signedIn(t, 'carol');
     await befriend(alice, bob);
+    await alice.conversations.openDirect('bob');
   });
   afterAll(async () => {
     for (const c of [alice, bob, carol]) c.close();
@@ -46,25 +53,26 @@ describe(`profiles only contacts can read (${dialect})`, () => {
   });
 
   it('alice sets a name; bob, her contact, gets it live and after a new log-in; carol gets NOT_FOUND; the disk holds no plain name', async () => {
-    const aliceId = alice.user?.id ?? '';
     const live = nextChange(bob, 'alice');
+    const keyArrived = nextKey(bob, 'alice');
     const mine = await alice.profile.set({ displayName: CANARY });
     expect(mine).toMatchObject({ version: 1, displayName: CANARY, avatar: null });
     expect((await live).version).toBe(1);
-
-    const key = await ring(alice).own();
-    expect(key).toBeDefined();
-    if (!key) return;
-    // Without the key bob sees that a profile exists, never what it says.
-    expect((await bob.profile.get('alice')).displayName).toBeNull();
-    ring(bob).learn(aliceId, key);
+    await keyArrived;
     expect((await bob.profile.get('alice')).displayName).toBe(CANARY);
 
-    const bobAgain = t.client();
-    await bobAgain.login('bob', PASSWORDS.bob ?? '');
-    ring(bobAgain).learn(aliceId, key);
-    expect((await bobAgain.profile.get('alice')).displayName).toBe(CANARY);
-    bobAgain.close();
+    // A reload: a new client on the device's store reads the key it kept.
+    bob.close();
+    bob = t.client({ secretStore: bobStore });
+    await bob.login('bob', PASSWORDS.bob ?? '');
+    await bob.connect();
+    expect((await bob.profile.get('alice')).displayName).toBe(CANARY);
+
+    // A change under the same key: live event, new version, opened at once.
+    const changed = nextChange(bob, 'alice');
+    await alice.profile.set({ displayName: `${CANARY}-2` });
+    expect((await changed).version).toBe(2);
+    expect((await bob.profile.get('alice')).displayName).toBe(`${CANARY}-2`);
 
     await expect(carol.profile.get('alice')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(carol.profile.get('no-such-user')).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -89,7 +97,10 @@ describe(`profiles only contacts can read (${dialect})`, () => {
   });
 
   it('after alice removes bob as a contact and renames herself, bob no longer gets her profile', async () => {
+    const before = await bob.profile.get('alice');
     await alice.contacts.remove('bob');
+    // The key was rotated (the profile sealed again under a new key bob never received).
+    expect((await alice.profile.get('alice')).version).toBe(before.version + 1);
     const aliceSaw = nextChange(alice, 'alice');
     await alice.profile.set({ displayName: NEWER });
     expect((await aliceSaw).version).toBeGreaterThan(1);
