@@ -49,7 +49,10 @@ export class E2eeProfileKeys implements ProfileKeyRing {
   }
 
   async of(username: string): Promise<Uint8Array | undefined> {
-    const key = await this.host.e2ee()?.profileKeyOf(username).catch(() => undefined);
+    const api = this.host.e2ee();
+    // A layer across a worker boundary that does not carry this method yet answers as if no key was shared.
+    if (typeof api?.profileKeyOf !== 'function') return undefined;
+    const key = await api.profileKeyOf(username).catch(() => undefined);
     return key === undefined ? undefined : base64UrlToBytes(key);
   }
 
