@@ -277,6 +277,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
   /** Profiles only contacts can read: `set({ displayName?, avatar? })`, `get(username)` (see profile.ts). */
   readonly profile = new ProfileApi(() => this.http, () => this.user, new E2eeProfileKeys({
     e2ee: () => this.e2ee?.api,
+    e2eeReady: () => this.e2eeReady,
     me: () => this.user?.username,
     conversations: () => this.conversations.list(),
     contacts: () => this.contacts.list(),

@@ -16,6 +16,8 @@ import type { ProfileKeyRing } from './profile.js';
 
 export interface SharingHost {
   e2ee(): E2eeApi | undefined;
+  /** Resolves once the end-to-end layer being opened (after a reload) is open, or failed to. */
+  e2eeReady?(): Promise<unknown>;
   me(): string | undefined;
   conversations(): Promise<ConversationDto[]>;
   contacts(): Promise<ContactDto[]>;
@@ -39,6 +41,9 @@ export class E2eeProfileKeys implements ProfileKeyRing {
   constructor(private readonly host: SharingHost) {}
 
   async own(): Promise<Uint8Array | undefined> {
+    if (this.mine) return this.mine;
+    // After a reload, who "me" is becomes known as the connection opens.
+    await this.host.e2eeReady?.();
     const me = this.host.me();
     return this.mine ?? (me ? this.of(me) : undefined);
   }
@@ -49,6 +54,7 @@ export class E2eeProfileKeys implements ProfileKeyRing {
   }
 
   async of(username: string): Promise<Uint8Array | undefined> {
+    await this.host.e2eeReady?.();
     const api = this.host.e2ee();
     // A layer across a worker boundary that does not carry this method yet answers as if no key was shared.
     if (typeof api?.profileKeyOf !== 'function') return undefined;

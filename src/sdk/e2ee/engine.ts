@@ -364,6 +364,8 @@ export class E2ee implements E2eeApi {
   async sent(dto: MessageDto, content: Content): Promise<Message> {
     this.index.set(dto.id, { conversationId: dto.conversationId, seq: dto.seq });
     const { seq, value } = await recordSent(this.groups, this.vault, this.username, dto, content);
+    // The own profile key is kept like a contact's, so this device opens its own profile after a reload.
+    if (content.kind === 'profile-key') await saveProfileKey(this.store, this.username, this.username, content.key);
     return seq === dto.seq ? this.shown(dto, value) : this.rebuilt(dto.conversationId, seq, value);
   }
 

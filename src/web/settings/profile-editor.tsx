@@ -34,14 +34,18 @@ export function ProfileEditor({ user }: { user: UserDto }) {
 
   useEffect(() => {
     let live = true;
-    client.profile.get(user.username).then(
-      (p) => {
-        if (!live) return;
-        setName(p.displayName ?? '');
-        setAvatar(p.avatar);
-      },
-      () => undefined,
-    );
+    // Without the own key there is no profile to open yet (and asking would only answer NOT_FOUND).
+    client.profile.keys
+      .own()
+      .then((key) => (key ? client.profile.get(user.username) : undefined))
+      .then(
+        (p) => {
+          if (!p || !live) return;
+          setName(p.displayName ?? '');
+          setAvatar(p.avatar);
+        },
+        () => undefined,
+      );
     return () => {
       live = false;
     };
