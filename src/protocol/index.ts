@@ -10,3 +10,5 @@ export * from './blobs.js';
 export * from './health.js';
 export * from './notifications.js';
 export * from './privacy.js';
+
+export * from './profiles.js';

@@ -9,6 +9,7 @@ import {
   VaultKeyResponse,
 } from './vault.js';
 import { UserDto } from './auth.js';
+import { ProfileChangedEvent } from './profiles.js';
 import { ContactDto, ContactResponse, ContactsListRequest, ContactsListResponse, PresenceEvent, UsernameRequest } from './contacts.js';
 import {
   ConversationDto,
@@ -157,6 +158,8 @@ export const serverEvents = {
   welcome: WelcomeEvent,
   /** The user's privacy settings changed (on another of their devices). */
   privacy: PrivacyResponse,
+  /** A profile this user may read (or their own) changed: fetch GET /api/profiles/:username for the new version. */
+  profile: ProfileChangedEvent,
 } as const;
 
 export type ServerEventName = keyof typeof serverEvents;

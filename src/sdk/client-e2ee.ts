@@ -18,7 +18,12 @@ export interface E2eeAccess {
 }
 
 /** What the end-to-end layer calls in the client (in the browser, from its worker). */
-export function e2eeHost(realtime: Realtime, engine: ConversationEngine, identityChanged: (change: IdentityChange) => void): EngineHost {
+export function e2eeHost(
+  realtime: Realtime,
+  engine: ConversationEngine,
+  identityChanged: (change: IdentityChange) => void,
+  profileKey: (username: string) => void,
+): EngineHost {
   return {
     request: realtime.request.bind(realtime),
     settle: (id) => engine.settle(id),
@@ -26,6 +31,7 @@ export function e2eeHost(realtime: Realtime, engine: ConversationEngine, identit
     transmit: engine.transmit,
     onUpdate: (m) => engine.changed(m),
     onIdentityChanged: identityChanged,
+    onProfileKey: profileKey,
   };
 }
 

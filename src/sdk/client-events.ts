@@ -55,6 +55,7 @@ export function listenToServer(socket: ParleySocket, client: ServerEventTarget):
     client.e2ee()?.welcomed(welcome).catch((e: unknown) => emit('error', e));
   });
   on('typing', (t) => emit('typing', t));
+  on('profile', (p) => emit('profile', p));
   on('privacy', ({ privacy }) => {
     client.privacyTold(privacy);
     emit('privacy', privacy);

@@ -9,6 +9,7 @@ import type { IdentityChange } from './e2ee/trust.js';
 import type { SessionPersistence } from './http.js';
 import type { DeriveMaster } from './kdf.js';
 import type { Message } from './message-stream.js';
+import type { ProfileChangedEvent } from '../protocol/profiles.js';
 import type { PrivacySettings } from './privacy.js';
 
 export interface ParleyClientOptions {
@@ -52,6 +53,10 @@ export type ClientEvents = {
   read: (receipt: ReadEvent) => void;
   /** The privacy settings changed on another of the user's devices. */
   privacy: (settings: PrivacySettings) => void;
+  /** A profile this user may read (or their own) changed: `profile.get(username)` opens the new version. */
+  profile: (change: ProfileChangedEvent) => void;
+  /** A member shared a (new) profile key with this device: their profile may now open. */
+  profileKey: (username: string) => void;
   /** The session ended elsewhere (log-out, revocation, password change): the client is signed out. */
   signedOut: (reason: string) => void;
   connectionChange: (connected: boolean) => void;

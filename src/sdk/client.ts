@@ -19,6 +19,8 @@ import { Emitter } from './emitter.js';
 import { ParleyError } from './errors.js';
 import { HttpClient } from './http.js';
 import { Notifications } from './notifications.js';
+import { ProfileApi } from './profile.js';
+import { E2eeProfileKeys } from './profile-sharing.js';
 import { DEFAULT_KDF, deriveKeys, kdfAtLeast, newSalt, type DeriveMaster } from './kdf.js';
 import { assertStrongPassword } from './password-strength.js';
 import { ConversationEngine } from './engine/conversation-engine.js';
@@ -99,7 +101,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
     this.engine.on('message', (m) => this.emit('message', m));
     this.engine.on('messageUpdated', (m) => this.emit('messageUpdated', m));
     this.engine.on('error', (e) => this.emit('error', e));
-    this.contacts = new Contacts(this.realtime);
+    this.contacts = new Contacts(this.realtime, (username) => this.profile.rotate(username));
     this.privacy = new Privacy(this.realtime);
     this.conversations = new Conversations(
       this.realtime,
@@ -227,6 +229,15 @@ export class ParleyClient extends Emitter<ClientEvents> {
   }
 
   /** Per-conversation mute and "mentions only", Web Push subscriptions (see docs/SDK.md, "Notifications"). */
+  /** Profiles only contacts can read: `set({ displayName?, avatar? })`, `get(username)` (see profile.ts). */
+  readonly profile = new ProfileApi(() => this.http, () => this.user, new E2eeProfileKeys({
+    e2ee: () => this.e2ee?.api,
+    e2eeReady: () => this.e2eeReady,
+    me: () => this.user?.username,
+    conversations: () => this.conversations.list(),
+    contacts: () => this.contacts.list(),
+    sendPayload: (id, payload) => this.engine.sendPayload(id, payload),
+  }));
   readonly notifications = new Notifications(() => this.http, (c) => this.engine.conversationChanged(c));
 
   readonly sessions = {
@@ -285,7 +296,12 @@ export class ParleyClient extends Emitter<ClientEvents> {
       const user = this.user;
       if (this.encryptionMode === 'mls' && !this.e2ee && user) {
         const username = user.username;
-        const host = e2eeHost(this.realtime, this.engine, (change) => this.emit('identityChanged', change));
+        const host = e2eeHost(
+          this.realtime,
+          this.engine,
+          (change) => this.emit('identityChanged', change),
+          (username) => this.emit('profileKey', username),
+        );
         const generation = this.generation;
         const { api, deviceId, search } = await this.openE2ee(host, { username, vaultKey: this.vaultKey });
         if (generation !== this.generation) {

@@ -30,3 +30,12 @@ export { formatRecoveryKey, parseRecoveryKey } from './recovery.js';
 export type { MessageNotice } from './message-stream.js';
 export { Privacy, type PrivacySettings } from './privacy.js';
 export { DISAPPEARING_TIMERS } from '../protocol/privacy.js';
+export {
+  MemoryProfileKeyRing,
+  normalizeDisplayName,
+  PROFILE_LIMITS,
+  type Avatar,
+  type Profile,
+  type ProfileChanges,
+  type ProfileKeyRing,
+} from './profile.js';

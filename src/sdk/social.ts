@@ -4,7 +4,11 @@ import type { Realtime } from './realtime.js';
 
 /** Contacts: requests, acceptance, removal and blocks, by user name. */
 export class Contacts {
-  constructor(private readonly rt: Realtime) {}
+  /** `ended` runs after a removal or block (the profile key is rotated) before the call resolves. */
+  constructor(
+    private readonly rt: Realtime,
+    private readonly ended: (username: string) => Promise<void> = () => Promise.resolve(),
+  ) {}
   async list(): Promise<ContactDto[]> {
     return (await this.rt.request('contacts:list', {})).contacts;
   }
@@ -21,10 +25,14 @@ export class Contacts {
     return (await this.rt.request('contacts:cancel', { username })).contact;
   }
   async remove(username: string): Promise<ContactDto> {
-    return (await this.rt.request('contacts:remove', { username })).contact;
+    const { contact } = await this.rt.request('contacts:remove', { username });
+    await this.ended(username);
+    return contact;
   }
   async block(username: string): Promise<ContactDto> {
-    return (await this.rt.request('contacts:block', { username })).contact;
+    const { contact } = await this.rt.request('contacts:block', { username });
+    await this.ended(username);
+    return contact;
   }
   async unblock(username: string): Promise<ContactDto> {
     return (await this.rt.request('contacts:unblock', { username })).contact;

@@ -6,6 +6,7 @@
  *   { v: 2, type: 'message', text?, replyTo?, mentions?, attachments? }   a message (text and/or files, a reply, mentions)
  *   { v: 2, type: 'edit', target: { id, seq }, text }                     replaces the text of the sender's own message
  *   { v: 2, type: 'reaction', target: { id, seq }, emoji, remove? }       toggles one emoji on a message
+ *   { v: 2, type: 'profile-key', key }                                   the sender's profile key (32 bytes, base64url): not shown
  *   { v: 1, type: 'text', text } and { v: 1, type: 'edit', … }            what earlier clients sent, still read
  * Tolerance: fields this version does not know are ignored, and a type it does not know decodes as `unknown` (shown
  * as "needs a newer version", never as text). Strictness: every size is bounded on encode and on decode, and a payload
@@ -51,6 +52,7 @@ const MessageWire = z.object({
 });
 const TextWire = z.object({ type: z.literal('text'), text: Text });
 const EditWire = z.object({ type: z.literal('edit'), target: MessageRef, text: Text });
+const ProfileKeyWire = z.object({ type: z.literal('profile-key'), key: z.string().length(43).regex(/^[A-Za-z0-9_-]+$/) });
 const ReactionWire = z.object({ type: z.literal('reaction'), target: MessageRef, emoji: Emoji, remove: z.literal(true).optional() });
 
 /** A decoded payload, whatever version it came in. */
@@ -64,6 +66,8 @@ export type RichContent =
     }
   | { kind: 'edit'; target: MessageRef; text: string }
   | { kind: 'reaction'; target: MessageRef; emoji: string; action: 'add' | 'remove' }
+  /** The sender's profile key (base64url of 32 bytes), shared with the members: opens the sender's sealed profile. */
+  | { kind: 'profile-key'; key: string }
   /** A kind from a newer client. */
   | { kind: 'unknown'; type: string };
 
@@ -100,6 +104,8 @@ function wireOf(content: RichContent): Record<string, unknown> {
         emoji: content.emoji,
         ...(content.action === 'remove' ? { remove: true } : {}),
       });
+    case 'profile-key':
+      return parseOrThrow(ProfileKeyWire, { type: 'profile-key', key: content.key });
     case 'unknown':
       throw new ContentError(`Cannot send content of unknown type "${content.type}".`);
   }
@@ -163,6 +169,10 @@ export function decodeRichContent(bytes: Uint8Array): RichContent | undefined {
     case 'reaction': {
       const r = pick(ReactionWire);
       return r && { kind: 'reaction', target: r.target, emoji: r.emoji, action: r.remove ? 'remove' : 'add' };
+    }
+    case 'profile-key': {
+      const k = pick(ProfileKeyWire);
+      return k && { kind: 'profile-key', key: k.key };
     }
     default:
       return { kind: 'unknown', type: envelope.data.type };

@@ -28,6 +28,8 @@ export interface EngineHost extends Requester {
   onUpdate(message: Message): void;
   /** A contact's identity key is not the one this device knew. */
   onIdentityChanged(change: IdentityChange): void;
+  /** A member shared a (new) profile key with this device. */
+  onProfileKey?(username: string): void;
 }
 
 export interface GroupView {
@@ -77,6 +79,8 @@ export interface E2eeApi {
   rotateVault(): Promise<void>;
   verification(username: string): Promise<Verification>;
   setVerified(username: string, verified: boolean): Promise<Verification>;
+  /** The newest profile key `username` shared with this device (base64url; a `profile-key` entry), or undefined. */
+  profileKeyOf(username: string): Promise<string | undefined>;
   close(): Promise<void>;
 }
 

@@ -61,6 +61,8 @@ export const StoredText = z.strictObject({
   /** This log entry is a reaction to the message at that sequence number (not shown by itself): what it says. */
   reactionOf: z.number().int().optional(),
   reaction: z.strictObject({ targetId: z.string(), emoji: z.string().max(32), on: z.boolean() }).optional(),
+  /** This log entry shares its sender's profile key (base64url; not shown by itself). */
+  profileKey: z.string().max(64).optional(),
 });
 export type StoredText = z.infer<typeof StoredText>;
 

@@ -33,6 +33,7 @@ import { Verifier } from './verification.js';
 import { quoteFrom, shownMessage, storedMessage } from './views.js';
 import type { MessageQuote } from '../message-stream.js';
 import type { SecretStore } from './store.js';
+import { loadProfileKey, saveProfileKey } from './profile-keys.js';
 
 /** What fits in one encrypted message (its JSON content): the body limit less room for MLS framing and padding. */
 export const MAX_ENCRYPTED_CONTENT_BYTES = MAX_BODY_BYTES - 1024;
@@ -191,6 +192,17 @@ export class E2ee implements E2eeApi {
       if (reacted) this.rt.onUpdate(await this.rebuilt(dto.conversationId, content.target.seq, reacted));
       return undefined;
     }
+    if (content?.kind === 'profile-key') {
+      // Not shown: the sender's profile key, kept for opening their profile (the newest in log order wins).
+      const entry = { ...value, profileKey: content.key };
+      await this.groups.save(group, [{ seq: dto.seq, value: entry }], false, readBack);
+      this.vault.enqueue(dto.conversationId, dto.seq, entry);
+      if (value.sender !== undefined) {
+        await saveProfileKey(this.store, this.username, value.sender, content.key);
+        this.rt.onProfileKey?.(value.sender);
+      }
+      return undefined;
+    }
     if (content?.kind !== 'edit') {
       await this.groups.save(group, [{ seq: dto.seq, value }], false, readBack);
       this.vault.enqueue(dto.conversationId, dto.seq, value);
@@ -252,7 +264,7 @@ export class E2ee implements E2eeApi {
     if (!isMls(dto.contentType)) return toMessage(dto);
     if (dto.contentType === MLS_COMMIT) return undefined;
     let stored = await this.groups.text(dto.conversationId, dto.seq);
-    if (stored?.editOf !== undefined || stored?.reactionOf !== undefined) return undefined;
+    if (stored?.editOf !== undefined || stored?.reactionOf !== undefined || stored?.profileKey !== undefined) return undefined;
     // Deleted or expired while this device was away: its text goes from here too (and from the vault's copy).
     if (dto.deleted && stored?.text !== undefined) {
       await recordErased(this.groups, this.vault, dto);
@@ -357,6 +369,8 @@ export class E2ee implements E2eeApi {
   async sent(dto: MessageDto, content: Content): Promise<Message> {
     this.index.set(dto.id, { conversationId: dto.conversationId, seq: dto.seq });
     const { seq, value } = await recordSent(this.groups, this.vault, this.username, dto, content);
+    // The own profile key is kept like a contact's, so this device opens its own profile after a reload.
+    if (content.kind === 'profile-key') await saveProfileKey(this.store, this.username, this.username, content.key);
     return seq === dto.seq ? this.shown(dto, value) : this.rebuilt(dto.conversationId, seq, value);
   }
 
@@ -387,6 +401,11 @@ export class E2ee implements E2eeApi {
       }
       return { message, dto: stored, positioned: group !== undefined && group.seq >= stored.seq };
     });
+  }
+
+  /** The newest profile key `username` shared with this device (base64url), or undefined. */
+  profileKeyOf(username: string): Promise<string | undefined> {
+    return loadProfileKey(this.store, this.username, username);
   }
 
   /** A fresh-keys commit (post-compromise security): everyone moves to a new epoch with new secrets. */

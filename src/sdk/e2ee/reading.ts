@@ -106,7 +106,9 @@ export async function fillFromVault(groups: GroupStore, vault: Vault, conversati
   for (const m of page) {
     if (m.contentType !== MLS_PRIVATE || m.deleted) continue;
     const stored = await groups.text(conversationId, m.seq);
-    if (stored?.text === undefined && stored?.editOf === undefined && stored?.reactionOf === undefined) missing.push(m.seq);
+    if (stored?.text === undefined && stored?.editOf === undefined && stored?.reactionOf === undefined && stored?.profileKey === undefined) {
+      missing.push(m.seq);
+    }
   }
   const found = await vault.fetch(conversationId, missing);
   for (const [seq, value] of [...found].sort(([a], [b]) => a - b)) {

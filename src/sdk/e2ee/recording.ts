@@ -37,6 +37,12 @@ export async function recordSent(
     }
     return { seq: content.target.seq, value: target ?? before ?? {} };
   }
+  if (content.kind === 'profile-key') {
+    const entry = { id: dto.id, sentAt: dto.sentAt, sender: username, profileKey: content.key };
+    await groups.saveText(conversationId, dto.seq, entry);
+    vault.enqueue(conversationId, dto.seq, entry);
+    return { seq: dto.seq, value: entry };
+  }
   if (content.kind !== 'edit') throw new Error(`recordSent: cannot record content of kind ${content.kind}`);
   const target = await groups.text(conversationId, content.target.seq);
   const edit = { id: content.target.id, sender: username, text: content.text, editedAt: dto.sentAt };

@@ -116,6 +116,7 @@ export async function openWithSearch(
       host.onUpdate(m);
     },
     onIdentityChanged: (change) => host.onIdentityChanged(change),
+    onProfileKey: (username) => host.onProfileKey?.(username),
   };
   const e2ee = await E2ee.open(fed, store, options);
   // Open (loaded lazily) from now on, so what the layer decodes before backfill starts is indexed and kept.

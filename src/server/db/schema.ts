@@ -206,6 +206,14 @@ export interface AccountSignalsTable {
 }
 
 /** A user's recovery key: the hash of its authKey and two sealed boxes the server cannot open. */
+/** A profile sealed on the client (display name, avatar) under a key the server never sees. */
+export interface ProfilesTable {
+  user_id: string;
+  version: number;
+  blob: Uint8Array;
+  updated_at: number;
+}
+
 export interface RecoveryKeysTable {
   user_id: string;
   auth_hash: string;
@@ -251,6 +259,7 @@ export interface Database {
   blob_chunks: BlobChunksTable;
   account_signals: AccountSignalsTable;
   recovery_keys: RecoveryKeysTable;
+  profiles: ProfilesTable;
   push_subscriptions: PushSubscriptionsTable;
   privacy_settings: PrivacySettingsTable;
 }

@@ -4,6 +4,8 @@ import type { WelcomeDto } from '../../protocol/e2e.js';
 import type { MessageDto, ReadEvent } from '../../protocol/messages.js';
 import type { PrivacySettingsDto } from '../../protocol/privacy.js';
 
+import type { ProfileChangedEvent } from '../../protocol/profiles.js';
+
 export type RevocationReason = 'logout' | 'revoked' | 'password-changed' | 'suspended' | 'deleted';
 
 /** Facts the commands publish after their transaction commits; realtime fans them out. */
@@ -23,7 +25,9 @@ export type DomainEvent =
   | { type: 'read'; event: ReadEvent; audience?: { readerId: string; everyone: boolean; withheldFrom: string[] } }
   | { type: 'privacy.changed'; userId: string; privacy: PrivacySettingsDto }
   /** An MLS Welcome for one device of `userId`, after the commit that made it was stored. */
-  | { type: 'welcome.created'; userId: string; welcome: WelcomeDto };
+  | { type: 'welcome.created'; userId: string; welcome: WelcomeDto }
+  /** A profile changed: its owner's devices and everyone who may read it get its id and version. */
+  | { type: 'profile.changed'; userIds: string[]; event: ProfileChangedEvent };
 
 export interface EventPublisher {
   publish(event: DomainEvent): void;

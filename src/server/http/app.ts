@@ -9,6 +9,7 @@ import { registerErrorHandler } from './error-handler.js';
 import { registerRequestGuards } from './guards.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerAuthRoutes } from './routes/auth.js';
+import { registerProfileRoutes } from './routes/profiles.js';
 import { registerRecoveryRoutes } from './routes/recovery.js';
 import { registerBlobRoutes } from './routes/blobs.js';
 import { registerNotificationRoutes } from './routes/notifications.js';
@@ -85,6 +86,7 @@ export async function buildApp(deps: Deps, logger: Logger): Promise<FastifyInsta
   registerSessionRoutes(app, deps);
   registerAccountRoutes(app, deps);
   registerRecoveryRoutes(app, deps);
+  registerProfileRoutes(app, deps);
   await registerBlobRoutes(app, deps);
   registerSessionProbeRoute(app, deps);
   registerNotificationRoutes(app, deps);

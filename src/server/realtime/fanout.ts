@@ -19,6 +19,9 @@ export function realtimePublisher(getIo: () => ParleyIo | undefined): EventPubli
         case 'contact.changed':
           io.to(userRoom(event.toUserId)).emit('contact', { contact: event.contact });
           return;
+        case 'profile.changed':
+          io.to(event.userIds.map(userRoom)).emit('profile', event.event);
+          return;
         case 'conversation.changed': {
           const first = event.views[0];
           if (first && event.joinUserIds.length > 0) {

@@ -1,4 +1,5 @@
 /** Small pieces shared by the chat components. */
+import { useProfile } from '../profile/use-profiles.js';
 
 const AVATAR_COLOURS = 8;
 
@@ -8,8 +9,13 @@ function colourOf(name: string): number {
   return h % AVATAR_COLOURS;
 }
 
-/** A round badge with the first letter of a name (decorative: the name is always shown next to it). */
-export function Avatar({ name, group = false, size = 'medium' }: { name: string; group?: boolean; size?: 'small' | 'medium' }) {
+/**
+ * A round badge with the first letter of a name, or `user`'s profile picture once it opens (decorative: the name is
+ * always shown next to it).
+ */
+export function Avatar({ name, user, group = false, size = 'medium' }: { name: string; user?: string | undefined; group?: boolean; size?: 'small' | 'medium' }) {
+  const picture = useProfile(group ? undefined : user)?.avatarUrl;
+  if (picture) return <img class={`avatar avatar-${size} avatar-picture`} src={picture} alt="" aria-hidden="true" />;
   const initial = [...name.trim()][0]?.toUpperCase() ?? '?';
   return (
     <span class={`avatar avatar-${size} avatar-c${colourOf(name)}${group ? ' avatar-group' : ''}`} aria-hidden="true">

@@ -4,6 +4,7 @@ import { Link } from '../components/link.js';
 import { usePageVisible } from '../hooks/use-page-visible.js';
 import { MuteMenu } from '../notifications/mute-menu.js';
 import { Avatar, PresenceDot } from './bits.js';
+import { ProfileName } from '../profile/profile-name.js';
 import { useChat, useStore } from './chat-context.js';
 import { Composer } from './composer.js';
 import { DisappearingMenu } from './disappearing-menu.js';
@@ -88,10 +89,11 @@ export function ChatView({ conversation, phone }: { conversation: ConversationDt
           <span aria-hidden="true">←</span>
           <span class="visually-hidden">Back to conversations</span>
         </Link>
-        <Avatar name={title} group={conversation.kind === 'group'} />
+        <Avatar name={title} user={peer} group={conversation.kind === 'group'} />
         <div class="chat-heading">
           <h2 id="chat-title" ref={heading} tabIndex={-1}>
             {title}
+            <ProfileName username={peer} />
           </h2>
           <ChatSubtitle conversation={conversation} />
         </div>

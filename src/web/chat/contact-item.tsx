@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ContactDto } from '../../sdk/index.js';
 import { Avatar, PresenceDot } from './bits.js';
 import { useStore } from './chat-context.js';
+import { ProfileName } from '../profile/profile-name.js';
 import type { Run } from './run.js';
 
 interface Props {
@@ -75,9 +76,10 @@ export function ContactItem({ contact, busy, run, onMessage }: Props) {
 
   return (
     <li class="contact-item">
-      <Avatar name={name} size="small" />
+      <Avatar name={name} user={contact.state === 'accepted' ? name : undefined} size="small" />
       <span class="contact-name">
         {name}
+        {contact.state === 'accepted' && <ProfileName username={name} />}
         {contact.state === 'accepted' && <PresenceDot online={contact.online ?? false} />}
       </span>
       <span class="contact-actions">{actions}</span>

@@ -3,6 +3,7 @@ import { useMemo } from 'preact/hooks';
 import type { ConversationDto, EngineMessage } from '../../sdk/index.js';
 import { Link } from '../components/link.js';
 import { Avatar, CountBadge, PresenceDot } from './bits.js';
+import { ProfileName } from '../profile/profile-name.js';
 import { useChat } from './chat-context.js';
 import { conversationTitle, directPeer, sortConversations } from './state.js';
 import { formatFull, formatListTime } from './time.js';
@@ -60,10 +61,13 @@ function ConversationItem({ conversation: c, active }: { conversation: Conversat
   return (
     <li>
       <Link href={`/c/${c.id}`} class={`conversation-item${c.unread > 0 ? ' has-unread' : ''}`} current={active}>
-        <Avatar name={title} group={c.kind === 'group'} />
+        <Avatar name={title} user={peer} group={c.kind === 'group'} />
         <span class="conversation-body">
           <span class="conversation-top">
-            <span class="conversation-name">{title}</span>
+            <span class="conversation-name">
+              {title}
+              <ProfileName username={peer} />
+            </span>
             {contact?.state === 'accepted' && <PresenceDot online={contact.online ?? false} />}
             <time class="conversation-time" dateTime={c.lastActivityAt} title={formatFull(c.lastActivityAt)}>
               {formatListTime(c.lastActivityAt)}

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConversationDto, MemberDto, Role } from '../../sdk/index.js';
 import { ErrorAlert } from '../components/messages.js';
 import { Avatar } from './bits.js';
+import { ProfileName } from '../profile/profile-name.js';
 import { useChat, useStore } from './chat-context.js';
 import { AddMemberForm, RenameForm } from './group-settings.js';
 
@@ -60,9 +61,10 @@ export function MembersPanel({ conversation, onClose }: { conversation: Conversa
       <ul class="member-list">
         {members.map((m) => (
           <li key={m.username} class="member-item">
-            <Avatar name={m.username} size="small" />
+            <Avatar name={m.username} user={m.username} size="small" />
             <span class="member-name">
               {m.username}
+              <ProfileName username={m.username} />
               {m.username === me && <span class="member-you"> (you)</span>}
             </span>
             {m.role !== 'member' && <span class={`role-badge role-${m.role}`}>{ROLE_LABEL[m.role]}</span>}

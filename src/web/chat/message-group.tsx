@@ -1,5 +1,6 @@
 import { memo } from 'preact/compat';
 import { Avatar } from './bits.js';
+import { ProfileName } from '../profile/profile-name.js';
 import { MessageItem } from './message-item.js';
 import { messageKey, type GroupRow } from './message-rows.js';
 
@@ -12,9 +13,12 @@ interface GroupProps {
 function Group({ row, seen }: GroupProps) {
   return (
     <div class={`message-group ${row.own ? 'is-own' : 'is-other'}`}>
-      {!row.own && <Avatar name={row.sender} size="small" />}
+      {!row.own && <Avatar name={row.sender} user={row.sender} size="small" />}
       <div class="message-stack">
-        {row.own ? <span class="visually-hidden">You:</span> : <p class="message-sender">{row.sender}</p>}
+        {row.own ? <span class="visually-hidden">You:</span> : <p class="message-sender">
+            {row.sender}
+            <ProfileName username={row.sender} />
+          </p>}
         {row.messages.map((m, i) => (
           <MessageItem key={messageKey(m)} message={m} own={row.own} announceSender={i > 0} />
         ))}

@@ -9,6 +9,7 @@ import * as accountStatus from './2026-12-06-account-status.js';
 import * as notifications from './2026-12-06-notifications.js';
 import * as recovery from './2026-12-07-recovery.js';
 import * as disappearing from './2026-12-08-disappearing.js';
+import * as profiles from './2026-12-08-profiles.js';
 
 /** Every migration, by name (dated, applied in name order). */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-notifications': notifications,
   '2026-12-07-recovery': recovery,
   '2026-12-08-disappearing': disappearing,
+  // After every earlier name (the migrator refuses a new one sorted before one already applied).
+  '2026-12-08-profiles': profiles,
 };

@@ -33,6 +33,8 @@ export async function eraseAccountRows(trx: Db, userId: string, now: number): Pr
   await trx.deleteFrom('recovery_keys').where('user_id', '=', userId).execute();
   await trx.deleteFrom('privacy_settings').where('user_id', '=', userId).execute();
 
+  await trx.deleteFrom('profiles').where('user_id', '=', userId).execute();
+
   const contacts = await trx.deleteFrom('contacts')
     .where((eb) => eb.or([eb('user_id', '=', userId), eb('contact_id', '=', userId)]))
     .returning(['user_id', 'contact_id']).execute();
