@@ -23,7 +23,10 @@ function controlled() {
   return { tasks, make, peak: () => peak };
 }
 
-const settle = () => new Promise((r) => setImmediate(r));
+// A freed slot is handed on in the next turn (setImmediate): wait a few turns for it.
+const settle = async () => {
+  for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+};
 
 describe('UserGate: per-user fairness', () => {
   it('runs at most `requests` of one user at once, the rest in order as slots free', async () => {

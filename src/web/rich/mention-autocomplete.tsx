@@ -1,6 +1,6 @@
 /**
  * `@name` autocomplete in the composer: typing `@` and the start of a name lists the conversation's members that
- * match (an ARIA combobox on the field: arrows move, Enter or Tab inserts the name, Escape closes the list).
+ * match (the field's list of options, by aria-activedescendant: arrows move, Enter or Tab inserts the name, Escape closes the list).
  */
 import { useState } from 'preact/hooks';
 import type { RefObject } from 'preact';
@@ -94,10 +94,10 @@ export function useMentionAutocomplete(options: {
     return false;
   };
 
+  // The field stays a textbox (a textarea may not take the combobox role, and tests and screen readers find it as
+  // "Message …"); the list is tied to it by aria-controls and the active option by aria-activedescendant.
   const inputProps = {
-    role: 'combobox',
     'aria-autocomplete': 'list',
-    'aria-expanded': open,
     'aria-controls': listId,
     'aria-activedescendant': open ? optionId(Math.min(active, matches.length - 1)) : undefined,
   } as const;
