@@ -35,7 +35,9 @@ async function encode(canvas: Canvas, type: string, quality: number): Promise<Bl
 
 function draw(bitmap: ImageBitmap, width: number, height: number): Canvas {
   const canvas = canvasOf(width, height);
-  const ctx = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
+  // One call per kind of canvas: on the union, TypeScript's choice of getContext overload depended on checking order,
+  // so an assertion here was "unnecessary" in one lint run and needed in the next.
+  const ctx = 'convertToBlob' in canvas ? canvas.getContext('2d') : canvas.getContext('2d');
   if (!ctx) throw new Error('No 2D canvas here.');
   ctx.drawImage(bitmap, 0, 0, width, height);
   return canvas;
