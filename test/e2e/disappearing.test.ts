@@ -92,12 +92,12 @@ describeBrowser(`disappearing messages and privacy in Chromium (${dialect})`, ()
     // bob's switches, in Settings → Privacy.
     await bob.page.goto(`${browserOrigin(t)}/settings`);
     await expectHeading(bob.page, 'Settings', { focused: false });
-    const readReceipts = bob.page.getByRole('checkbox', { name: /Read receipts/ });
+    const readReceipts = bob.page.getByRole('switch', { name: 'Read receipts' });
     await readReceipts.uncheck();
-    await bob.page.waitForFunction(() => !document.querySelector<HTMLInputElement>('input[name="read-receipts"]')?.disabled);
-    const typing = bob.page.getByRole('checkbox', { name: /Typing indicators/ });
+    await bob.page.waitForFunction(() => !document.querySelector<HTMLInputElement>('#privacy-read-receipts')?.disabled);
+    const typing = bob.page.getByRole('switch', { name: 'Typing indicators' });
     await typing.uncheck();
-    await bob.page.waitForFunction(() => !document.querySelector<HTMLInputElement>('input[name="typing-indicators"]')?.disabled);
+    await bob.page.waitForFunction(() => !document.querySelector<HTMLInputElement>('#privacy-typing-indicators')?.disabled);
     await shoot(bob.page, 'privacy-phone');
     expect(await readReceipts.isChecked()).toBe(false);
     expect(await typing.isChecked()).toBe(false);

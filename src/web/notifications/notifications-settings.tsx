@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { onPrefs, readPrefs, writePrefs, type NotificationPrefs } from './preferences.js';
+import { Switch } from '../components/switch.js';
 import { disablePush, enablePush, pushSupported } from './push-subscription.js';
 
 const BLOCKED = 'Notifications are blocked for Parley in this browser: allow them in the site settings, then try again.';
@@ -10,29 +11,6 @@ async function permitted(): Promise<boolean> {
   if (Notification.permission === 'granted') return true;
   if (Notification.permission === 'denied') return false;
   return (await Notification.requestPermission()) === 'granted';
-}
-
-function Switch(props: { id: string; label: string; hint: string; checked: boolean; disabled?: boolean; onToggle: (on: boolean) => void }) {
-  return (
-    <div class="switch-row">
-      <input
-        id={props.id}
-        type="checkbox"
-        role="switch"
-        class="switch"
-        checked={props.checked}
-        disabled={props.disabled}
-        aria-describedby={`${props.id}-hint`}
-        onChange={(e) => props.onToggle(e.currentTarget.checked)}
-      />
-      <div>
-        <label for={props.id}>{props.label}</label>
-        <p id={`${props.id}-hint`} class="hint">
-          {props.hint}
-        </p>
-      </div>
-    </div>
-  );
 }
 
 /**

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { PrivacySettings } from '../../sdk/index.js';
 import { TIMER_CHOICES, timerName } from '../chat/disappearing.js';
 import { client } from '../client.js';
+import { Switch } from '../components/switch.js';
 import { describeError } from '../errors.js';
 
 /**
@@ -51,32 +52,22 @@ export function PrivacySection() {
       <h2 id="settings-privacy-heading">Privacy</h2>
       {settings ? (
         <div class="privacy-switches">
-          <label class="privacy-switch">
-            <input
-              type="checkbox"
-              name="read-receipts"
-              checked={settings.readReceipts}
-              disabled={saving}
-              onChange={(e) => change({ readReceipts: e.currentTarget.checked })}
-            />
-            <span>
-              Read receipts
-              <small>Others see when you have read their messages. Off: they do not, and you do not see theirs.</small>
-            </span>
-          </label>
-          <label class="privacy-switch">
-            <input
-              type="checkbox"
-              name="typing-indicators"
-              checked={settings.typingIndicators}
-              disabled={saving}
-              onChange={(e) => change({ typingIndicators: e.currentTarget.checked })}
-            />
-            <span>
-              Typing indicators
-              <small>Others see when you are typing. Off: they do not, and you do not see theirs.</small>
-            </span>
-          </label>
+          <Switch
+            id="privacy-read-receipts"
+            label="Read receipts"
+            hint="Others see when you have read their messages. Off: they do not, and you do not see theirs."
+            checked={settings.readReceipts}
+            disabled={saving}
+            onToggle={(on) => change({ readReceipts: on })}
+          />
+          <Switch
+            id="privacy-typing-indicators"
+            label="Typing indicators"
+            hint="Others see when you are typing. Off: they do not, and you do not see theirs."
+            checked={settings.typingIndicators}
+            disabled={saving}
+            onToggle={(on) => change({ typingIndicators: on })}
+          />
           <label class="field">
             <span>Disappearing messages in new conversations</span>
             <select
