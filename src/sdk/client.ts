@@ -101,7 +101,16 @@ export class ParleyClient extends Emitter<ClientEvents> {
     this.engine.on('message', (m) => this.emit('message', m));
     this.engine.on('messageUpdated', (m) => this.emit('messageUpdated', m));
     this.engine.on('error', (e) => this.emit('error', e));
-    this.contacts = new Contacts(this.realtime, (username) => this.profile.rotate(username));
+    this.contacts = new Contacts(
+      this.realtime,
+      (username) => this.profile.rotate(username),
+      (username) => void this.profileKeys.contactAdded(username).catch((e: unknown) => this.emit('error', e)),
+    );
+    // Who becomes a contact, or joins a group, later than the profile key was shared gets it then.
+    this.on('contact', (c) => {
+      if (c.state === 'accepted') void this.profileKeys.contactAdded(c.username).catch((e: unknown) => this.emit('error', e));
+    });
+    this.on('conversation', (c) => void this.profileKeys.membersChanged(c).catch((e: unknown) => this.emit('error', e)));
     this.privacy = new Privacy(this.realtime);
     this.conversations = new Conversations(
       this.realtime,
@@ -230,14 +239,16 @@ export class ParleyClient extends Emitter<ClientEvents> {
 
   /** Per-conversation mute and "mentions only", Web Push subscriptions (see docs/SDK.md, "Notifications"). */
   /** Profiles only contacts can read: `set({ displayName?, avatar? })`, `get(username)` (see profile.ts). */
-  readonly profile = new ProfileApi(() => this.http, () => this.user, new E2eeProfileKeys({
+  private readonly profileKeys = new E2eeProfileKeys({
     e2ee: () => this.e2ee?.api,
     e2eeReady: () => this.e2eeReady,
     me: () => this.user?.username,
     conversations: () => this.conversations.list(),
     contacts: () => this.contacts.list(),
+    openDirect: (username) => this.conversations.openDirect(username),
     sendPayload: (id, payload) => this.engine.sendPayload(id, payload),
-  }));
+  });
+  readonly profile = new ProfileApi(() => this.http, () => this.user, this.profileKeys);
   readonly notifications = new Notifications(() => this.http, (c) => this.engine.conversationChanged(c));
 
   readonly sessions = {

@@ -21,6 +21,8 @@ export interface SharingHost {
   me(): string | undefined;
   conversations(): Promise<ConversationDto[]>;
   contacts(): Promise<ContactDto[]>;
+  /** The direct conversation with a contact (made if there is none yet). */
+  openDirect(username: string): Promise<ConversationDto>;
   sendPayload(conversationId: string, payload: SendPayload): Promise<MessageDto>;
 }
 
@@ -35,22 +37,54 @@ export function shareTargets(conversations: ConversationDto[], contacts: Contact
   });
 }
 
-/** The profile keys this client holds, read from its end-to-end layer (its own key included: it shares it too). */
+/**
+ * The profile keys this client holds, read from its end-to-end layer (its own key included: it shares it too). Besides
+ * sharing a new key everywhere, it hands the current one to whoever comes later: a user who becomes a contact gets it
+ * in the direct conversation, and a group gets it again when a member joins it (they could not read it before).
+ */
 export class E2eeProfileKeys implements ProfileKeyRing {
-  private mine: Uint8Array | undefined;
+  /** The own key as last set in this client, with whose it is (a client may sign in as another user). */
+  private mine: { owner: string; key: Uint8Array } | undefined;
+  /** Per group: the members the current key was last sent to, in this client's lifetime. */
+  private readonly sentTo = new Map<string, Set<string>>();
   constructor(private readonly host: SharingHost) {}
 
   async own(): Promise<Uint8Array | undefined> {
-    if (this.mine) return this.mine;
     // After a reload, who "me" is becomes known as the connection opens.
     await this.host.e2eeReady?.();
     const me = this.host.me();
-    return this.mine ?? (me ? this.of(me) : undefined);
+    if (!me) return undefined;
+    if (this.mine?.owner === me.toLowerCase()) return this.mine.key;
+    return this.of(me);
   }
 
   setOwn(key: Uint8Array): Promise<void> {
-    this.mine = key;
+    const me = this.host.me();
+    this.mine = me ? { owner: me.toLowerCase(), key } : undefined;
+    this.sentTo.clear();
     return Promise.resolve();
+  }
+
+  /** `username` became a contact: the own key (if there is one) goes to them in the direct conversation. */
+  async contactAdded(username: string): Promise<void> {
+    const key = await this.own();
+    const api = this.host.e2ee();
+    if (!key || !api) return;
+    const direct = await this.host.openDirect(username);
+    await this.sendOne(api, direct.id, { kind: 'profile-key', key: bytesToBase64Url(key) });
+  }
+
+  /** A group changed: the own key goes to it again if someone is in it whom it was not sent to (a member who joined). */
+  async membersChanged(conversation: ConversationDto): Promise<void> {
+    if (conversation.kind !== 'group') return;
+    const members = new Set(conversation.members.map((m) => m.username.toLowerCase()));
+    const before = this.sentTo.get(conversation.id);
+    if (before && [...members].every((u) => before.has(u))) return;
+    const key = await this.own();
+    const api = this.host.e2ee();
+    if (!key || !api) return;
+    this.sentTo.set(conversation.id, members);
+    await this.sendOne(api, conversation.id, { kind: 'profile-key', key: bytesToBase64Url(key) });
   }
 
   async of(username: string): Promise<Uint8Array | undefined> {
@@ -70,7 +104,10 @@ export class E2eeProfileKeys implements ProfileKeyRing {
     const [conversations, contacts] = await Promise.all([this.host.conversations(), this.host.contacts()]);
     const content: Content = { kind: 'profile-key', key: bytesToBase64Url(key) };
     const targets = shareTargets(conversations, contacts, me, except);
-    for (const c of targets) await this.sendOne(api, c.id, content);
+    for (const c of targets) {
+      await this.sendOne(api, c.id, content);
+      if (c.kind === 'group') this.sentTo.set(c.id, new Set(c.members.map((m) => m.username.toLowerCase())));
+    }
     return targets.length;
   }
 

@@ -4,19 +4,27 @@ import type { Realtime } from './realtime.js';
 
 /** Contacts: requests, acceptance, removal and blocks, by user name. */
 export class Contacts {
-  /** `ended` runs after a removal or block (the profile key is rotated) before the call resolves. */
+  /**
+   * `ended` runs after a removal or block (the profile key is rotated) before the call resolves; `began` after this
+   * call made someone a contact (the profile key is handed to them, in the background).
+   */
   constructor(
     private readonly rt: Realtime,
     private readonly ended: (username: string) => Promise<void> = () => Promise.resolve(),
+    private readonly began: (username: string) => void = () => undefined,
   ) {}
   async list(): Promise<ContactDto[]> {
     return (await this.rt.request('contacts:list', {})).contacts;
   }
   async request(username: string): Promise<ContactDto> {
-    return (await this.rt.request('contacts:request', { username })).contact;
+    return this.begun((await this.rt.request('contacts:request', { username })).contact);
   }
   async accept(username: string): Promise<ContactDto> {
-    return (await this.rt.request('contacts:accept', { username })).contact;
+    return this.begun((await this.rt.request('contacts:accept', { username })).contact);
+  }
+  private begun(contact: ContactDto): ContactDto {
+    if (contact.state === 'accepted') this.began(contact.username);
+    return contact;
   }
   async decline(username: string): Promise<ContactDto> {
     return (await this.rt.request('contacts:decline', { username })).contact;
