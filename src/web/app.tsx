@@ -12,6 +12,7 @@ import { UpdatePrompt } from './pwa/update-prompt.js';
 import { navigate, usePath } from './router.js';
 import { probeSession } from './session-probe.js';
 import { SessionContext, type SessionActions } from './session.js';
+import { runSignOutCleanups } from './sign-out-cleanup.js';
 import type { RecoverPage } from './pages/recover.js';
 import type { SignupPage } from './pages/signup.js';
 import type * as SignedInModule from './signed-in.js';
@@ -54,6 +55,7 @@ export function App() {
 
   const signedOut = useCallback((message?: string) => {
     loadedClient()?.close();
+    runSignOutCleanups();
     setAuth({ kind: 'anonymous' });
     setNotice(message);
     navigate(message ? '/login' : '/', { replace: message !== undefined });

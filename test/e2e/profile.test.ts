@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { befriendInUi, chatUser, describeBrowser, expectHeading, launchChromium, showTab, type ChatUser } from '../support/browser.js';
+import { befriendInUi, browserOrigin, chatPassword, chatUser, describeBrowser, expectHeading, launchChromium, logInInUi, showTab, type ChatUser } from '../support/browser.js';
 import { dialect } from '../support/env.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -19,7 +19,7 @@ describeBrowser(`web UI in Chromium: profiles only contacts can read (${dialect}
     await t?.close();
   });
 
-  it('alice sets her display name in Settings; bob, her contact, sees it beside "alice" live and after a reload', async () => {
+  it('alice sets her display name in Settings; bob, her contact, sees it beside "alice" live and after a reload; after bob signs out, carol in his tab finds none of it', async () => {
     const [alice, bob] = await Promise.all([chatUser(browser, t, 'alice'), chatUser(browser, t, 'bob')]);
     await befriendInUi(alice, bob);
     // Bob has the conversation with alice open, and his contact list beside it.
@@ -60,6 +60,17 @@ describeBrowser(`web UI in Chromium: profiles only contacts can read (${dialect}
     await alice.page.getByLabel('Display name').fill('Alice L.');
     await alice.page.getByRole('button', { name: 'Save profile' }).click();
     await bob.page.locator('#chat-title .profile-name', { hasText: /^\s*Alice L\.$/ }).waitFor();
+
+    // bob signs out and carol signs in in the same tab: nothing of alice's profile stays in the page's memory or storage.
+    const heldProfiles = () => bob.page.evaluate(() => (globalThis as { __parleyProfiles?: () => string[] }).__parleyProfiles?.() ?? ['(no hook)']);
+    expect(await heldProfiles()).toContain('alice');
+    await bob.page.getByRole('button', { name: 'Log out' }).click();
+    await t.client().signup('carol', chatPassword('carol'));
+    await logInInUi(bob.page, browserOrigin(t), 'carol', chatPassword('carol'));
+    expect(await heldProfiles()).toEqual([]);
+    const stored = await bob.page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }]));
+    expect(stored).not.toContain('Alice L.');
+    expect(await bob.page.locator('body').innerText()).not.toContain('Alice L.');
 
     expect(realProblems(alice)).toEqual([]);
     expect(realProblems(bob)).toEqual([]);

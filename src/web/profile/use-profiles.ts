@@ -2,11 +2,12 @@
  * The profiles (display name, avatar) of the people on screen, opened lazily and kept fresh: a user's profile is
  * fetched only once this device holds their profile key (so users without a profile cost no request), and again on
  * the `profile` event (they changed it) and the `profileKey` event (they shared a new key). Avatars are shown through
- * object URLs, revoked when replaced.
+ * object URLs, revoked when replaced. All of it is forgotten at sign-out (another user may sign in in the same tab).
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Profile } from '../../sdk/index.js';
 import { client } from '../client.js';
+import { onSignOut } from '../sign-out-cleanup.js';
 
 export interface ShownProfile {
   displayName: string | null;
@@ -24,6 +25,18 @@ interface Entry {
 const entries = new Map<string, Entry>();
 const keyOf = (username: string) => username.toLowerCase();
 let listening = false;
+/** Bumped at sign-out: a load begun before it shows nothing after it. */
+let generation = 0;
+
+/** Forgets every opened profile (and revokes the avatars' object URLs). */
+export function forgetProfiles(): void {
+  generation++;
+  for (const e of entries.values()) if (e.shown?.avatarUrl) URL.revokeObjectURL(e.shown.avatarUrl);
+  entries.clear();
+}
+onSignOut(forgetProfiles);
+// A test build lets the browser tests see which profiles the page holds.
+if (__PARLEY_TEST_BUILD__) (globalThis as { __parleyProfiles?: () => string[] }).__parleyProfiles = () => [...entries.entries()].filter(([, e]) => e.shown).map(([name]) => name);
 
 function entryOf(username: string): Entry {
   let e = entries.get(keyOf(username));
@@ -55,14 +68,18 @@ async function load(username: string): Promise<void> {
     return;
   }
   e.loading = true;
+  const started = generation;
   try {
-    if (await hasKey(username)) show(e, await client.profile.get(username));
+    if (await hasKey(username)) {
+      const profile = await client.profile.get(username);
+      if (started === generation) show(e, profile);
+    }
   } catch {
     // Not readable (NOT_FOUND) or offline: the user name alone is shown, as before.
   } finally {
     e.loading = false;
   }
-  if (e.again) {
+  if (e.again && started === generation) {
     e.again = false;
     await load(username);
   }
