@@ -11,8 +11,17 @@ import { base64UrlBytes, Id, IsoDate, Username } from './common.js';
 export const MLS_COMMIT = 'application/mls-commit';
 /** An application message (MLS PrivateMessage): the server reads its group and epoch, nothing else. */
 export const MLS_PRIVATE = 'application/mls-private';
-/** Every content type under this prefix is reserved for MLS; only the two above may be sent. */
+/**
+ * An application message no one is to be notified of (MLS PrivateMessage like the one above): the sender's hint that
+ * it shows nothing in the conversation (a profile key), so it does not count as unread nor make a push notification.
+ * The server handles it exactly as an application message otherwise; see docs/SECURITY.md ("Silent messages").
+ */
+export const MLS_SILENT = 'application/mls-silent';
+/** Every content type under this prefix is reserved for MLS; only the three above may be sent. */
 export const MLS_CONTENT_PREFIX = 'application/mls-';
+
+/** An MLS application message, shown or silent. */
+export const isMlsApplication = (contentType: string): boolean => contentType === MLS_PRIVATE || contentType === MLS_SILENT;
 
 /** Any MLS object (KeyPackage, GroupInfo, Welcome, commit), in bytes: one socket.io binary attachment. */
 export const MAX_MLS_BYTES = 64 * 1024;

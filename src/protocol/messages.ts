@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Id, Username } from './common.js';
 import { MAX_BLOBS_PER_MESSAGE } from './blobs.js';
-import { MLS_COMMIT, MLS_CONTENT_PREFIX, MLS_PRIVATE } from './e2e.js';
+import { isMlsApplication, MLS_COMMIT, MLS_CONTENT_PREFIX, MLS_PRIVATE, MLS_SILENT } from './e2e.js';
 import { SERVER_CONTENT_PREFIX } from './privacy.js';
 
 /** The largest message body, in bytes. */
@@ -78,8 +78,8 @@ export const SendMessageRequest = z
     if (req.blobIds && req.contentType.startsWith(MLS_CONTENT_PREFIX) && req.contentType !== MLS_PRIVATE) {
       ctx.addIssue({ code: 'custom', path: ['blobIds'], message: 'only an application message may carry files' });
     }
-    if (req.contentType.startsWith(MLS_CONTENT_PREFIX) && !commit && req.contentType !== MLS_PRIVATE) {
-      ctx.addIssue({ code: 'custom', path: ['contentType'], message: `only ${MLS_COMMIT} and ${MLS_PRIVATE} may be sent` });
+    if (req.contentType.startsWith(MLS_CONTENT_PREFIX) && !commit && !isMlsApplication(req.contentType)) {
+      ctx.addIssue({ code: 'custom', path: ['contentType'], message: `only ${MLS_COMMIT}, ${MLS_PRIVATE} and ${MLS_SILENT} may be sent` });
     }
     if (commit && req.groupInfo === undefined) {
       ctx.addIssue({ code: 'custom', path: ['groupInfo'], message: 'a commit needs the GroupInfo of its new epoch' });
@@ -91,6 +91,14 @@ export const SendMessageRequest = z
     }
   });
 export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
+
+/**
+ * Whether a log entry counts as unread and notifies (the server's unread count and push, the client's count alike):
+ * not an MLS commit, not a silent application message (MLS_SILENT: a profile key), not a notice the server wrote.
+ */
+export function countsAsUnread(contentType: string): boolean {
+  return contentType !== MLS_COMMIT && contentType !== MLS_SILENT && !contentType.startsWith(SERVER_CONTENT_PREFIX);
+}
 
 /** An edit keeps the message's place in the log: MLS messages (commits, ciphertext of an epoch) cannot be edited. */
 export const EditMessageRequest = z.strictObject({

@@ -6,7 +6,7 @@
  * - A device without a group joins by Welcome (if one waits for it) or by external commit; the first sender in a
  *   conversation with no group creates it. Membership (reconcile.ts) follows the server's member list.
  */
-import { MLS_COMMIT, MLS_PRIVATE, type WelcomeDto } from '../../protocol/e2e.js';
+import { isMlsApplication, MLS_COMMIT, MLS_PRIVATE, MLS_SILENT, type WelcomeDto } from '../../protocol/e2e.js';
 import type { ConversationDto } from '../../protocol/conversations.js';
 import { MAX_BODY_BYTES, type MessageDto } from '../../protocol/messages.js';
 import { ParleyError, errorCode as codeOf } from '../errors.js';
@@ -38,7 +38,7 @@ import { loadProfileKey, saveProfileKey } from './profile-keys.js';
 /** What fits in one encrypted message (its JSON content): the body limit less room for MLS framing and padding. */
 export const MAX_ENCRYPTED_CONTENT_BYTES = MAX_BODY_BYTES - 1024;
 
-const isMls = (contentType: string) => contentType === MLS_COMMIT || contentType === MLS_PRIVATE;
+const isMls = (contentType: string) => contentType === MLS_COMMIT || isMlsApplication(contentType);
 /** A failure of a join that a later attempt may overcome (the server's answer, the network, the MLS step). */
 const recoverable = (err: unknown) => codeOf(err) !== undefined || isMlsCryptoError(err);
 /**
@@ -360,7 +360,8 @@ export class E2ee implements E2eeApi {
         return body;
       });
       if (result === 'reconcile') await this.reconcile(conversationId);
-      else if (result !== 'retry') return { contentType: MLS_PRIVATE, body: result };
+      // A profile key shows nothing: sent silent, it counts as unread nowhere and notifies no one.
+      else if (result !== 'retry') return { contentType: content.kind === 'profile-key' ? MLS_SILENT : MLS_PRIVATE, body: result };
     }
     throw new ParleyError('CONFLICT', 'Could not bring this conversation\'s encryption up to date; try again.');
   }

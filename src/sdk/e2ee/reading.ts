@@ -1,5 +1,5 @@
 /** Reading one encrypted log entry, and filling history from the vault: the pure steps of the engine's read path. */
-import { MLS_PRIVATE } from '../../protocol/e2e.js';
+import { isMlsApplication } from '../../protocol/e2e.js';
 import type { MessageDto } from '../../protocol/messages.js';
 import { isMlsCryptoError } from '../crypto/index.js';
 import { decodeContent, type Content, type StoredText } from './content.js';
@@ -104,7 +104,7 @@ export function editTarget(target: StoredText | undefined, edit: Edit): { value:
 export async function fillFromVault(groups: GroupStore, vault: Vault, conversationId: string, page: MessageDto[]): Promise<void> {
   const missing: number[] = [];
   for (const m of page) {
-    if (m.contentType !== MLS_PRIVATE || m.deleted) continue;
+    if (!isMlsApplication(m.contentType) || m.deleted) continue;
     const stored = await groups.text(conversationId, m.seq);
     if (stored?.text === undefined && stored?.editOf === undefined && stored?.reactionOf === undefined && stored?.profileKey === undefined) {
       missing.push(m.seq);

@@ -3,8 +3,7 @@
  * echo confirmed, an edit or delete, a read position, the conversation list) is applied here and nowhere else.
  */
 import type { ConversationDto } from '../../protocol/conversations.js';
-import type { MessageDto } from '../../protocol/messages.js';
-import { MLS_COMMIT } from '../../protocol/e2e.js';
+import { countsAsUnread, type MessageDto } from '../../protocol/messages.js';
 import type { Message } from '../message-stream.js';
 import type { ConversationEntry, EngineMessage, EngineState, MessageWindow } from './types.js';
 
@@ -61,14 +60,15 @@ export function withoutConversation(state: EngineState, id: string): EngineState
 
 /**
  * A log entry's turn came (in order, once): the conversation's newest position, its activity time and, for others'
- * messages after the read position, the unread count move as the server counts them (commits and tombstones aside).
+ * messages after the read position, the unread count move as the server counts them (commits, silent messages, notices
+ * and tombstones aside: countsAsUnread).
  */
 export function withEntryCounted(state: EngineState, dto: MessageDto, me: string, focused: boolean): EngineState {
   return withEntry(state, dto.conversationId, (e) => {
     const c = e.conversation;
     if (dto.seq <= c.lastSeq) return e;
     const fromOther = dto.sender !== me;
-    const counts = fromOther && !focused && !dto.deleted && dto.contentType !== MLS_COMMIT && dto.seq > Math.max(c.readSeq, c.joinedSeq);
+    const counts = fromOther && !focused && !dto.deleted && countsAsUnread(dto.contentType) && dto.seq > Math.max(c.readSeq, c.joinedSeq);
     const readSeq = fromOther ? c.readSeq : Math.max(c.readSeq, dto.seq);
     const unread = fromOther ? c.unread + (counts ? 1 : 0) : 0;
     return { ...e, conversation: { ...c, lastSeq: dto.seq, lastActivityAt: later(dto.sentAt, c.lastActivityAt), readSeq, unread } };
@@ -166,7 +166,7 @@ export function withUpdate(state: EngineState, m: Message): EngineState {
 export function withUnreadDeleted(state: EngineState, dto: MessageDto, me: string): EngineState {
   return withEntry(state, dto.conversationId, (e) => {
     const c = e.conversation;
-    if (!dto.deleted || dto.sender === me || dto.seq <= Math.max(c.readSeq, c.joinedSeq) || c.unread === 0) return e;
+    if (!dto.deleted || !countsAsUnread(dto.contentType) || dto.sender === me || dto.seq <= Math.max(c.readSeq, c.joinedSeq) || c.unread === 0) return e;
     return { ...e, conversation: { ...c, unread: c.unread - 1 } };
   });
 }

@@ -1,6 +1,6 @@
 import webpush from 'web-push';
 import type { Logger } from 'pino';
-import { MLS_CONTENT_PREFIX, MLS_PRIVATE } from '../../protocol/e2e.js';
+import { countsAsUnread } from '../../protocol/messages.js';
 import type { PushPayload } from '../../protocol/notifications.js';
 import type { Db } from '../db/connect.js';
 import { deletePushSubscription, listPushTargets, type PushTarget } from '../db/repositories/push.js';
@@ -78,11 +78,11 @@ export class PushNotifier {
     return this.vapid.publicKey;
   }
 
-  /** Takes note of a stored message (application messages only: commits notify nobody). */
+  /** Takes note of a stored message (what counts as unread: commits, silent messages and notices notify nobody). */
   observe(event: DomainEvent): void {
     if (this.closed || event.type !== 'message.created') return;
     const { conversationId, senderUsername, contentType } = messageFacts(event);
-    if (contentType.startsWith(MLS_CONTENT_PREFIX) && contentType !== MLS_PRIVATE) return;
+    if (!countsAsUnread(contentType)) return;
     const senders = this.pending.get(conversationId);
     if (senders) {
       senders.push(senderUsername);

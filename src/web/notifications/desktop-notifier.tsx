@@ -32,7 +32,8 @@ export function DesktopNotifier() {
     () =>
       store.client.on('message', (m) => {
         const prefs = readPrefs();
-        if (!prefs.desktop || m.deleted || Date.now() - Date.parse(m.sentAt) > FRESH_MS) return;
+        // A notice (a timer change) is no message: it does not notify, as it does not count as unread.
+        if (!prefs.desktop || m.deleted || m.notice || Date.now() - Date.parse(m.sentAt) > FRESH_MS) return;
         const state = store.getState();
         const conversation = state.conversations[m.conversationId];
         const hidden = document.visibilityState !== 'visible';

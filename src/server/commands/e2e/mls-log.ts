@@ -1,5 +1,5 @@
 import { inspectMlsMessage } from '../../../mls/index.js';
-import { MLS_COMMIT, MLS_PRIVATE } from '../../../protocol/e2e.js';
+import { isMlsApplication, MLS_COMMIT } from '../../../protocol/e2e.js';
 import type { SendMessageRequest } from '../../../protocol/messages.js';
 import type { Db } from '../../db/connect.js';
 import { advanceEpoch, currentEpoch, findMlsGroup, insertWelcomes } from '../../db/repositories/mls-groups.js';
@@ -28,10 +28,10 @@ export type MlsIntent =
  * not MLS (undefined: stored as before). The epoch itself is decided in the batch (`applyMlsIntent`).
  */
 export async function checkMlsSend(db: Db, actor: Actor, input: SendMessageRequest): Promise<MlsIntent | undefined> {
-  if (input.contentType !== MLS_COMMIT && input.contentType !== MLS_PRIVATE) return undefined;
+  if (input.contentType !== MLS_COMMIT && !isMlsApplication(input.contentType)) return undefined;
   const conversationId = input.conversationId;
 
-  if (input.contentType === MLS_PRIVATE) {
+  if (isMlsApplication(input.contentType)) {
     // The answers keep their order — no such conversation, then no MLS group, then a bad message — but membership and
     // the group are looked up here only when the framing is refused; on success both are decided in the batch.
     const refuse = async (err: unknown): Promise<never> => {

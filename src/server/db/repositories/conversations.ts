@@ -1,4 +1,5 @@
-import { MLS_COMMIT } from '../../../protocol/e2e.js';
+import { MLS_COMMIT, MLS_SILENT } from '../../../protocol/e2e.js';
+import { SERVER_CONTENT_PREFIX } from '../../../protocol/privacy.js';
 import type { Db } from '../connect.js';
 import { prepared } from '../prepared.js';
 import type { ConversationMembersTable, ConversationsTable } from '../schema.js';
@@ -94,13 +95,13 @@ export async function takeSeqs(db: Db, conversationId: string, count: number, no
   return row.last_seq;
 }
 
-/** Unread: others' live messages after the read position (and after joining). */
+/** Unread: others' live messages after the read position (and after joining), as `countsAsUnread` (protocol) says. */
 export async function countUnread(db: Db, conversationId: string, userId: string, fromSeq: number): Promise<number> {
   const row = await db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n'))
     .where('conversation_id', '=', conversationId).where('seq', '>', fromSeq)
     .where('sender_id', '!=', userId).where('deleted_at', 'is', null)
-    // An MLS commit is no message anyone reads: it does not count as unread.
-    .where('content_type', '!=', MLS_COMMIT).executeTakeFirst();
+    // An MLS commit, a silent message (a profile key) and a server's notice (a timer change) are no message to read.
+    .where('content_type', 'not in', [MLS_COMMIT, MLS_SILENT]).where('content_type', 'not like', `${SERVER_CONTENT_PREFIX}%`).executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
