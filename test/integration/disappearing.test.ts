@@ -115,6 +115,17 @@ describe(`disappearing messages (${dialect})`, () => {
       await client.searchIndex.flush();
       expect(stores[name].holds(canary), `${name}'s store`).toBe(false);
     }
+    // No device puts a vault record of it back: once a later message's copies (queued after the erasure) are stored by
+    // both, the expired one has none.
+    const marker = await alice.messages.send(direct, 'after the expiry');
+    await eventually(() => bobInbox.some((m) => m.id === marker.id), 10_000, 'bob receives the marker');
+    const vaultSeqs = async () => (await db.selectFrom('vault_records').select('seq').where('conversation_id', '=', direct).execute()).map((r) => r.seq);
+    let seqs: number[] = [];
+    await eventually(() => {
+      void vaultSeqs().then((s) => (seqs = s));
+      return seqs.filter((s) => s === marker.seq).length === 2;
+    }, 10_000, 'both vault copies of the marker stored');
+    expect(seqs.filter((s) => s === sent.seq)).toEqual([]);
     // A history read again shows nothing of it, and neither does a new device reading bob's vault.
     expect((await bob.messages.history(direct)).some((m) => m.id === sent.id)).toBe(false);
     const bob2 = t.client();

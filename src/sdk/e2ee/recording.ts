@@ -59,5 +59,8 @@ export async function recordSent(
 export async function recordErased(groups: GroupStore, vault: Vault, dto: MessageDto): Promise<void> {
   const erased = { id: dto.id, sentAt: dto.sentAt, sender: dto.sender };
   await groups.saveText(dto.conversationId, dto.seq, erased);
-  vault.enqueue(dto.conversationId, dto.seq, erased);
+  // An expired message's vault copies were deleted by the server with it: an erased record uploaded now would put a
+  // row about it back (and outlive the message). A deleted one's record replaces the copies of its text.
+  if (dto.expired) vault.forget(dto.conversationId, dto.seq);
+  else vault.enqueue(dto.conversationId, dto.seq, erased);
 }

@@ -51,6 +51,14 @@ export class VaultOutbox {
     this.kick();
   }
 
+  /** Forgets what waits for one entry (it expired: no copy of it may reach the server any more). */
+  drop(conversationId: string, seq: number): void {
+    const entries = this.queue.get(conversationId);
+    if (!entries?.delete(seq)) return;
+    if (entries.size === 0) this.queue.delete(conversationId);
+    void this.save();
+  }
+
   /** Resolves once nothing waits for upload, or what waits failed for now (then it is retried later). */
   async settled(): Promise<void> {
     while (this.flushing) await this.flushing;

@@ -113,6 +113,11 @@ export class Vault {
     this.outbox.add(conversationId, seq, value);
   }
 
+  /** An entry expired: a copy of it still waiting for upload is forgotten (the server refuses late ones too). */
+  forget(conversationId: string, seq: number): void {
+    this.outbox.drop(conversationId, seq);
+  }
+
   /** Resolves once nothing waits for upload (or what waits failed for now, and is retried later). */
   settled(): Promise<void> {
     return this.outbox.settled();

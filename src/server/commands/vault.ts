@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { ListVaultRecordsRequest, PutVaultRecordsRequest, SetVaultKeyRequest, VaultRecordDto } from '../../protocol/vault.js';
-import { compareAndSetVaultKey, findVaultKey, upsertVaultRecords, vaultRecords } from '../db/repositories/vault.js';
+import { compareAndSetVaultKey, expiredSeqs, findVaultKey, upsertVaultRecords, vaultRecords } from '../db/repositories/vault.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import type { Actor } from '../policies/actor.js';
@@ -35,6 +35,10 @@ export async function putVaultRecords(deps: Deps, actor: Actor, input: z.infer<t
   for (const r of input.records) assertCanSeeSeq(access, r.seq);
   const now = Date.now();
   const unique = new Map(input.records.map((r) => [r.seq, r]));
+  // A copy of a message that expired (a device that had not heard yet, or an upload under way at the sweep) is not
+  // stored: nothing of a disappeared message comes back.
+  for (const seq of await expiredSeqs(deps.db, input.conversationId, [...unique.keys()], deps.clock.now())) unique.delete(seq);
+  if (unique.size === 0) return { stored: 0 };
   await upsertVaultRecords(deps.db, [...unique.values()].map((r) => ({
     user_id: actor.user.id, conversation_id: input.conversationId, seq: r.seq, key_version: r.keyVersion, body: r.body, updated_at: now,
   })));

@@ -35,6 +35,15 @@ export function vaultRecords(db: Db, userId: string, conversationId: string, seq
     .orderBy('seq').execute();
 }
 
+/** Of these entries of a conversation, those whose disappearing time has come (`now`: the server's clock). */
+export async function expiredSeqs(db: Db, conversationId: string, seqs: number[], now: number): Promise<Set<number>> {
+  if (seqs.length === 0) return new Set();
+  const rows = await db.selectFrom('messages').select('seq')
+    .where('conversation_id', '=', conversationId).where('seq', 'in', seqs)
+    .where('expires_at', 'is not', null).where('expires_at', '<=', now).execute();
+  return new Set(rows.map((r) => Number(r.seq)));
+}
+
 /** A deleted message leaves no sealed copy behind in anyone's vault. */
 export async function deleteVaultRecordsOf(db: Db, conversationId: string, seq: number): Promise<void> {
   await db.deleteFrom('vault_records').where('conversation_id', '=', conversationId).where('seq', '=', seq).execute();
