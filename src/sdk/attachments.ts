@@ -137,7 +137,8 @@ export class Attachments {
     const hasher = await sha256Stream();
     let offset = 0;
     try {
-      for await (const body of rechunk(encryptFile(key, readData(input.data, size)), UPLOAD_REQUEST_BYTES)) {
+      // Each request's body is sent (and hashed) before the next is cut: one buffer serves them all.
+      for await (const body of rechunk(encryptFile(key, readData(input.data, size)), UPLOAD_REQUEST_BYTES, { buffers: 1 })) {
         if (signal?.aborted) throw new ParleyError('ABORTED', 'The transfer was cancelled.');
         hasher.update(body);
         await this.sendPiece(created.blobId, offset, body, signal);

@@ -60,4 +60,20 @@ describe('file encryption (libsodium secretstream)', () => {
     for await (const p of rechunk(pieces(randomBytes(25), 7), 10)) sizes.push(p.length);
     expect(sizes).toEqual([10, 10, 5]);
   });
+
+  it('rechunk with reused buffers gives the same bytes to a consumer that uses each piece before the next', async () => {
+    const bytes = randomBytes(1000);
+    for (const [buffers, sourceSize] of [[1, 7], [1, 64], [2, 7], [2, 64]] as const) {
+      const copied: Buffer[] = [];
+      const held: Uint8Array[] = [];
+      for await (const p of rechunk(pieces(bytes, sourceSize), 30, { buffers })) {
+        copied.push(Buffer.from(p));
+        held.push(p);
+        // The piece before (with two buffers) is still intact when the next arrives.
+        if (buffers === 2 && held.length > 1) expect(Buffer.from(held.at(-2) ?? [])).toEqual(copied.at(-2));
+      }
+      expect(Buffer.concat(copied)).toEqual(bytes);
+      expect(copied.map((c) => c.length).slice(0, -1).every((n) => n === 30)).toBe(true);
+    }
+  });
 });

@@ -29,20 +29,33 @@ export function fileSodium(): Promise<typeof sodium> {
 
 export const newFileKey = async (): Promise<Uint8Array> => (await fileSodium()).crypto_secretstream_xchacha20poly1305_keygen();
 
-/** Re-cuts a stream of byte pieces of any sizes into pieces of exactly `size` bytes (the last one shorter). */
-export async function* rechunk(source: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
-  let buffer = new Uint8Array(size);
+/**
+ * Re-cuts a stream of byte pieces of any sizes into pieces of exactly `size` bytes (the last one shorter). By default
+ * each piece is a fresh buffer. With `buffers: n`, pieces are n buffers used in turn: a piece is overwritten once the
+ * consumer has asked for n more (no allocation, and no garbage, per piece); with `buffers: 1`, a whole piece lying in
+ * one of the source's is passed on without a copy (valid, like the buffer, until the consumer asks for the next).
+ */
+export async function* rechunk(source: AsyncIterable<Uint8Array>, size: number, { buffers = 0 } = {}): AsyncGenerator<Uint8Array> {
+  const pool = Array.from({ length: buffers }, () => new Uint8Array(size));
+  let turn = 0;
+  let buffer = pool[0] ?? new Uint8Array(size);
   let filled = 0;
   for await (const piece of source) {
     let at = 0;
     while (at < piece.length) {
       const take = Math.min(size - filled, piece.length - at);
+      if (buffers === 1 && filled === 0 && take === size) {
+        yield piece.subarray(at, at + size);
+        at += size;
+        continue;
+      }
       buffer.set(piece.subarray(at, at + take), filled);
       filled += take;
       at += take;
       if (filled === size) {
         yield buffer;
-        buffer = new Uint8Array(size);
+        turn = (turn + 1) % Math.max(buffers, 1);
+        buffer = pool[turn] ?? new Uint8Array(size);
         filled = 0;
       }
     }
@@ -50,8 +63,34 @@ export async function* rechunk(source: AsyncIterable<Uint8Array>, size: number):
   if (filled > 0) yield buffer.subarray(0, filled);
 }
 
-/** A running SHA-256 of bytes seen so far. */
-export async function sha256Stream(): Promise<{ update(bytes: Uint8Array): void; digest(): Uint8Array }> {
+export interface Sha256Stream {
+  update(bytes: Uint8Array): void;
+  digest(): Uint8Array;
+}
+
+/** What this module uses of Node's `crypto` (native SHA-256: several times hash-wasm's rate where the CPU has SHA instructions). */
+interface NodeHashing {
+  createHash(algorithm: 'sha256'): { update(bytes: Uint8Array): unknown; digest(): Uint8Array };
+}
+
+let nodeHashing: Promise<NodeHashing | undefined> | undefined;
+/** Node's `crypto` when running in Node (the SDK in a bot, a CLI or a test); undefined in a browser or a worker. */
+function nodeCrypto(): Promise<NodeHashing | undefined> {
+  const runtime = globalThis as { process?: { versions?: { node?: string } } };
+  if (!runtime.process?.versions?.node) return Promise.resolve(undefined);
+  // A computed name, so that the web bundle neither includes nor stubs it (this branch never runs there).
+  const name = ['node', 'crypto'].join(':');
+  nodeHashing ??= (import(/* @vite-ignore */ name) as Promise<NodeHashing>).catch(() => undefined);
+  return nodeHashing;
+}
+
+/** A running SHA-256 of bytes seen so far: Node's native one in Node, hash-wasm's WebAssembly elsewhere. */
+export async function sha256Stream(): Promise<Sha256Stream> {
+  const node = await nodeCrypto();
+  if (node) {
+    const hash = node.createHash('sha256');
+    return { update: (bytes) => void hash.update(bytes), digest: () => new Uint8Array(hash.digest()) };
+  }
   const hasher = await createSHA256();
   hasher.init();
   return { update: (bytes) => void hasher.update(bytes), digest: () => hasher.digest('binary') };
@@ -66,7 +105,9 @@ export async function* encryptFile(key: Uint8Array, plaintext: AsyncIterable<Uin
   const { state, header } = s.crypto_secretstream_xchacha20poly1305_init_push(key);
   yield header;
   let previous: Uint8Array | undefined;
-  for await (const chunk of rechunk(plaintext, FILE_FORMAT.chunkBytes)) {
+  // One chunk is held back (the last must be tagged final) while the next is cut: two buffers in turn serve them all
+  // (push copies a chunk into libsodium's memory).
+  for await (const chunk of rechunk(plaintext, FILE_FORMAT.chunkBytes, { buffers: 2 })) {
     if (previous) yield s.crypto_secretstream_xchacha20poly1305_push(state, previous, null, s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
     previous = chunk;
   }
@@ -120,7 +161,8 @@ export async function* decryptFile(key: Uint8Array, ciphertext: AsyncIterable<Ui
       }
     }
   }
-  for await (const chunk of rechunk(body(), chunkBytes)) yield pull(chunk);
+  // pull() copies each chunk into libsodium's memory before the next is cut: one buffer serves them all.
+  for await (const chunk of rechunk(body(), chunkBytes, { buffers: 1 })) yield pull(chunk);
   if (!finished) throw new FileIntegrityError('The file is cut short.');
 }
 
