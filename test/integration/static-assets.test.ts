@@ -59,12 +59,13 @@ describe('static files: precompressed, cached by content hash, no source maps', 
     }
   });
 
-  it('marks hashed assets immutable for a year and the page no-cache', async () => {
+  it('marks hashed assets immutable for a year, and the page and the service worker no-cache', async () => {
     const { js, css } = entryAssets();
     for (const url of [js, css]) {
       expect((await get(t, url, { 'accept-encoding': 'br' })).headers['cache-control']).toBe('public, max-age=31536000, immutable');
     }
-    for (const url of ['/', '/index.html', '/login', '/c/00000000-0000-4000-8000-000000000000']) {
+    // The service worker and the manifest are fetched by fixed names: revalidated each time, so a deploy reaches them.
+    for (const url of ['/', '/index.html', '/login', '/c/00000000-0000-4000-8000-000000000000', '/sw.js', '/manifest.webmanifest']) {
       const res = await get(t, url, { 'accept-encoding': 'br' });
       expect(res.status).toBe(200);
       expect(res.headers['cache-control']).toBe('no-cache');
