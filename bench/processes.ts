@@ -96,7 +96,8 @@ export async function startParley(options: ParleyServerOptions): Promise<TargetP
   });
   const output = tail(child);
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  // Generous: on a shared machine under load a cluster of tsx workers and a fresh database take minutes to start.
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the Parley server exited during start:\n${output()}`);
     const up = await fetch(`${url}/api/auth/me`).then(
@@ -106,7 +107,7 @@ export async function startParley(options: ParleyServerOptions): Promise<TargetP
     if (up) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`the Parley server did not start within 60 s:\n${output()}`);
+      throw new Error(`the Parley server did not start within 180 s:\n${output()}`);
     }
     await sleep(100);
   }
