@@ -59,6 +59,7 @@ const EnvSchema = z.object({
   USER_PAGE_READS_IN_FLIGHT: positiveInt.default(2),
   PAGE_MAX_KIB: positiveInt.default(256),
   PARLEY_INSECURE_TEST_KDF: bool.default(false),
+  PARLEY_INSECURE_TEST_SERVER_HASH: bool.default(false),
   WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   SOCKET_TRANSPORTS: z.enum(['websocket', 'polling,websocket', 'websocket,polling']).optional(),
   MAX_FILE_BYTES: positiveInt.default(100 * 1024 * 1024),
@@ -115,6 +116,8 @@ export interface Config {
     pageMaxBytes: number;
   };
   minKdf: { memoryKiB: number; iterations: number; parallelism: number };
+  /** NODE_ENV=test only: the server hashes authKeys with argon2id m=256 KiB, t=1 (load benchmarks' mass sign-ups). */
+  insecureTestServerHash: boolean;
   /** Worker processes on this machine (`WORKERS=N npm start`); more than one needs REDIS_URL. */
   workers: number;
   /** socket.io transports: WebSocket only when several instances serve (no sticky sessions needed). */
@@ -188,6 +191,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (e.PARLEY_INSECURE_TEST_KDF && e.NODE_ENV !== 'test') {
     problems.push('PARLEY_INSECURE_TEST_KDF lowers the password KDF minimum and is allowed only with NODE_ENV=test');
+  }
+  if (e.PARLEY_INSECURE_TEST_SERVER_HASH && e.NODE_ENV !== 'test') {
+    problems.push('PARLEY_INSECURE_TEST_SERVER_HASH lowers the server-side authKey hash and is allowed only with NODE_ENV=test');
   }
 
   const scheme = tls ? 'https' : 'http';
@@ -263,6 +269,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pageMaxBytes: e.PAGE_MAX_KIB * 1024,
     },
     minKdf: e.PARLEY_INSECURE_TEST_KDF ? { ...INSECURE_TEST_MIN_KDF } : { ...PRODUCTION_MIN_KDF },
+    insecureTestServerHash: e.PARLEY_INSECURE_TEST_SERVER_HASH,
     workers: e.WORKERS,
     transports,
     files: { maxFileBytes: e.MAX_FILE_BYTES, userQuotaBytes: e.USER_QUOTA_BYTES, dir: path.join(dataDir, 'blobs') },

@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { useInsecureTestServerHash } from './security/password-hash.js';
 import type { DestinationStream } from 'pino';
 import { createClient, type RedisClientType } from 'redis';
 import { blobStoreFor } from './blobs/for-config.js';
@@ -55,6 +56,7 @@ export interface StartOptions {
 export async function startServer(config: Config, logDestination?: DestinationStream, options: StartOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const log = createLogger(config.logLevel, logDestination);
+  useInsecureTestServerHash(config.insecureTestServerHash);
   const db = connectDatabase(config.database, (err) => log.warn({ err }, 'database connection lost'));
   await migrateToLatest(db);
 

@@ -84,6 +84,10 @@ describe('configuration from the environment', () => {
     expect(configError({ PARLEY_INSECURE_TEST_KDF: 'true' })).toContain('NODE_ENV=test');
     expect(configError({ PARLEY_INSECURE_TEST_KDF: 'true', NODE_ENV: 'development' })).toContain('PARLEY_INSECURE_TEST_KDF');
     expect(loadConfig({ PARLEY_INSECURE_TEST_KDF: 'true', NODE_ENV: 'test' }).minKdf).toEqual(INSECURE_TEST_MIN_KDF);
+    expect(configError({ PARLEY_INSECURE_TEST_SERVER_HASH: 'true', NODE_ENV: 'production' })).toContain('PARLEY_INSECURE_TEST_SERVER_HASH');
+    expect(configError({ PARLEY_INSECURE_TEST_SERVER_HASH: 'true' })).toContain('NODE_ENV=test');
+    expect(loadConfig({ PARLEY_INSECURE_TEST_SERVER_HASH: 'true', NODE_ENV: 'test' }).insecureTestServerHash).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test' }).insecureTestServerHash).toBe(false);
     expect(loadConfig({ NODE_ENV: 'test' }).minKdf).toEqual(PRODUCTION_MIN_KDF);
   });
 
