@@ -64,11 +64,20 @@ export interface ParleyServerOptions {
  */
 export const PRODUCTION_NODE_FLAGS = ['--max-semi-space-size=64'];
 
+/**
+ * The environment `npm start` adds (package.json): glibc's malloc serves allocations of 64 KiB and more (message
+ * bodies read from SQLite, the largest being 64 KiB) with mmap, so they go back to the system when freed instead of
+ * staying in the process's heap: without it, the RSS a history flood raised stayed up after the attack
+ * (docs/DEPLOY.md, docs/PERFORMANCE.md "Abuse resistance"). Ignored by other C libraries.
+ */
+export const PRODUCTION_ENV: Record<string, string> = { MALLOC_MMAP_THRESHOLD_: '65536' };
+
 /** `node --import tsx src/server/main.ts` with the bench's limits raised, on a fresh SQLite file by default. */
 export async function startParley(options: ParleyServerOptions): Promise<TargetProcess> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(options.dataParent ?? os.tmpdir(), 'parley-bench-'));
   const env: Record<string, string> = {
+    ...PRODUCTION_ENV,
     PATH: process.env.PATH ?? '',
     NODE_ENV: 'test',
     // Lets the generators use a 256 KiB client KDF: the benchmark measures messaging, not password hashing.
