@@ -186,10 +186,10 @@ describeBrowser(`search in Chromium (${dialect})`, () => {
     await page.locator('#search-status', { hasText: 'No messages found' }).waitFor();
   });
 
-  // carol sends bob 250 messages (three backfill pages) from her SDK device, bob's SDK device reads them and keeps them
+  // carol sends bob 130 messages (two backfill pages) from her SDK device, bob's SDK device reads them and keeps them
   // in his vault; then bob logs in on a new browser: the backfill shows its progress and, once it ends, search finds the
   // oldest of them, which only the vault holds for this browser.
-  it('bob on a new browser: backfill from the vault with progress shown, then search finds a message from before', { timeout: 150_000 }, async () => {
+  it('bob on a new browser: backfill from the vault with progress shown, then search finds a message from before', { timeout: 240_000 }, async () => {
     const [, bob, carol] = sdk;
     await befriend(bob!, carol!);
     const conversation = (await carol!.conversations.openDirect('bob')).id;
@@ -197,7 +197,7 @@ describeBrowser(`search in Chromium (${dialect})`, () => {
     const OLD = 'Le pique-nique est à Fontainebleau, sous les grands chênes';
     await carol!.messages.send(conversation, OLD);
     let last = await carol!.messages.send(conversation, 'Apporte des fraises');
-    for (let i = 0; i < 250; i++) last = await carol!.messages.send(conversation, `Rappel numéro ${i} pour samedi`);
+    for (let i = 0; i < 128; i++) last = await carol!.messages.send(conversation, `Rappel numéro ${i} pour samedi`);
     await eventually(() => box.some((m) => m.id === last.id), 30_000, 'bob\'s SDK device reads everything');
     // His SDK device has put every one of them in his vault (uploads run in the background).
     const { db } = t.server.deps;
@@ -209,8 +209,8 @@ describeBrowser(`search in Chromium (${dialect})`, () => {
         .where('vault_records.conversation_id', '=', conversation)
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow();
-    for (let start = Date.now(); Number((await vaulted()).n) < 252; ) {
-      if (Date.now() - start > 30_000) throw new Error('bob\'s vault never held the conversation');
+    for (let start = Date.now(); Number((await vaulted()).n) < 130; ) {
+      if (Date.now() - start > 60_000) throw new Error('bob\'s vault never held the conversation');
       await new Promise((r) => setTimeout(r, 50));
     }
 
@@ -234,7 +234,7 @@ describeBrowser(`search in Chromium (${dialect})`, () => {
       if (!m) throw new Error(`unexpected progress text: ${text}`);
       return [Number(m[1]!.replace(/,/g, '')), Number(m[2]!.replace(/,/g, ''))] as const;
     });
-    expect(counts.some(([indexed, total]) => total >= 252 && indexed < total)).toBe(true);
+    expect(counts.some(([indexed, total]) => total >= 130 && indexed < total)).toBe(true);
 
     const search = second.getByRole('searchbox', { name: 'Search messages' });
     await search.fill('fontainebleau chenes');
