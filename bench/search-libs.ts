@@ -1,5 +1,5 @@
 /**
- * Which search library: MiniSearch, FlexSearch and Orama on the same generated corpus (fixed seed): indexing rate,
+ * Which search library: Parley's posting lists (on MiniSearch's radix tree), MiniSearch, FlexSearch and Orama on the same generated corpus (fixed seed): indexing rate,
  * serialized size, query p50/p95 and a few quality cases (typo, missing accents, prefix, CJK). Each library is given
  * its own best built-in options for folding and fuzzy matching. Prints a table; writes bench/results/search-libs.json.
  * Usage: npx tsx bench/search-libs.ts [--messages N]
@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { Charset, Index } from 'flexsearch';
 import MiniSearch from 'minisearch';
 import { create, insertMultiple, save, search as oramaSearch } from '@orama/orama';
+import { SearchIndex } from '../src/sdk/search/search-index.js';
 import { terms } from '../src/sdk/search/text.js';
 import { generateCorpus, generateQueries, type CorpusMessage } from './search-corpus.js';
 
@@ -57,6 +58,23 @@ const flexsearch = (): Engine => {
   };
 };
 
+/** What Parley uses: its own posting lists and BM25+ over MiniSearch's radix tree (src/sdk/search/postings.ts). */
+const parley = (): Engine => {
+  const index = new SearchIndex();
+  return {
+    name: 'parley (postings on minisearch/SearchableMap)',
+    build(corpus) {
+      for (const m of corpus) {
+        index.put({ id: m.id, conversationId: m.conversationId, seq: 0, sender: m.sender, sentAt: Date.parse(m.sentAt), editedAt: null, text: m.text, contentType: 'text/plain', encrypted: true });
+      }
+      return Promise.resolve();
+    },
+    query: (q) => Promise.resolve(index.search(q, { limit: 20 }).map((h) => h.message.id)),
+    // What persistence.ts stores: the messages themselves (the index is rebuilt on load).
+    size: () => JSON.stringify([...index.all()]).length,
+  };
+};
+
 const orama = (): Engine => {
   const db = create({ schema: { id: 'string', text: 'string' } as const });
   return {
@@ -94,7 +112,7 @@ async function main(): Promise<void> {
   const queries = generateQueries(corpus, 200);
   const all = [...queries.single, ...queries.prefix, ...queries.twoWords];
   const results = [];
-  for (const make of [minisearch, flexsearch, orama]) {
+  for (const make of [parley, minisearch, flexsearch, orama]) {
     const engine = make();
     const t0 = performance.now();
     await engine.build(corpus);

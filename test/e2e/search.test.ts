@@ -186,6 +186,63 @@ describeBrowser(`search in Chromium (${dialect})`, () => {
     await page.locator('#search-status', { hasText: 'No messages found' }).waitFor();
   });
 
+  // carol sends bob 130 messages (two backfill pages) from her SDK device, bob's SDK device reads them and keeps them
+  // in his vault; then bob logs in on a new browser: the backfill shows its progress and, once it ends, search finds the
+  // oldest of them, which only the vault holds for this browser.
+  it('bob on a new browser: backfill from the vault with progress shown, then search finds a message from before', { timeout: 240_000 }, async () => {
+    const [, bob, carol] = sdk;
+    await befriend(bob!, carol!);
+    const conversation = (await carol!.conversations.openDirect('bob')).id;
+    const box = inbox(bob!);
+    const OLD = 'Le pique-nique est à Fontainebleau, sous les grands chênes';
+    await carol!.messages.send(conversation, OLD);
+    let last = await carol!.messages.send(conversation, 'Apporte des fraises');
+    for (let i = 0; i < 128; i++) last = await carol!.messages.send(conversation, `Rappel numéro ${i} pour samedi`);
+    await eventually(() => box.some((m) => m.id === last.id), 30_000, 'bob\'s SDK device reads everything');
+    // His SDK device has put every one of them in his vault (uploads run in the background).
+    const { db } = t.server.deps;
+    const vaulted = () =>
+      db
+        .selectFrom('vault_records')
+        .innerJoin('users', 'users.id', 'vault_records.user_id')
+        .where('users.username', '=', 'bob')
+        .where('vault_records.conversation_id', '=', conversation)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+    for (let start = Date.now(); Number((await vaulted()).n) < 130; ) {
+      if (Date.now() - start > 60_000) throw new Error('bob\'s vault never held the conversation');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+
+    const { context, page: second } = await openPage(browser);
+    // Every text the progress line ever shows, recorded in the page as the DOM changes (nothing is missed between polls).
+    await context.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+      new MutationObserver(() => {
+        const text = document.querySelector('.search-progress span')?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    });
+    await logInInUi(second, browserOrigin(t), 'bob', chatPassword('bob'));
+    const seen = () => second.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+    // The progress line shows, then goes when the backfill ends.
+    await second.waitForFunction(() => (window as unknown as { progressSeen: string[] }).progressSeen.length > 0, undefined, { timeout: 60_000 });
+    await second.locator('.search-progress').waitFor({ state: 'detached', timeout: 90_000 });
+    const counts = (await seen()).map((text) => {
+      const m = /^Indexing ([\d,]+) of ([\d,]+) messages for search$/.exec(text);
+      if (!m) throw new Error(`unexpected progress text: ${text}`);
+      return [Number(m[1]!.replace(/,/g, '')), Number(m[2]!.replace(/,/g, ''))] as const;
+    });
+    expect(counts.some(([indexed, total]) => total >= 130 && indexed < total)).toBe(true);
+
+    const search = second.getByRole('searchbox', { name: 'Search messages' });
+    await search.fill('fontainebleau chenes');
+    await second.locator('#search-results .search-hit-text', { hasText: OLD }).waitFor();
+    expect(await resultTexts(second)).toEqual([OLD]);
+    await context.close();
+  });
+
   it('looks right at desktop and phone width, light and dark', async () => {
     const box = page.getByRole('searchbox', { name: 'Search messages' });
     for (const scheme of ['light', 'dark'] as const) {

@@ -1,10 +1,10 @@
 /**
- * The in-memory full-text index of one device (MiniSearch): documents are the messages it could read. Text and
+ * The in-memory full-text index of one device (postings.ts, on MiniSearch's radix tree): documents are the messages it could read. Text and
  * attachment names are indexed; conversation, sender and time are filters. The documents themselves are kept here
  * too (to answer with a message and a snippet, and to be persisted by persistence.ts).
  */
-import MiniSearch, { type SearchOptions as SearchOptionsOf, type SearchResult } from 'minisearch';
 import { noRichFields, type Message } from '../message-stream.js';
+import { Postings } from './postings.js';
 import { makeSnippet, type Snippet } from './snippet.js';
 import { isCjk, terms } from './text.js';
 
@@ -52,46 +52,6 @@ export interface SearchHit {
 export function fuzziness(term: string): number | false {
   if (isCjk(term) || term.length < 4) return false;
   return term.length < 8 ? 1 : 2;
-}
-
-/**
- * How many typos a result needed: per query term, the fewest edits to one of the words it matched (0 for an exact or
- * prefix match). MiniSearch's own fuzzy weight barely separates one typo from two against the length normalisation,
- * so the score is divided by (1 + typos)²: the closer spelling comes first.
- */
-function typos(r: SearchResult, cache: Map<string, Map<string, number>>): number {
-  let total = 0;
-  for (const q of r.queryTerms) {
-    let distances = cache.get(q);
-    if (!distances) cache.set(q, (distances = new Map<string, number>()));
-    let best = Infinity;
-    for (const t of r.terms) {
-      let d = distances.get(t);
-      if (d === undefined) distances.set(t, (d = t.startsWith(q) ? 0 : editDistance(q, t, 2)));
-      if (d < best) best = d;
-      if (best === 0) break;
-    }
-    total += Number.isFinite(best) ? best : 0;
-  }
-  return total;
-}
-
-/** Levenshtein distance, stopping early above `max` (returns max + 1 then). */
-export function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    let low = i;
-    for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      row.push(v);
-      low = Math.min(low, v);
-    }
-    if (low > max) return max + 1;
-    prev = row;
-  }
-  return prev[b.length]!;
 }
 
 /**
@@ -155,97 +115,100 @@ export function indexable(message: Message): boolean {
   return !message.deleted && message.decryptionError === null && message.text.trim() !== '';
 }
 
+/** The terms a document is indexed under: its text and its attachments' names. */
+const docTerms = (doc: SearchDoc): string[] => (doc.files && doc.files.length > 0 ? terms(`${doc.text} ${doc.files.join(' ')}`) : terms(doc.text));
+
 export class SearchIndex {
-  private readonly docs = new Map<string, SearchDoc>();
-  private readonly mini = new MiniSearch<SearchDoc>({
-    fields: ['text', 'files'],
-    extractField: (doc, field) => (field === 'files' ? (doc.files ?? []).join(' ') : String(doc[field as keyof SearchDoc] ?? '')),
-    tokenize: terms,
-    processTerm: (term) => term,
-    searchOptions: { tokenize: terms, processTerm: (term) => term },
-    autoVacuum: { minDirtCount: 200, minDirtFactor: 0.1, batchSize: 2000, batchWait: 5 },
-  });
+  private readonly docs = new Map<string, { doc: SearchDoc; number: number }>();
+  /** Documents by their number in the postings. */
+  private byNumber: (SearchDoc | undefined)[] = [];
+  private postings = new Postings();
 
   get size(): number {
     return this.docs.size;
   }
 
   get(id: string): SearchDoc | undefined {
-    return this.docs.get(id);
+    return this.docs.get(id)?.doc;
   }
 
   /** Adds a document, replacing the one with its id (an edit re-indexes). */
   put(doc: SearchDoc): void {
-    if (this.docs.has(doc.id)) this.mini.discard(doc.id);
-    this.docs.set(doc.id, doc);
-    this.mini.add(doc);
+    this.remove(doc.id);
+    const number = this.postings.add(docTerms(doc));
+    this.byNumber[number] = doc;
+    this.docs.set(doc.id, { doc, number });
   }
 
-  /** Adds many documents that are not in the index yet (a load from storage). */
+  /** Adds many documents that are not in the index yet (a load from storage), yielding to the event loop between chunks. */
   async putAllFresh(docs: SearchDoc[]): Promise<void> {
-    const fresh = docs.filter((d) => !this.docs.has(d.id));
-    for (const d of fresh) this.docs.set(d.id, d);
-    await this.mini.addAllAsync(fresh, { chunkSize: 2000 });
+    let n = 0;
+    for (const d of docs) {
+      if (this.docs.has(d.id)) continue;
+      this.put(d);
+      if (++n % 2000 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    }
   }
 
   remove(id: string): SearchDoc | undefined {
-    const doc = this.docs.get(id);
-    if (!doc) return undefined;
+    const entry = this.docs.get(id);
+    if (!entry) return undefined;
     this.docs.delete(id);
-    this.mini.discard(id);
-    return doc;
+    this.byNumber[entry.number] = undefined;
+    this.postings.remove(entry.number);
+    return entry.doc;
   }
 
   /** Every document (for persistence). */
-  all(): IterableIterator<SearchDoc> {
-    return this.docs.values();
+  *all(): IterableIterator<SearchDoc> {
+    for (const { doc } of this.docs.values()) yield doc;
   }
 
   clear(): void {
     this.docs.clear();
-    this.mini.removeAll();
+    this.byNumber = [];
+    this.postings = new Postings();
   }
 
   search(query: string, options: SearchOptions = {}): SearchHit[] {
-    if (terms(query).length === 0) return [];
+    const words = [...new Set(terms(query))];
+    if (words.length === 0) return [];
     const before = options.before === undefined ? Infinity : instant(options.before);
     const after = options.after === undefined ? -Infinity : instant(options.after);
     const filtered =
       options.conversationId !== undefined || options.sender !== undefined || options.hasFile === true || before !== Infinity || after !== -Infinity;
-    const filter = (r: SearchResult) => {
-      const d = this.docs.get(String(r.id));
-      if (!d) return false;
-      if (options.conversationId !== undefined && d.conversationId !== options.conversationId) return false;
-      if (options.sender !== undefined && d.sender !== options.sender) return false;
-      if (options.hasFile === true && !(d.files && d.files.length > 0)) return false;
-      return d.sentAt < before && d.sentAt > after;
-    };
+    const keep = (d: SearchDoc) =>
+      (options.conversationId === undefined || d.conversationId === options.conversationId) &&
+      (options.sender === undefined || d.sender === options.sender) &&
+      (options.hasFile !== true || (d.files !== undefined && d.files.length > 0)) &&
+      d.sentAt < before &&
+      d.sentAt > after;
     // Prefix matching only on the last word (the one being typed); the words before it are complete.
-    const words = terms(query);
     const last = words.length - 1;
-    const prefix = (_term: string, i: number) => i === last;
-    const limit = options.limit ?? 50;
-    const base: SearchOptionsOf = { prefix, combineWith: 'AND', ...(filtered ? { filter } : {}) };
-    const run = (fuzzy: boolean): SearchResult[] => this.mini.search(query, fuzzy ? { ...base, fuzzy: fuzziness } : base);
+    const run = (fuzzy: boolean) => {
+      const expansions = words.map((w, i) => this.postings.expand(w, i === last, fuzzy ? fuzziness(w) : false));
+      return { expansions, ...this.postings.match(expansions) };
+    };
     // Exact and prefix matches first; typos are looked for only when those find nothing. Expanding every word to its
     // misspellings costs the most (a common word has many neighbours, each with its own long posting list), and a
     // correctly spelled query needs none of them. A typo in any word of the query finds nothing exactly (AND).
-    let results = run(false);
-    let fuzzyPass = false;
-    if (results.length === 0 && words.some((w) => fuzziness(w) !== false)) {
-      results = run(true);
-      fuzzyPass = true;
-    }
-    const cache = new Map<string, Map<string, number>>();
-    const hits = results.map((r) => ({ doc: this.docs.get(String(r.id))!, r, score: fuzzyPass ? r.score / (1 + typos(r, cache)) ** 2 : r.score }));
+    let found = run(false);
+    if (found.docs.length === 0 && words.some((w) => fuzziness(w) !== false)) found = run(true);
+    const { expansions, scores } = found;
+    const candidates = filtered ? found.docs.filter((n) => keep(this.byNumber[n]!)) : found.docs;
     const order =
       options.sort === 'newest'
-        ? (a: (typeof hits)[number], b: (typeof hits)[number]) => b.doc.sentAt - a.doc.sentAt || b.doc.seq - a.doc.seq
-        : (a: (typeof hits)[number], b: (typeof hits)[number]) => b.score - a.score;
-    return topK(hits, limit, order).map(({ doc, r, score }) => ({
-      message: toMessage(doc),
-      score,
-      snippet: makeSnippet(doc.text, r.terms),
-    }));
+        ? (a: number, b: number) => {
+            const da = this.byNumber[a]!;
+            const db = this.byNumber[b]!;
+            return db.sentAt - da.sentAt || db.seq - da.seq;
+          }
+        : (a: number, b: number) => scores[b]! - scores[a]! || a - b;
+    return topK(candidates, options.limit ?? 50, order).map((n) => {
+      const doc = this.byNumber[n]!;
+      // The words of this message that the query matched, for the snippet's highlights.
+      const matched = [...new Set(terms(doc.text))].filter((t) => expansions.some((e) => e.has(t)));
+      return { message: toMessage(doc), score: scores[n]!, snippet: makeSnippet(doc.text, matched) };
+    });
   }
 }
