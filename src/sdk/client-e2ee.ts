@@ -28,7 +28,6 @@ export function e2eeHost(
     request: realtime.request.bind(realtime),
     settle: (id) => engine.settle(id),
     sendPayload: (id, payload) => engine.sendPayload(id, payload),
-    transmit: engine.transmit,
     onUpdate: (m) => engine.changed(m),
     onIdentityChanged: identityChanged,
     onProfileKey: profileKey,

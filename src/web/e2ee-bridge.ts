@@ -12,9 +12,9 @@ type Fn = (...args: never[]) => unknown;
 /** The same methods, answering outcomes. */
 export type Enveloped<T> = { [K in keyof T]: T[K] extends Fn ? (...args: Parameters<T[K]>) => Promise<Outcome> : never };
 
-export const HOST_METHODS = ['request', 'settle', 'sendPayload', 'transmit', 'onUpdate', 'onIdentityChanged', 'onProfileKey'] as const satisfies readonly (keyof EngineHost)[];
+export const HOST_METHODS = ['request', 'settle', 'sendPayload', 'onUpdate', 'onIdentityChanged', 'onProfileKey'] as const satisfies readonly (keyof EngineHost)[];
 export const API_METHODS = [
-  'decode', 'encrypt', 'sent', 'send', 'historyPage', 'updated', 'located', 'storedText', 'conversationSeen',
+  'decode', 'encrypt', 'sent', 'send', 'record', 'historyPage', 'updated', 'located', 'storedText', 'conversationSeen',
   'conversationRemoved', 'welcomed', 'reconcile', 'updateKeys', 'state', 'passwordChanged', 'rotateVault', 'verification', 'setVerified', 'profileKeyOf', 'close',
 ] as const satisfies readonly (keyof E2eeApi)[];
 

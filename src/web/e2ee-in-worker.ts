@@ -1,7 +1,7 @@
 /** Opens the client's end-to-end layer in a dedicated Web Worker (one per connected client). */
 import * as Comlink from 'comlink';
 import type { E2eeApi, EngineHost, OpenE2ee, RemoteSearch, SearchEvent, SearchSide } from '../sdk/index.js';
-import { SEARCH_SIDE_METHODS } from '../sdk/index.js';
+import { SEARCH_SIDE_METHODS, deferringRecords } from '../sdk/index.js';
 import { API_METHODS, HOST_METHODS, crossings, envelope, unwrapped, type Enveloped } from './e2ee-bridge.js';
 import type { WorkerEntry } from './e2ee-worker.js';
 
@@ -21,19 +21,30 @@ export const openE2eeInWorker: OpenE2ee = async (host, options) => {
       options,
       events,
     );
-    const search: RemoteSearch = {
-      ...unwrapped<SearchSide>(remote, SEARCH_SIDE_METHODS),
-      onEvent: (fn) => {
-        listener = fn;
-      },
-    };
-    const api: E2eeApi = {
+    // A send is one call and its answer: what the worker keeps of a stored send rides with the next call.
+    const deferring = deferringRecords({
       ...entry,
       close: async () => {
         await entry.close().catch(() => undefined);
         worker.terminate();
       },
+    });
+    // A query sees the messages just sent: their records go over first.
+    const side = unwrapped<SearchSide>(remote, SEARCH_SIDE_METHODS);
+    const flushed = {} as SearchSide;
+    for (const name of SEARCH_SIDE_METHODS) {
+      (flushed as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name] = async (...args) => {
+        await deferring.flush();
+        return (side[name] as (...a: unknown[]) => Promise<unknown>)(...args);
+      };
+    }
+    const search: RemoteSearch = {
+      ...flushed,
+      onEvent: (fn) => {
+        listener = fn;
+      },
     };
+    const api: E2eeApi = deferring.api;
     return { api, deviceId, search };
   } catch (err) {
     worker.terminate();

@@ -6,7 +6,7 @@ import type { ConversationDto } from '../../protocol/conversations.js';
 import type { WelcomeDto } from '../../protocol/e2e.js';
 import type { MessageDto } from '../../protocol/messages.js';
 import type { ClientEventName, ClientEventRequest, ClientEventResponse } from '../../protocol/realtime.js';
-import type { Message, SendPayload } from '../message-stream.js';
+import type { Message, MessageQuote, SendPayload } from '../message-stream.js';
 import type { Content, StoredText } from './content.js';
 import type { IdentityChange, Verification } from './trust.js';
 import type { RemoteSearch } from '../search/side.js';
@@ -22,8 +22,6 @@ export interface EngineHost extends Requester {
   settle(conversationId: string): Promise<void>;
   /** Sends with one idempotency key for every attempt (retried across reconnects); STALE_EPOCH rejects. */
   sendPayload(conversationId: string, payload: SendPayload): Promise<MessageDto>;
-  /** Puts a message of the client's outbox on the wire under its key (`send` below); STALE_EPOCH rejects. */
-  transmit(conversationId: string, clientKey: string, payload: SendPayload): Promise<MessageDto>;
   /** An earlier message changed (an edit arrived). */
   onUpdate(message: Message): void;
   /** A contact's identity key is not the one this device knew. */
@@ -47,6 +45,22 @@ export interface SendRequest {
   blobIds?: string[];
   /** The caller has just settled the conversation (see `encrypt`). */
   settled?: boolean;
+  /** Earlier sends the server stored, kept first (in the browser they ride with this call: see deferred-records.ts). */
+  recorded?: SentRecord[];
+}
+
+/** The send's one answer: the payload to put on the wire, and what a reply quotes of its target. */
+export interface Prepared {
+  payload: SendPayload;
+  quote: MessageQuote | null;
+}
+
+/** A send the server stored (its entry as stored, and what it said), to keep for history and the vault. */
+export interface SentRecord {
+  dto: MessageDto;
+  content: Content;
+  /** A reply's quote as the send's answer gave it (the message is then shown without asking the layer again). */
+  quote?: MessageQuote | null;
 }
 
 /** A message sent and kept: as it now reads, as the server stored it, and whether this device's log position is past it. */
@@ -59,12 +73,15 @@ export interface Sent {
 
 /** The end-to-end layer as the client uses it (see engine.ts for what each does). */
 export interface E2eeApi {
-  decode(dto: MessageDto): Promise<Message | undefined>;
+  /** `recorded`: earlier sends to keep first (see SendRequest). */
+  decode(dto: MessageDto, recorded?: SentRecord[]): Promise<Message | undefined>;
   /** `settled`: the caller has just settled the conversation (the layer then does not call back to settle it first). */
   encrypt(conversationId: string, content: Content, options?: { settled?: boolean }): Promise<SendPayload>;
   sent(dto: MessageDto, content: Content): Promise<Message>;
-  /** The whole send in one call: encrypt, transmit through the host (again after STALE_EPOCH), keep for history. */
-  send(conversationId: string, content: Content, request: SendRequest): Promise<Sent>;
+  /** A send's one call: the payload for the current epoch (the caller transmits it; again after STALE_EPOCH). */
+  send(conversationId: string, content: Content, request: SendRequest): Promise<Prepared>;
+  /** Sends the server stored, kept for history and the vault (and counted as read when next in the log). */
+  record(records: SentRecord[]): Promise<Sent[]>;
   historyPage(conversationId: string, page: MessageDto[]): Promise<Message[]>;
   updated(dto: MessageDto): Promise<Message | undefined>;
   located(messageId: string): Promise<{ conversationId: string; seq: number } | undefined>;

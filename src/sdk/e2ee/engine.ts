@@ -1,75 +1,61 @@
 /**
  * End-to-end encryption for a signed-in client: every conversation is an MLS group of its members' devices.
- * - Incoming log entries are decoded here, in order: commits move the group's epoch, application messages are
- *   decrypted once and their text kept in the store; anything that fails is reported as undecryptable, never as text.
- * - Outgoing text is encrypted for the current epoch; STALE_EPOCH means catch up and encrypt again.
+ * - Incoming log entries are decoded in order (incoming.ts); history is read from the store and the vault here.
+ * - Outgoing content is encrypted for the current epoch and handed back to be transmitted (outgoing.ts); what the
+ *   server stored is kept afterwards (`record`). STALE_EPOCH means: prepare again.
  * - A device without a group joins by Welcome (if one waits for it) or by external commit; the first sender in a
  *   conversation with no group creates it. Membership (reconcile.ts) follows the server's member list.
  */
-import { isMlsApplication, MLS_COMMIT, MLS_PRIVATE, MLS_SILENT, type WelcomeDto } from '../../protocol/e2e.js';
+import type { WelcomeDto } from '../../protocol/e2e.js';
+import { MLS_COMMIT } from '../../protocol/e2e.js';
 import type { ConversationDto } from '../../protocol/conversations.js';
-import { MAX_BODY_BYTES, type MessageDto } from '../../protocol/messages.js';
-import { ParleyError, errorCode as codeOf } from '../errors.js';
+import type { MessageDto } from '../../protocol/messages.js';
+import { ParleyError } from '../errors.js';
 import { bytesToBase64Url } from '../encoding.js';
-import { toMessage, type Message, type SendPayload } from '../message-stream.js';
-
-export { UNDECRYPTABLE } from './views.js';
-export type { GroupView } from './api.js';
-import { isMlsCryptoError, type MlsDevice } from '../crypto/index.js';
-import type { E2eeApi, EngineHost, GroupView, OpenE2ee, OpenOptions, SendRequest, Sent } from './api.js';
+import { toMessage, type Message, type MessageQuote, type SendPayload } from '../message-stream.js';
+import type { MlsDevice } from '../crypto/index.js';
+import type { E2eeApi, EngineHost, GroupView, OpenE2ee, OpenOptions, Prepared, SendRequest, Sent, SentRecord } from './api.js';
 import { createDevice, loadIdentity, restoreDevice, rewrapIdentity } from './account.js';
-import { Joining } from './joining.js';
-import { encodeContent, type Content, type StoredText } from './content.js';
-import { ContentError } from '../content/codec.js';
+import type { Content, StoredText } from './content.js';
 import { ServerDirectory } from './directory.js';
-import { GroupStore, bodyHash, type Group } from './groups.js';
+import { isMls, orNone, type EngineParts } from './engine-parts.js';
+import { GroupStore, type Group } from './groups.js';
+import { Incoming } from './incoming.js';
+import { Joining } from './joining.js';
 import { NamedLocks } from './lock.js';
+import { Outgoing } from './outgoing.js';
+import { loadProfileKey } from './profile-keys.js';
+import { fillFromVault, unreadReason } from './reading.js';
 import { Membership } from './reconcile.js';
-import { Vault } from './vault.js';
-import { applyEdit, applyReaction, fillFromVault, openBody, unreadReason } from './reading.js';
-import { recordErased, recordSent } from './recording.js';
+import { recordErased } from './recording.js';
+import type { SecretStore } from './store.js';
 import { Trust, type Verification } from './trust.js';
+import { Vault } from './vault.js';
 import { Verifier } from './verification.js';
 import { quoteFrom, shownMessage, storedMessage } from './views.js';
-import type { MessageQuote } from '../message-stream.js';
-import type { SecretStore } from './store.js';
-import { loadProfileKey, saveProfileKey } from './profile-keys.js';
 
-/** What fits in one encrypted message (its JSON content): the body limit less room for MLS framing and padding. */
-export const MAX_ENCRYPTED_CONTENT_BYTES = MAX_BODY_BYTES - 1024;
+export { UNDECRYPTABLE } from './views.js';
+export { MAX_ENCRYPTED_CONTENT_BYTES } from './outgoing.js';
+export type { GroupView } from './api.js';
 
-const isMls = (contentType: string) => contentType === MLS_COMMIT || isMlsApplication(contentType);
-/** A failure of a join that a later attempt may overcome (the server's answer, the network, the MLS step). */
-const recoverable = (err: unknown) => codeOf(err) !== undefined || isMlsCryptoError(err);
-/**
- * A join attempt on the read path: a refusal (say, this device was removed and the server no longer knows it) means
- * no group, and the entries show why; never a failure of the whole read.
- */
-async function orNone<T>(attempt: Promise<T>): Promise<T | undefined> {
-  try {
-    return await attempt;
-  } catch (err) {
-    if (recoverable(err)) return undefined;
-    throw err;
-  }
-}
-
-export class E2ee implements E2eeApi {
+export class E2ee implements E2eeApi, EngineParts {
   readonly groups: GroupStore;
-  private readonly locks: NamedLocks;
-  private readonly index = new Map<string, { conversationId: string; seq: number }>();
-  private readonly membership: Membership;
-  private readonly joining: Joining;
+  readonly locks: NamedLocks;
+  readonly index = new Map<string, { conversationId: string; seq: number }>();
+  readonly membership: Membership;
+  readonly joining: Joining;
   private readonly verifier: Verifier;
+  private readonly incoming: Incoming;
+  private readonly outgoing: Outgoing;
   private closed = false;
 
   private constructor(
-    private readonly rt: EngineHost,
-    private readonly store: SecretStore,
+    readonly rt: EngineHost,
+    readonly store: SecretStore,
     readonly username: string,
     readonly device: MlsDevice,
     readonly directory: ServerDirectory,
-    private readonly vault: Vault,
+    readonly vault: Vault,
   ) {
     this.locks = new NamedLocks(`parley-mls/${username}/${device.name.deviceId}`);
     this.groups = new GroupStore(store, username, () => this.device);
@@ -78,6 +64,8 @@ export class E2ee implements E2eeApi {
     const trust = new Trust(store, username, (change) => rt.onIdentityChanged(change));
     directory.onIdentity = (user, key) => void trust.seen(user, key).catch(() => undefined);
     this.verifier = new Verifier(directory, trust, username);
+    this.incoming = new Incoming(this);
+    this.outgoing = new Outgoing(this);
   }
 
   /**
@@ -110,7 +98,6 @@ export class E2ee implements E2eeApi {
     };
   }
 
-
   /** Wraps the identity key under the new password's vaultKey (it was wrapped under the old one). */
   async passwordChanged(oldVaultKey: Uint8Array, newVaultKey: Uint8Array): Promise<void> {
     const identity = await loadIdentity(this.rt, oldVaultKey, this.username);
@@ -120,136 +107,19 @@ export class E2ee implements E2eeApi {
 
   // ---- incoming ----
 
-  /** Decodes one log entry, in log order (MessageStream calls this one at a time per conversation). */
-  async decode(dto: MessageDto): Promise<Message | undefined> {
+  /** Decodes one log entry, in log order (the engine's ordered log calls this one at a time per conversation). */
+  async decode(dto: MessageDto, recorded?: SentRecord[]): Promise<Message | undefined> {
+    if (recorded?.length) await this.outgoing.record(recorded);
     if (!isMls(dto.contentType)) return toMessage(dto);
-    return this.locks.run(dto.conversationId, () => this.decodeLocked(dto));
+    return this.locks.run(dto.conversationId, () => this.incoming.decodeLocked(dto));
   }
 
-  private async decodeLocked(dto: MessageDto): Promise<Message | undefined> {
-    const commit = dto.contentType === MLS_COMMIT;
-    // Reading never joins by external commit (that would skip whatever comes before our join): a member who writes
-    // brings every member's devices in first, so a Welcome for us precedes any message meant for us. The exception is
-    // a leaf of ours in the group without its state here: no one adds us again, so we replace it.
-    let group = await this.usable(dto.conversationId);
-    group ??= await orNone(this.joining.joinByWelcome(dto.conversationId));
-    // A leaf of ours the group holds with no state here is replaced (a failure leaves that to the next entry).
-    group ??= await orNone(this.joining.rejoinStranded(dto.conversationId));
-    if (!group) return commit ? undefined : this.shown(dto, { error: await unreadReason(this.groups, dto) });
-    if (dto.seq <= group.seq) return commit ? undefined : this.fromHistory(dto);
-    // Entries this device has not processed yet (say, sent while it was signed out) come first, in log order.
-    group = await this.catchUp(group, dto.seq - 1);
-    if (!group) return commit ? undefined : this.shown(dto, { error: await unreadReason(this.groups, dto) });
-    if (dto.seq <= group.seq) return commit ? undefined : this.fromHistory(dto);
-    return this.apply(group, dto);
-  }
-
-  /**
-   * Processes the stored log after the group's position up to `upTo`, in order (texts kept, nothing delivered): MLS
-   * needs every commit, and the app may not have asked for these entries at all (its live stream starts later).
-   */
-  private async catchUp(start: Group, upTo: number): Promise<Group | undefined> {
-    const conversationId = start.conversation.conversationId;
-    let group: Group | undefined = start;
-    while (group && group.seq < upTo) {
-      const after: number = group.seq;
-      const { messages } = await this.rt.request('messages:after', { conversationId, after, limit: 200 });
-      const batch = messages.filter((m) => m.seq <= upTo);
-      if (batch.length === 0) return group;
-      for (const m of batch) {
-        if (!group || m.seq <= group.seq) continue;
-        if (isMls(m.contentType)) await this.apply(group, m);
-        else group.seq = m.seq;
-        // A commit we could not process makes us rejoin: continue from the new group's position.
-        group = await this.usable(conversationId);
-      }
-    }
-    return group;
-  }
-
-  /** Applies one new log entry (right after the group's position) to the group. */
-  private async apply(group: Group, dto: MessageDto): Promise<Message | undefined> {
-    const commit = dto.contentType === MLS_COMMIT;
-    if (commit) {
-      await this.processCommit(group, dto);
-      return undefined;
-    }
-    if (dto.deleted) {
-      group.seq = dto.seq;
-      const erased = { id: dto.id, sentAt: dto.sentAt, sender: dto.sender };
-      await this.groups.save(group, [{ seq: dto.seq, value: erased }]);
-      // Replaces a copy of its text still waiting for upload (read before this device went offline).
-      this.vault.enqueue(dto.conversationId, dto.seq, erased);
-      return this.shown(dto, {});
-    }
-    const { value, content, own } = await openBody(this.groups, this.username, group, dto);
-    group.seq = dto.seq;
-    const readBack = own ? { bodyHash: own, plaintext: undefined } : undefined;
-    if (content?.kind === 'reaction') {
-      const { texts, reacted } = await applyReaction(this.groups, dto, value, content);
-      await this.groups.save(group, texts, false, readBack);
-      for (const t of texts) this.vault.enqueue(dto.conversationId, t.seq, t.value);
-      if (reacted) this.rt.onUpdate(await this.rebuilt(dto.conversationId, content.target.seq, reacted));
-      return undefined;
-    }
-    if (content?.kind === 'profile-key') {
-      // Not shown: the sender's profile key, kept for opening their profile (the newest in log order wins).
-      const entry = { ...value, profileKey: content.key };
-      await this.groups.save(group, [{ seq: dto.seq, value: entry }], false, readBack);
-      this.vault.enqueue(dto.conversationId, dto.seq, entry);
-      if (value.sender !== undefined) {
-        await saveProfileKey(this.store, this.username, value.sender, content.key);
-        this.rt.onProfileKey?.(value.sender);
-      }
-      return undefined;
-    }
-    if (content?.kind !== 'edit') {
-      await this.groups.save(group, [{ seq: dto.seq, value }], false, readBack);
-      this.vault.enqueue(dto.conversationId, dto.seq, value);
-      return this.shown(dto, value);
-    }
-    const { texts, edited } = await applyEdit(this.groups, dto, value, content);
-    await this.groups.save(group, texts, false, readBack);
-    // Every entry's meaning goes to the vault, the edit's own entry too: a new device must know it is no message.
-    for (const t of texts) this.vault.enqueue(dto.conversationId, t.seq, t.value);
-    if (edited) this.rt.onUpdate(await this.rebuilt(dto.conversationId, content.target.seq, edited));
-    return undefined;
-  }
-
-  private async processCommit(group: Group, dto: MessageDto): Promise<void> {
-    try {
-      const mayJoin = (username: string) => this.membership.isMember(dto.conversationId, username);
-      const outcome = await group.conversation.processHandshake(dto.body, { mayJoin });
-      group.seq = dto.seq;
-      if (outcome.kind === 'commit' && outcome.removedSelf) {
-        await this.groups.drop(dto.conversationId, dto.seq);
-        return;
-      }
-      if (outcome.kind === 'commit' && outcome.removed.length > 0) this.directory.forget();
-      await this.groups.save(group);
-    } catch (err) {
-      if (!isMlsCryptoError(err)) throw err;
-      if (err.code === 'STALE_COMMIT') {
-        group.seq = dto.seq;
-        await this.groups.save(group);
-        return;
-      }
-      // An accepted commit this device cannot process: its state is unusable. Resync by external join; if that fails
-      // (say, the connection dropped), our leaf is stranded and the next entry replaces it (rejoinStranded).
-      await this.groups.drop(dto.conversationId);
-      await this.joining.join(dto.conversationId, true).catch((e: unknown) => {
-        if (!recoverable(e)) throw e;
-      });
-    }
-  }
-
-  private async shown(dto: MessageDto, value: StoredText): Promise<Message> {
+  async shown(dto: MessageDto, value: StoredText): Promise<Message> {
     this.index.set(dto.id, { conversationId: dto.conversationId, seq: dto.seq });
     return shownMessage(dto, value, await this.quote(dto.conversationId, value));
   }
 
-  /** A message rebuilt from its record after an edit or a reaction changed it. */
-  private async rebuilt(conversationId: string, seq: number, value: StoredText): Promise<Message> {
+  async rebuilt(conversationId: string, seq: number, value: StoredText): Promise<Message> {
     return storedMessage(conversationId, seq, value, await this.quote(conversationId, value));
   }
 
@@ -281,37 +151,11 @@ export class E2ee implements E2eeApi {
     const newest = page.at(-1)?.seq ?? 0;
     const messages = await this.locks.run(conversationId, async () => {
       const group = (await this.usable(conversationId)) ?? (await orNone(this.joining.joinByWelcome(conversationId)));
-      if (group && newest > group.seq) await this.catchUp(group, newest);
+      if (group && newest > group.seq) await this.incoming.catchUp(group, newest);
       await fillFromVault(this.groups, this.vault, conversationId, page);
       return Promise.all(page.map((m) => this.fromHistory(m)));
     });
     return messages.filter((m): m is Message => m !== undefined);
-  }
-
-  verification(username: string): Promise<Verification> {
-    return this.verifier.verification(username);
-  }
-
-  setVerified(username: string, verified: boolean): Promise<Verification> {
-    return this.verifier.setVerified(username, verified);
-  }
-
-  /** A new vault key for what comes next (after one of the user's devices was removed). */
-  rotateVault(): Promise<void> {
-    return this.vault.rotate();
-  }
-
-  /** Resolves once every copy this device queued for the vault is uploaded (or given up). */
-  vaultSettled(): Promise<void> {
-    return this.vault.settled();
-  }
-
-  /** Uploads what waits for the vault, and stops. */
-  async close(): Promise<void> {
-    this.closed = true;
-    const flushed = this.vault.flush().catch(() => undefined);
-    this.directory.stop();
-    await flushed;
   }
 
   /** An edit or delete the server announced: a deleted message's text is erased from this device too. */
@@ -330,78 +174,12 @@ export class E2ee implements E2eeApi {
     return this.groups.text(conversationId, seq);
   }
 
-  // ---- outgoing ----
-
-  /**
-   * The ciphertext of `text` for the conversation's current epoch (creating or joining the group if needed). With
-   * `settled`, the host has settled the conversation just before: the first attempt does not ask it again (in the
-   * browser that is a call from the worker back into the page saved on every send).
-   */
-  async encrypt(conversationId: string, content: Content, options: { settled?: boolean } = {}): Promise<SendPayload> {
-    let plaintext: string;
-    try {
-      plaintext = encodeContent(content);
-    } catch (err) {
-      if (err instanceof ContentError) throw new ParleyError('VALIDATION_FAILED', err.message);
-      throw err;
-    }
-    const size = new TextEncoder().encode(plaintext).byteLength;
-    if (size > MAX_ENCRYPTED_CONTENT_BYTES) {
-      throw new ParleyError('PAYLOAD_TOO_LARGE', `An encrypted message holds at most ${MAX_ENCRYPTED_CONTENT_BYTES} bytes; this one has ${size}.`);
-    }
-    for (let attempt = 0; attempt < 10; attempt++) {
-      if (attempt > 0 || !options.settled) await this.rt.settle(conversationId);
-      const result = await this.locks.run(conversationId, async () => {
-        const group = (await this.usable(conversationId)) ?? (await this.joining.join(conversationId, false)) ?? (await this.joining.create(conversationId));
-        if (!group) return 'retry' as const;
-        if (this.membership.outOfDate(group)) return 'reconcile' as const;
-        const body = await group.conversation.encrypt(plaintext);
-        await this.groups.save(group, [], false, { bodyHash: await bodyHash(body), plaintext });
-        return body;
-      });
-      if (result === 'reconcile') await this.reconcile(conversationId);
-      // A profile key shows nothing: sent silent, it counts as unread nowhere and notifies no one.
-      else if (result !== 'retry') return { contentType: content.kind === 'profile-key' ? MLS_SILENT : MLS_PRIVATE, body: result };
-    }
-    throw new ParleyError('CONFLICT', 'Could not bring this conversation\'s encryption up to date; try again.');
+  verification(username: string): Promise<Verification> {
+    return this.verifier.verification(username);
   }
 
-  /** The server stored our message: kept for history (see recording.ts). Returns the message as it now reads. */
-  async sent(dto: MessageDto, content: Content): Promise<Message> {
-    this.index.set(dto.id, { conversationId: dto.conversationId, seq: dto.seq });
-    const { seq, value } = await recordSent(this.groups, this.vault, this.username, dto, content);
-    // The own profile key is kept like a contact's, so this device opens its own profile after a reload.
-    if (content.kind === 'profile-key') await saveProfileKey(this.store, this.username, this.username, content.key);
-    return seq === dto.seq ? this.shown(dto, value) : this.rebuilt(dto.conversationId, seq, value);
-  }
-
-  /**
-   * A message of the client's outbox, start to end: encrypted, put on the wire by the host (under the item's key;
-   * encrypted again after STALE_EPOCH), kept for history and the vault, and, when it is the next entry of the log,
-   * counted as read (its echo then needs no decoding). In the browser this is the send's one call into the worker.
-   */
-  async send(conversationId: string, content: Content, request: SendRequest): Promise<Sent> {
-    const bind = (payload: SendPayload) => (request.blobIds?.length ? { ...payload, blobIds: request.blobIds } : payload);
-    let payload = bind(await this.encrypt(conversationId, content, { settled: request.settled ?? false }));
-    let dto: MessageDto | undefined;
-    for (let stale = 0; !dto; stale++) {
-      try {
-        dto = await this.rt.transmit(conversationId, request.clientKey, payload);
-      } catch (err) {
-        if (codeOf(err) !== 'STALE_EPOCH' || stale >= 20) throw err;
-        payload = bind(await this.encrypt(conversationId, content));
-      }
-    }
-    const stored = dto;
-    return this.locks.run(conversationId, async () => {
-      const message = await this.sent(stored, content);
-      const group = await this.usable(conversationId);
-      if (group && group.seq === stored.seq - 1) {
-        group.seq = stored.seq;
-        await this.groups.save(group, [], false, { bodyHash: await bodyHash(stored.body), plaintext: undefined });
-      }
-      return { message, dto: stored, positioned: group !== undefined && group.seq >= stored.seq };
-    });
+  setVerified(username: string, verified: boolean): Promise<Verification> {
+    return this.verifier.setVerified(username, verified);
   }
 
   /** The newest profile key `username` shared with this device (base64url), or undefined. */
@@ -409,19 +187,27 @@ export class E2ee implements E2eeApi {
     return loadProfileKey(this.store, this.username, username);
   }
 
-  /** A fresh-keys commit (post-compromise security): everyone moves to a new epoch with new secrets. */
-  async updateKeys(conversationId: string): Promise<void> {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      await this.rt.settle(conversationId);
-      const outcome = await this.locks.run(conversationId, async () => {
-        const group = await this.usable(conversationId);
-        if (!group) throw new ParleyError('NOT_FOUND', 'This device is not in that conversation\'s encryption group yet.');
-        const pending = await group.conversation.updateKeys();
-        return this.sendCommit(group, { contentType: MLS_COMMIT, body: pending.commit, groupInfo: pending.groupInfo });
-      });
-      if (outcome === 'committed') return;
-    }
-    throw new ParleyError('CONFLICT', 'Could not update the keys; try again.');
+  // ---- outgoing (outgoing.ts) ----
+
+  encrypt(conversationId: string, content: Content, options: { settled?: boolean } = {}): Promise<SendPayload> {
+    return this.outgoing.encrypt(conversationId, content, options);
+  }
+
+  /** A send's one call: the payload to transmit (see outgoing.ts). */
+  send(conversationId: string, content: Content, request: SendRequest): Promise<Prepared> {
+    return this.outgoing.prepare(conversationId, content, request);
+  }
+
+  record(records: SentRecord[]): Promise<Sent[]> {
+    return this.outgoing.record(records);
+  }
+
+  sent(dto: MessageDto, content: Content): Promise<Message> {
+    return this.outgoing.sent(dto, content);
+  }
+
+  updateKeys(conversationId: string): Promise<void> {
+    return this.outgoing.updateKeys(conversationId);
   }
 
   /** This device's view of a conversation's group: epoch, devices, and the epoch authenticator (equal for all). */
@@ -437,6 +223,26 @@ export class E2ee implements E2eeApi {
         authenticator: bytesToBase64Url(group.conversation.epochAuthenticator()),
       };
     });
+  }
+
+  // ---- the vault ----
+
+  /** A new vault key for what comes next (after one of the user's devices was removed). */
+  rotateVault(): Promise<void> {
+    return this.vault.rotate();
+  }
+
+  /** Resolves once every copy this device queued for the vault is uploaded (or given up). */
+  vaultSettled(): Promise<void> {
+    return this.vault.settled();
+  }
+
+  /** Uploads what waits for the vault, and stops. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const flushed = this.vault.flush().catch(() => undefined);
+    this.directory.stop();
+    await flushed;
   }
 
   // ---- membership ----
@@ -463,46 +269,17 @@ export class E2ee implements E2eeApi {
   }
 
   /** Commits adds and removes until the group's devices match the members' (bounded retries on lost races). */
-  async reconcile(conversationId: string): Promise<void> {
-    for (let attempt = 0; attempt < 8 && !this.closed; attempt++) {
-      await this.rt.settle(conversationId);
-      const outcome = await this.locks.run(conversationId, async () => {
-        const group = await this.usable(conversationId);
-        if (!group) return 'done' as const;
-        return this.membership.step(group, (payload) => this.sendCommit(group, payload));
-      });
-      if (outcome === 'done') return;
-    }
+  reconcile(conversationId: string): Promise<void> {
+    return this.outgoing.reconcile(conversationId, () => this.closed);
   }
-
-  private async sendCommit(group: Group, payload: SendPayload): Promise<'committed' | 'stale'> {
-    try {
-      await this.rt.sendPayload(group.conversation.conversationId, payload);
-    } catch (err) {
-      group.conversation.discardCommit();
-      if (codeOf(err) === 'STALE_EPOCH') return 'stale';
-      throw err;
-    }
-    await group.conversation.confirmCommit();
-    await this.groups.save(group);
-    return 'committed';
-  }
-
-  // ---- joining ----
 
   /** A Welcome for this device: join now unless the group is already here. */
-  async welcomed(welcome: WelcomeDto): Promise<void> {
-    if (welcome.deviceId !== this.deviceId) return;
-    await this.locks.run(welcome.conversationId, async () => {
-      if (!(await this.usable(welcome.conversationId))) await this.joining.join(welcome.conversationId, false);
-    });
-    await this.rt.settle(welcome.conversationId);
+  welcomed(welcome: WelcomeDto): Promise<void> {
+    return this.incoming.welcomed(welcome, this.deviceId);
   }
 
-  private async usable(conversationId: string): Promise<Group | undefined> {
+  async usable(conversationId: string): Promise<Group | undefined> {
     const group = await this.groups.load(conversationId);
     return group?.conversation.active ? group : undefined;
   }
-
 }
-

@@ -6,7 +6,7 @@
 import type { MessageDto } from '../../protocol/messages.js';
 import type { E2eeApi, SendRequest, Sent } from '../e2ee/api.js';
 import type { Content } from '../e2ee/content.js';
-import { ParleyError } from '../errors.js';
+import { ParleyError, errorCode } from '../errors.js';
 import { toMessage, type Message, type SendPayload } from '../message-stream.js';
 
 export type { Content } from '../e2ee/content.js';
@@ -22,8 +22,9 @@ export interface Codec {
   /** `settled`: every entry of the conversation stored so far has just been decoded here. */
   encode(conversationId: string, content: Content, options?: { settled?: boolean }): Promise<SendPayload>;
   /**
-   * A message of the outbox, encoded, transmitted and kept, in one step (with end-to-end encryption: one call into
-   * the layer, which transmits through the host; `transmit` is what plain sends use).
+   * A message of the outbox, encoded, transmitted (again after STALE_EPOCH, encoded anew) and kept. With end-to-end
+   * encryption that is one call into the layer for the payload and, once stored, its record (in the browser the
+   * record rides with the next call into the worker: `e2ee/deferred-records.ts`).
    */
   send(conversationId: string, content: Content, request: SendRequest, transmit: Transmit): Promise<Sent>;
   /** The server stored our entry: the message as it now reads (for an edit, its target). */
@@ -64,7 +65,21 @@ export function e2eeCodec(api: E2eeApi): Codec {
     encrypted: true,
     decode: (dto) => api.decode(dto),
     encode: (conversationId, content, options) => api.encrypt(conversationId, content, options),
-    send: (conversationId, content, request) => api.send(conversationId, content, request),
+    send: async (conversationId, content, request, transmit) => {
+      let prepared = await api.send(conversationId, content, request);
+      let dto: MessageDto | undefined;
+      for (let stale = 0; !dto; stale++) {
+        try {
+          dto = await transmit(conversationId, request.clientKey, prepared.payload);
+        } catch (err) {
+          if (errorCode(err) !== 'STALE_EPOCH' || stale >= 20) throw err;
+          prepared = await api.send(conversationId, content, { ...request, settled: false });
+        }
+      }
+      const [sent] = await api.record([{ dto, content, quote: prepared.quote }]);
+      if (!sent) throw new ParleyError('BAD_RESPONSE', 'The stored message was not kept.');
+      return sent;
+    },
     sent: (dto, content) => api.sent(dto, content),
     updated: (dto) => api.updated(dto),
     page: (conversationId, dtos) => api.historyPage(conversationId, dtos),

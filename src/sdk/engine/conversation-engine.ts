@@ -317,7 +317,7 @@ export class ConversationEngine extends Emitter<EngineEvents> {
     this.set(view.withReadSeq(this.state, conversationId, seq));
   }
 
-  // ---- for the end-to-end layer (its EngineHost) ----
+  // ---- for the codec and the end-to-end layer (its EngineHost) ----
 
   settle(conversationId: string): Promise<void> {
     return this.log.settle(conversationId);
@@ -372,7 +372,7 @@ export class ConversationEngine extends Emitter<EngineEvents> {
     // The blob ids stay with every attempt, a rebuild after STALE_EPOCH too: the files are bound, never uploaded again.
     const request = { clientKey: item.localId, settled: codec.encrypted, ...(blobIds.length > 0 ? { blobIds } : {}) };
     // The log is settled here, next to it, so that the send is one call into the end-to-end layer (in the browser,
-    // one request to the worker, which transmits through `transmit`, and its answer).
+    // one request to the worker and its answer: the payload, which goes on the wire from here through `transmit`).
     const sent = this.sending.retrying(async () => {
       if (codec.encrypted) await this.log.settle(item.conversationId);
       return codec.send(item.conversationId, content, request, this.transmit);

@@ -44,15 +44,23 @@ function feeding(e2ee: E2ee, index: LocalSearch, erased: () => Promise<void>): E
     return m;
   };
   const overrides: Partial<E2eeApi> = {
-    decode: async (dto) => put(await e2ee.decode(dto)),
+    decode: async (dto, recorded) => {
+      if (recorded?.length) for (const s of await e2ee.record(recorded)) index.put(s.message);
+      return put(await e2ee.decode(dto));
+    },
     sent: async (dto, content) => {
       const m = await e2ee.sent(dto, content);
       index.put(m);
       return m;
     },
-    send: async (conversationId, content, request) => {
-      const sent = await e2ee.send(conversationId, content, request);
-      index.put(sent.message);
+    // Sends the server stored ride with the next call: kept (and indexed) first.
+    send: async (conversationId, content, { recorded, ...request }) => {
+      if (recorded?.length) for (const s of await e2ee.record(recorded)) index.put(s.message);
+      return e2ee.send(conversationId, content, request);
+    },
+    record: async (records) => {
+      const sent = await e2ee.record(records);
+      for (const s of sent) index.put(s.message);
       return sent;
     },
     updated: async (dto) => put(await e2ee.updated(dto)),
@@ -110,7 +118,6 @@ export async function openWithSearch(
     request: (event, payload) => host.request(event, payload),
     settle: (conversationId) => host.settle(conversationId),
     sendPayload: (conversationId, payload) => host.sendPayload(conversationId, payload),
-    transmit: (conversationId, clientKey, payload) => host.transmit(conversationId, clientKey, payload),
     onUpdate: (m) => {
       index.put(m);
       host.onUpdate(m);
