@@ -1,5 +1,5 @@
 import type { UserDto } from '../../sdk/index.js';
-import { eraseOffline, lastUser, readSnapshot } from './offline-store.js';
+import { eraseOffline, lastUser, markOpenedOffline, readSnapshot } from './offline-store.js';
 
 /**
  * Who to open the signed-in pages for when the server cannot be reached: the user last signed in on this browser, if
@@ -8,7 +8,9 @@ import { eraseOffline, lastUser, readSnapshot } from './offline-store.js';
 export async function offlineUser(): Promise<UserDto | undefined> {
   const user = await lastUser();
   if (!user) return undefined;
-  return (await readSnapshot(user.username)) ? user : undefined;
+  if (!(await readSnapshot(user.username))) return undefined;
+  markOpenedOffline();
+  return user;
 }
 
 export { eraseOffline };

@@ -1,7 +1,7 @@
 import type { EngineState } from '../../sdk/index.js';
 import type { ChatStoreHandle } from '../chat/store-handle.js';
 import { withEngine } from '../chat/state.js';
-import { readOutbox, readSnapshot, saveSnapshot, updateOutbox } from './offline-store.js';
+import { readOutbox, readSnapshot, saveSnapshot, updateOutbox, wasOpenedOffline } from './offline-store.js';
 import { snapshotState, takeSnapshot, type OfflineSnapshot, type OutboxEntry } from './snapshot.js';
 
 /** How long after a change the snapshot is sealed again (changes meanwhile join that save). */
@@ -51,7 +51,8 @@ export class OfflineMode {
       this.outbox = outbox;
       this.ready = true;
       const s = this.store.getState();
-      if (snapshot && !this.store.client.connected && !s.engine.loaded) this.show(snapshot);
+      // Only a page opened without the server shows the snapshot (one that is connecting shows the engine's state).
+      if (snapshot && wasOpenedOffline() && !this.store.client.connected && !s.engine.loaded) this.show(snapshot);
       this.changed();
     }, () => undefined);
   }

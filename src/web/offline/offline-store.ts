@@ -42,6 +42,13 @@ async function read<T>(name: string): Promise<T | undefined> {
   }
 }
 
+/** This page was opened without the server (the session probe failed): its signed-in pages start from the snapshot. */
+let openedOffline = false;
+export const wasOpenedOffline = (): boolean => openedOffline;
+export function markOpenedOffline(): void {
+  openedOffline = true;
+}
+
 /** The user last signed in on this browser, if the app kept anything for them. */
 export async function lastUser(): Promise<UserDto | undefined> {
   return read<UserDto>(POINTER);
