@@ -17,6 +17,8 @@ export type { MuteChoice, PushPayload } from '../protocol/notifications.js';
 export { Notifications, type PushSubscriptionJson } from './notifications.js';
 export type { ReadEvent } from '../protocol/messages.js';
 export { MemoryStore, type SecretStore } from './e2ee/store.js';
+/** AES-256-GCM under a non-extractable key (WebCrypto): for a page's sealed IndexedDB values, as the MLS worker seals its own. */
+export { aesGcmDecrypt, aesGcmEncrypt, newAesGcmKey } from './crypto/primitives.js';
 export { E2ee, MAX_ENCRYPTED_CONTENT_BYTES, UNDECRYPTABLE, type GroupView } from './e2ee/engine.js';
 export type { E2eeApi, EngineHost, OpenE2ee, OpenOptions } from './e2ee/api.js';
 export { deferringRecords } from './e2ee/deferred-records.js';

@@ -37,6 +37,11 @@ async function loadSignedIn(): Promise<typeof SignedInModule> {
   return pages;
 }
 
+/** Reading offline: the sealed snapshot's store (a chunk of its own, loaded when the server cannot be reached or at log-out). */
+const loadOfflineBoot = () => import('./offline/offline-boot.js');
+
+const isNetwork = (err: unknown) => err instanceof Error && 'code' in err && err.code === 'NETWORK';
+
 /** The sign-up page carries the user-name schema (zod) and the strength meter: not part of the log-in page's load. */
 const loadSignupPage = () => import('./pages/signup.js').then((m) => m.SignupPage);
 /** The recovery page (a forgotten password) comes with the strength meter too: loaded when shown. */
@@ -56,6 +61,8 @@ export function App() {
   const signedOut = useCallback((message?: string) => {
     loadedClient()?.close();
     runSignOutCleanups();
+    // What the app kept for reading offline (sealed) goes with the session.
+    void loadOfflineBoot().then((offline) => offline.eraseOffline(), () => undefined);
     setAuth({ kind: 'anonymous' });
     setNotice(message);
     navigate(message ? '/login' : '/', { replace: message !== undefined });
@@ -93,7 +100,14 @@ export function App() {
         setAuth({ kind: 'user', user: pages.parseSessionProbe(probe.answer), pages: pages.SignedInPages });
         openRealtime();
       })
-      .catch(failed);
+      .catch(async (err: unknown) => {
+        // No server: the pages of the user last signed in here, from their sealed snapshot (marked offline).
+        const user = isNetwork(err) ? await loadOfflineBoot().then((offline) => offline.offlineUser()).catch(() => undefined) : undefined;
+        if (!user) return failed(err);
+        const pages = await loadSignedIn().catch(() => undefined);
+        if (!pages) return failed(err);
+        setAuth({ kind: 'user', user, pages: pages.SignedInPages });
+      });
   }, [openRealtime, failed]);
 
   useEffect(() => {

@@ -5,7 +5,7 @@ import { testEnv } from './env.js';
 import { TEST_KDF, type TestServer } from './server.js';
 
 /** The localStorage key the web UI reads for KDF parameters (see src/web/client.ts). */
-const TEST_KDF_KEY = 'parley:test-kdf';
+export const TEST_KDF_KEY = 'parley:test-kdf';
 
 function executable(file: string): boolean {
   try {

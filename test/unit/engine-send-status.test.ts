@@ -48,6 +48,21 @@ describe('conversation engine: the send status a UI renders', () => {
     expect(new Set(server.sends().map((s) => s.clientKey))).toEqual(new Set([localId]));
   });
 
+  it('a send under a key the caller kept (an offline outbox across a reload) is stored once, whichever engine sends it', async () => {
+    const { server, engine } = await setup();
+    const key = '0193b6a2-7c1e-4f00-9a55-6f1f2a3b4c5d';
+    const first = engine.send('c', { text: 'written offline', localId: key });
+    expect(first.localId).toBe(key);
+    await first.stored;
+    // The page reloaded before it forgot the outbox item: a new engine sends it again under the same key.
+    const again = new ConversationEngine({ transport: server, me: () => 'alice', codec: () => Promise.resolve(plainCodec) });
+    await again.resync();
+    await again.open('c');
+    await again.send('c', { text: 'written offline', localId: key }).stored;
+    expect(server.sends().map((s) => s.clientKey)).toEqual([key, key]);
+    expect(server.convs.get('c')?.log).toHaveLength(1);
+  });
+
   it('Discard drops a failed send from the window and the preview', async () => {
     const { server, engine } = await setup();
     server.store('c', 'bob', 'hello', true);

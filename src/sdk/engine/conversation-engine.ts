@@ -125,7 +125,7 @@ export class ConversationEngine extends Emitter<EngineEvents> {
     const mentions = input.mentions ?? mentionsIn(text, members);
     const uploads: PendingUpload[] = (input.attachments ?? []).map((f) => ({ input: f, done: 0, total: 0 }));
     const message: Content = { kind: 'message', text, replyTo: null, mentions, attachments: [] };
-    const { item, stored } = this.outbox.add(conversationId, message, uploads, input.replyTo);
+    const { item, stored } = this.outbox.add(conversationId, message, uploads, input.replyTo, input.localId);
     this.set(view.withEcho(this.state, this.echo(item)));
     return { localId: item.localId, stored };
   }

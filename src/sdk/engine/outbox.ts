@@ -42,8 +42,8 @@ export class Outbox {
   constructor(private readonly hooks: OutboxHooks) {}
 
   /** Queues a send; the promise settles once it is stored, or with the failure (the item then waits for retry). */
-  add(conversationId: string, content: Content, uploads: PendingUpload[] = [], replyTo?: string): { item: OutboxItem; stored: Promise<Message> } {
-    const item: OutboxItem = { localId: uuidv7(), conversationId, content, uploads, ...(replyTo !== undefined ? { replyTo } : {}), status: 'pending', waiters: [] };
+  add(conversationId: string, content: Content, uploads: PendingUpload[] = [], replyTo?: string, localId?: string): { item: OutboxItem; stored: Promise<Message> } {
+    const item: OutboxItem = { localId: localId ?? uuidv7(), conversationId, content, uploads, ...(replyTo !== undefined ? { replyTo } : {}), status: 'pending', waiters: [] };
     this.items.set(item.localId, item);
     return { item, stored: this.start(item) };
   }

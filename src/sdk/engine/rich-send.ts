@@ -18,6 +18,11 @@ export interface SendContent {
   attachments?: AttachmentInput[];
   /** User names mentioned; by default every `@name` in the text that names a member of the conversation. */
   mentions?: string[];
+  /**
+   * The local id and idempotency key to send under (a UUID), for a caller that kept the message across a reload (an
+   * offline outbox): however often it is sent with this key, the server stores it once. By default a new UUIDv7.
+   */
+  localId?: string;
 }
 
 /** One file of an outbox item: uploaded once, its descriptor kept for every later attempt. */

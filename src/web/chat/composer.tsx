@@ -10,7 +10,10 @@ const MAX_CHARS = CONTENT_LIMITS.textChars;
 /** The message field: Enter sends, Shift+Enter starts a new line; disabled while the connection is down. */
 export function Composer({ conversationId, title, autoFocus }: { conversationId: string; title: string; autoFocus: boolean }) {
   const store = useStore();
-  const connected = useChat((s) => s.connected);
+  const online = useChat((s) => s.connected);
+  // Offline (the page shows what this device saved): messages wait in the sealed outbox until the server is back.
+  const offline = useChat((s) => s.offline === true);
+  const connected = online || offline;
   const me = useChat((s) => s.me);
   const members = useChat((s) => s.conversations[conversationId]?.members);
   const drafts = store.drafts;
@@ -41,6 +44,10 @@ export function Composer({ conversationId, title, autoFocus }: { conversationId:
   const send = () => {
     const body = text.trim();
     if ((!body && files.count === 0) || files.preparing || !connected) return;
+    if (offline && (files.count > 0 || reply)) {
+      setError('Files and replies need the network: send them once you are back online.');
+      return;
+    }
     if (body.length > MAX_CHARS) {
       setError(`This message is too long: a message holds at most ${MAX_CHARS.toLocaleString('en')} characters.`);
       return;
@@ -103,8 +110,13 @@ export function Composer({ conversationId, title, autoFocus }: { conversationId:
       <button type="submit" class="button button-primary composer-send" disabled={!connected || files.preparing || (text.trim() === '' && files.count === 0)}>
         Send
       </button>
-      <p id={hintId} class={error ? 'composer-hint is-error' : 'composer-hint'} role={error ? 'alert' : undefined}>
-        {error ?? (connected ? 'Enter to send, Shift+Enter for a new line.' : 'Not connected: reconnecting to the server…')}
+      <p id={hintId} class={error ? 'composer-hint is-error' : offline ? 'composer-hint is-offline' : 'composer-hint'} role={error ? 'alert' : undefined}>
+        {error ??
+          (offline
+            ? 'Offline: messages wait on this device and go out once you are back online.'
+            : connected
+              ? 'Enter to send, Shift+Enter for a new line.'
+              : 'Not connected: reconnecting to the server…')}
       </p>
     </form>
   );

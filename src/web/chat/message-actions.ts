@@ -38,6 +38,7 @@ export class MessageActions {
   send(id: string, text: string, extra: Pick<SendContent, 'attachments' | 'replyTo'> = {}): void {
     this.lastTyping.delete(id);
     const rich = (extra.attachments?.length ?? 0) > 0 || extra.replyTo !== undefined;
+    if (!rich && this.store.sendOffline(id, text)) return;
     this.engine.send(id, rich ? { text, ...extra } : text).stored.catch((err: unknown) => this.store.failure(err));
   }
 

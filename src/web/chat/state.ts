@@ -8,6 +8,8 @@ import type { ContactDto, ConversationDto, EngineState, ReadEvent } from '../../
 export interface ChatState {
   me: string;
   connected: boolean;
+  /** The server cannot be reached: the page shows what this device saved (src/web/offline/), sends wait in the outbox. */
+  offline?: boolean;
   /** Contacts have been fetched once. */
   contactsLoaded: boolean;
   /** Contacts and conversations have been fetched once (`contactsLoaded` and the engine's `loaded`). */

@@ -10,6 +10,9 @@ export interface ChatStoreHandle {
   readonly client: ParleyClient;
   readonly disposed: boolean;
   getState(): ChatState;
+  subscribe(listener: () => void): () => void;
+  /** Keeps a message written while not connected in the sealed outbox (false when connected: the engine sends it). */
+  sendOffline(conversationId: string, text: string): boolean;
   update(change: (s: ChatState) => ChatState): void;
   failure(err: unknown, overrides?: Parameters<typeof describeError>[1]): string;
   upsertContact(contact: ContactDto): void;

@@ -1,5 +1,6 @@
 import type { ContactDto, ConversationDto, EngineState, ParleyClient } from '../../sdk/index.js';
 import { describeError, isUnauthenticated } from '../errors.js';
+import { OfflineMode } from '../offline/offline-mode.js';
 import { MessageActions } from './message-actions.js';
 import { SocialActions } from './social-actions.js';
 import { Sync } from './sync.js';
@@ -30,6 +31,8 @@ export class ChatStore {
   readonly social: SocialActions;
   readonly sync: Sync;
   readonly messages: MessageActions;
+  /** The sealed snapshot and outbox: reading and writing without the network. */
+  private readonly offline: OfflineMode;
 
   constructor(
     readonly client: ParleyClient,
@@ -41,6 +44,11 @@ export class ChatStore {
     this.social = new SocialActions(this);
     this.sync = new Sync(this);
     this.messages = new MessageActions(this);
+    this.offline = new OfflineMode(this, me, () => this.sync.reload());
+  }
+
+  sendOffline(conversationId: string, text: string): boolean {
+    return this.offline.send(conversationId, text);
   }
 
   readonly getState = (): ChatState => this.state;
@@ -100,11 +108,13 @@ export class ChatStore {
       c.on('read', (r) => this.update((s) => (r.username === s.me ? s : { ...s, reads: withRead(s.reads, r) }))),
     );
     this.engineChanged(c.engine.getState());
+    this.offline.start();
     void this.sync.reload();
   }
 
   dispose(): void {
     this.disposed = true;
+    this.offline.stop();
     for (const off of this.offs.splice(0)) off();
     clearTimeout(this.typingTimer);
     this.listeners.clear();
@@ -112,6 +122,7 @@ export class ChatStore {
 
   /** The engine published a new state: it is rendered; a conversation on screen that went away gets a notice. */
   private engineChanged(engine: EngineState): void {
+    if (this.offline.holds(engine)) return;
     const before = this.state;
     this.update((s) => (s.engine === engine ? s : withEngine(s, engine)));
     const s = this.state;
