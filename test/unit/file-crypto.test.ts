@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { encryptedFileSize, FILE_FORMAT } from '../../src/protocol/blobs.js';
 import { decryptFile, encryptFile, FileIntegrityError, newFileKey, rechunk } from '../../src/sdk/crypto/file-crypto.js';
+import { nativeSecretStream, secretStream, type SecretStreamBinding, wasmSecretStream } from '../../src/sdk/crypto/secretstream.js';
 
 async function collect(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Uint8Array[] = [];
@@ -74,6 +75,57 @@ describe('file encryption (libsodium secretstream)', () => {
       }
       expect(Buffer.concat(copied)).toEqual(bytes);
       expect(copied.map((c) => c.length).slice(0, -1).every((n) => n === 30)).toBe(true);
+    }
+  });
+});
+
+describe('file encryption through two bindings of libsodium (sodium-native in Node, libsodium-wrappers elsewhere)', () => {
+  async function bindings(): Promise<{ native: SecretStreamBinding; wasm: SecretStreamBinding }> {
+    const native = await nativeSecretStream();
+    if (!native) throw new Error('sodium-native did not load in Node');
+    return { native, wasm: await wasmSecretStream() };
+  }
+
+  it('in Node the SDK uses sodium-native', async () => {
+    expect((await secretStream()).name).toBe('sodium-native');
+    expect((await wasmSecretStream()).name).toBe('libsodium-wrappers');
+  });
+
+  it('a file encrypted with either binding decrypts with the other, at every awkward size', async () => {
+    const { native, wasm } = await bindings();
+    for (const [from, to] of [[native, wasm], [wasm, native]] as const) {
+      const key = from.keygen();
+      for (const size of [0, 1, C - 1, C, C + 1, 3 * C + 17]) {
+        const plain = randomBytes(size);
+        const ciphertext = await collect(encryptFile(key, pieces(plain, 10_000), from));
+        expect(ciphertext.length).toBe(encryptedFileSize(size));
+        expect((await collect(decryptFile(key, pieces(ciphertext, 7_777), to))).equals(plain)).toBe(true);
+      }
+    }
+  });
+
+  it('both bindings refuse a tampered chunk, a truncated stream, a dropped chunk and a wrong key from the other', async () => {
+    const { native, wasm } = await bindings();
+    const chunk = C + FILE_FORMAT.tagBytes;
+    for (const [from, to] of [[native, wasm], [wasm, native], [native, native]] as const) {
+      const key = from.keygen();
+      const ct = await collect(encryptFile(key, pieces(randomBytes(3 * C + 5), C), from));
+      const tampered = Buffer.from(ct);
+      const at = FILE_FORMAT.headerBytes + chunk + 50;
+      tampered[at] = (tampered[at] ?? 0) ^ 1;
+      const cases: [Uint8Array, Uint8Array][] = [
+        [key, tampered],
+        [key, ct.subarray(0, FILE_FORMAT.headerBytes + 3 * chunk)],
+        [key, ct.subarray(0, ct.length - 1)],
+        [key, Buffer.concat([ct.subarray(0, FILE_FORMAT.headerBytes + chunk), ct.subarray(FILE_FORMAT.headerBytes + 2 * chunk)])],
+        [to.keygen(), ct],
+        [key, ct.subarray(0, 10)],
+      ];
+      for (const [k, bytes] of cases) {
+        await expect(collect(decryptFile(k, pieces(bytes, 5000), to))).rejects.toBeInstanceOf(FileIntegrityError);
+      }
+      // The untouched stream still decrypts, so the failures above come from the changes.
+      await expect(collect(decryptFile(key, pieces(ct, 5000), to))).resolves.toHaveLength(3 * C + 5);
     }
   });
 });

@@ -1,13 +1,14 @@
 /**
  * File encryption for attachments: libsodium's secretstream (XChaCha20-Poly1305, `crypto_secretstream_xchacha20poly1305`)
  * under a fresh random key per file, in 256 KiB chunks, so a file never has to sit whole in memory. The last chunk is
- * tagged final: a truncated or reordered ciphertext fails to decrypt. The ciphertext's SHA-256 (hash-wasm, streaming)
- * travels with the key inside the MLS message. No construction of our own: the format is libsodium's.
+ * tagged final: a truncated or reordered ciphertext fails to decrypt. The ciphertext's SHA-256 (streaming) travels with
+ * the key inside the MLS message. No construction of our own: the format is libsodium's, reached through sodium-native
+ * in Node and libsodium-wrappers' WebAssembly elsewhere (secretstream.ts); both read and write the same bytes.
  */
 import { createSHA256 } from 'hash-wasm';
-import sodium from 'libsodium-wrappers';
 import { FILE_FORMAT } from '../../protocol/file-format.js';
 import { bytesEqual } from './bytes.js';
+import { secretStream, type SecretStreamBinding, type SecretStreamPull } from './secretstream.js';
 
 export const FILE_KEY_BYTES = 32;
 export const FILE_HASH_BYTES = 32;
@@ -20,14 +21,7 @@ export class FileIntegrityError extends Error {
   }
 }
 
-let ready: Promise<typeof sodium> | undefined;
-/** libsodium, once its WebAssembly is loaded (in a page, a Web Worker or Node). */
-export function fileSodium(): Promise<typeof sodium> {
-  ready ??= sodium.ready.then(() => sodium);
-  return ready;
-}
-
-export const newFileKey = async (): Promise<Uint8Array> => (await fileSodium()).crypto_secretstream_xchacha20poly1305_keygen();
+export const newFileKey = async (): Promise<Uint8Array> => (await secretStream()).keygen();
 
 /**
  * Re-cuts a stream of byte pieces of any sizes into pieces of exactly `size` bytes (the last one shorter). By default
@@ -98,45 +92,43 @@ export async function sha256Stream(): Promise<Sha256Stream> {
 
 /**
  * Encrypts a plaintext stream: yields the header, then one ciphertext chunk per 256 KiB of plaintext, then the final
- * chunk. The output's total size is `encryptedFileSize(plaintext size)`.
+ * chunk. The output's total size is `encryptedFileSize(plaintext size)`. `binding` defaults to the fastest one here.
  */
-export async function* encryptFile(key: Uint8Array, plaintext: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const s = await fileSodium();
-  const { state, header } = s.crypto_secretstream_xchacha20poly1305_init_push(key);
-  yield header;
+export async function* encryptFile(key: Uint8Array, plaintext: AsyncIterable<Uint8Array>, binding?: SecretStreamBinding): AsyncGenerator<Uint8Array> {
+  const stream = (binding ?? (await secretStream())).initPush(key);
+  yield stream.header;
   let previous: Uint8Array | undefined;
   // One chunk is held back (the last must be tagged final) while the next is cut: two buffers in turn serve them all
-  // (push copies a chunk into libsodium's memory).
+  // (push reads a chunk whole before returning).
   for await (const chunk of rechunk(plaintext, FILE_FORMAT.chunkBytes, { buffers: 2 })) {
-    if (previous) yield s.crypto_secretstream_xchacha20poly1305_push(state, previous, null, s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+    if (previous) yield stream.push(previous, false);
     previous = chunk;
   }
   // The last chunk is final; a file that fills its chunks exactly ends with an empty final chunk.
   const last = previous && previous.length < FILE_FORMAT.chunkBytes ? previous : undefined;
-  if (previous && !last) yield s.crypto_secretstream_xchacha20poly1305_push(state, previous, null, s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
-  yield s.crypto_secretstream_xchacha20poly1305_push(state, last ?? new Uint8Array(0), null, s.crypto_secretstream_xchacha20poly1305_TAG_FINAL);
+  if (previous && !last) yield stream.push(previous, false);
+  yield stream.push(last ?? new Uint8Array(0), true);
 }
 
 /**
  * Decrypts a ciphertext stream (pieces of any sizes): yields plaintext chunk by chunk, each authenticated. Throws
  * FileIntegrityError on a chunk that fails, on bytes after the final chunk, and on a stream that ends before it.
  */
-export async function* decryptFile(key: Uint8Array, ciphertext: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const s = await fileSodium();
+export async function* decryptFile(key: Uint8Array, ciphertext: AsyncIterable<Uint8Array>, binding?: SecretStreamBinding): AsyncGenerator<Uint8Array> {
+  const sodium = binding ?? (await secretStream());
   const chunkBytes = FILE_FORMAT.chunkBytes + FILE_FORMAT.tagBytes;
-  let state: ReturnType<typeof s.crypto_secretstream_xchacha20poly1305_init_pull> | undefined;
+  let state: SecretStreamPull | undefined;
   let headerBuffer = new Uint8Array(0);
   let finished = false;
   const pull = (chunk: Uint8Array): Uint8Array => {
     if (!state || finished) throw new FileIntegrityError('The file has bytes after its end.');
-    let result: { message: Uint8Array; tag: number } | false;
+    let result: { message: Uint8Array; final: boolean };
     try {
-      result = s.crypto_secretstream_xchacha20poly1305_pull(state, chunk, null);
+      result = state.pull(chunk);
     } catch {
-      result = false;
+      throw new FileIntegrityError('The file could not be decrypted: it was altered or the key is wrong.');
     }
-    if (!result) throw new FileIntegrityError('The file could not be decrypted: it was altered or the key is wrong.');
-    if (result.tag === s.crypto_secretstream_xchacha20poly1305_TAG_FINAL) finished = true;
+    if (result.final) finished = true;
     else if (chunk.length !== chunkBytes) throw new FileIntegrityError('The file is cut short.');
     return result.message;
   };
@@ -153,7 +145,7 @@ export async function* decryptFile(key: Uint8Array, ciphertext: AsyncIterable<Ui
       headerBuffer = merged;
       if (headerBuffer.length === FILE_FORMAT.headerBytes) {
         try {
-          state = s.crypto_secretstream_xchacha20poly1305_init_pull(headerBuffer, key);
+          state = sodium.initPull(headerBuffer, key);
         } catch {
           throw new FileIntegrityError('The file could not be decrypted: the key is not valid.');
         }
@@ -161,7 +153,7 @@ export async function* decryptFile(key: Uint8Array, ciphertext: AsyncIterable<Ui
       }
     }
   }
-  // pull() copies each chunk into libsodium's memory before the next is cut: one buffer serves them all.
+  // pull() reads each chunk whole before the next is cut: one buffer serves them all.
   for await (const chunk of rechunk(body(), chunkBytes, { buffers: 1 })) yield pull(chunk);
   if (!finished) throw new FileIntegrityError('The file is cut short.');
 }
