@@ -15,7 +15,7 @@ const Pending = z.record(z.string(), z.record(z.string(), StoredText));
 export type Upload = (conversationId: string, entries: [number, StoredText][]) => Promise<void>;
 
 /** Worth trying again: no answer came, or the server was busy. */
-const transient = (err: unknown) => isConnectionError(err) || errorCode(err) === 'RATE_LIMITED' || errorCode(err) === 'INTERNAL';
+export const transient = (err: unknown) => isConnectionError(err) || errorCode(err) === 'RATE_LIMITED' || errorCode(err) === 'INTERNAL';
 
 export class VaultOutbox {
   private readonly queue = new Map<string, Map<number, StoredText>>();
