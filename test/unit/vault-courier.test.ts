@@ -8,14 +8,14 @@ import { crossings, envelope, unwrapped } from '../../src/web/e2ee-bridge.js';
  * The page and the worker joined by the real bridge (without the Worker): the worker's layer queues a vault copy at
  * each send (through the real outbox); the page's `vault:put`s are recorded (or refused while `refuse` is set).
  */
-function joined(pauseMs = 1000) {
+function joined(pauseMs = 1000, batch = 8) {
   const puts: VaultPut[] = [];
   let refuse: string | undefined;
   let hold = false;
   const courier = workerCourier();
   const store = new MemoryStore();
   const outbox = new VaultOutbox(store, 'alice/vault-outbox', (conversationId, entries) =>
-    courier.put({ conversationId, records: entries.map(([seq]) => ({ seq, keyVersion: 1, body: new Uint8Array([seq]) })) }), 8);
+    courier.put({ conversationId, records: entries.map(([seq]) => ({ seq, keyVersion: 1, body: new Uint8Array([seq]) })) }), batch);
   let seq = 0;
   const layer = {
     send: () => {
@@ -93,6 +93,16 @@ describe('vault copies ride with the page\'s calls', () => {
     const settled = crossings.called.ride ?? 0;
     await vi.advanceTimersByTimeAsync(60_000);
     expect(crossings.called.ride ?? 0).toBe(settled);
+  });
+
+  it('an idle page takes the outbox\'s batches one after another until nothing waits', async () => {
+    vi.useFakeTimers();
+    const { api, puts } = joined(1000, 1);
+    await api.send();
+    await api.send();
+    await api.send();
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(seqs(puts).sort()).toEqual([1, 2, 3]);
   });
 
   it('what has no receipt when the layer closes stays in the stored outbox for the next run', async () => {

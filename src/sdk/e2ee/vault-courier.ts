@@ -42,6 +42,8 @@ export function workerCourier() {
   let closed = false;
   // A parcel came back refused for now: the outbox sends it again after a delay.
   let retrying = false;
+  // Receipts came with this call: the outbox may go on to its next batch (sealed after this answer).
+  let receipted = false;
   const gone = () => new ParleyError('NOT_CONNECTED', 'The page closed before the vault copies were stored.');
   return {
     put(put: VaultPut): Promise<void> {
@@ -56,6 +58,7 @@ export function workerCourier() {
     receive(inbound: unknown): void {
       const receipts: Receipt[] | undefined = (inbound as Partial<Inbound> | undefined)?.receipts;
       if (!Array.isArray(receipts)) return;
+      receipted ||= receipts.length > 0;
       for (const receipt of receipts) {
         const pending = out.get(receipt.id);
         out.delete(receipt.id);
@@ -72,7 +75,9 @@ export function workerCourier() {
     answer(): Outbound {
       const parcels = unsent;
       unsent = [];
-      return { parcels, waiting: out.size > 0 || retrying };
+      const waiting = out.size > 0 || retrying || receipted;
+      receipted = false;
+      return { parcels, waiting };
     },
     /** The layer closes: what is out will get no receipt (it stays in the stored outbox for the next run). */
     close(): void {
