@@ -22,6 +22,7 @@ export { aesGcmDecrypt, aesGcmEncrypt, newAesGcmKey } from './crypto/primitives.
 export { E2ee, MAX_ENCRYPTED_CONTENT_BYTES, UNDECRYPTABLE, type GroupView } from './e2ee/engine.js';
 export type { E2eeApi, EngineHost, OpenE2ee, OpenOptions } from './e2ee/api.js';
 export { deferringRecords } from './e2ee/deferred-records.js';
+export { pageCourier } from './e2ee/vault-courier.js';
 export type { IdentityChange, Verification } from './e2ee/trust.js';
 export { formatSafetyNumber, safetyNumber } from './e2ee/safety.js';
 export type { DeviceDto } from '../protocol/e2e.js';

@@ -8,5 +8,6 @@ export { E2ee } from './e2ee/engine.js';
 export type { E2eeApi, EngineHost, OpenE2ee, OpenOptions } from './e2ee/api.js';
 export type { SecretStore } from './e2ee/store.js';
 export { openWithSearch } from './search/worker-side.js';
+export { workerCourier } from './e2ee/vault-courier.js';
 export { SEARCH_SIDE_METHODS, type SearchEvent, type SearchSide } from './search/side.js';
 export { aesGcmDecrypt, aesGcmEncrypt, newAesGcmKey } from './crypto/primitives.js';

@@ -7,7 +7,20 @@ import type { Remote } from 'comlink';
 import { ParleyError, type SdkErrorCode } from '../sdk/errors.js';
 import type { E2eeApi, EngineHost } from '../sdk/index.js';
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: { name: string; code?: string; message: string } };
+type Outcome = ({ ok: true; value: unknown } | { ok: false; error: { name: string; code?: string; message: string } }) & { rides?: unknown };
+
+/**
+ * What rides along on one channel: the caller's `outbound()` goes with each call (as its first argument) and the
+ * callee's `answer()` with each answer; each side hands what it received to its own `receive`/`inbound`.
+ */
+export interface CalleeRider {
+  receive(value: unknown): void;
+  answer(): unknown;
+}
+export interface CallerRider {
+  outbound(): unknown;
+  inbound(value: unknown, method: string): void;
+}
 type Fn = (...args: never[]) => unknown;
 /** The same methods, answering outcomes. */
 export type Enveloped<T> = { [K in keyof T]: T[K] extends Fn ? (...args: Parameters<T[K]>) => Promise<Outcome> : never };
@@ -47,26 +60,36 @@ async function unwrap(pending: Promise<Outcome>): Promise<unknown> {
 }
 
 /** An object whose listed methods answer outcomes (to expose across the boundary). */
-export function envelope<T extends object>(target: T, methods: readonly (keyof T & string)[]): Enveloped<T> {
+export function envelope<T extends object>(target: T, methods: readonly (keyof T & string)[], rider?: CalleeRider): Enveloped<T> {
   const out: Record<string, (...args: unknown[]) => Promise<Outcome>> = {};
   for (const name of methods) {
-    out[name] = (...args) => {
+    out[name] = async (...args) => {
       count(crossings.answered, name);
-      return outcome(() => (target[name] as (...a: unknown[]) => unknown).apply(target, args));
+      if (!rider) return outcome(() => (target[name] as (...a: unknown[]) => unknown).apply(target, args));
+      const [carried, ...rest] = args;
+      rider.receive(carried);
+      const answer = await outcome(() => (target[name] as (...a: unknown[]) => unknown).apply(target, rest));
+      return { ...answer, rides: rider.answer() };
     };
   }
   return out as unknown as Enveloped<T>;
 }
 
 /** The other side's enveloped methods as ordinary async methods that throw what was thrown there. */
-export function unwrapped<T extends object>(remote: Remote<Enveloped<T>>, methods: readonly (keyof T & string)[]): T {
+export function unwrapped<T extends object>(remote: Remote<Enveloped<T>>, methods: readonly (keyof T & string)[], rider?: CallerRider): T {
   const out: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
   for (const name of methods) {
     const call = (remote as unknown as Record<string, (...a: unknown[]) => Promise<Outcome>>)[name];
     if (!call) throw new Error(`no method ${name} across the worker boundary`);
     out[name] = (...args) => {
       count(crossings.called, name);
-      return unwrap(call(...args));
+      if (!rider) return unwrap(call(...args));
+      return unwrap(
+        call(rider.outbound(), ...args).then((answer) => {
+          rider.inbound(answer.rides, name);
+          return answer;
+        }),
+      );
     };
   }
   return out as unknown as T;

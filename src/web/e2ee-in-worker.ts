@@ -1,7 +1,7 @@
 /** Opens the client's end-to-end layer in a dedicated Web Worker (one per connected client). */
 import * as Comlink from 'comlink';
 import type { E2eeApi, EngineHost, OpenE2ee, RemoteSearch, SearchEvent, SearchSide } from '../sdk/index.js';
-import { SEARCH_SIDE_METHODS, deferringRecords } from '../sdk/index.js';
+import { SEARCH_SIDE_METHODS, deferringRecords, pageCourier } from '../sdk/index.js';
 import { API_METHODS, HOST_METHODS, crossings, envelope, unwrapped, type Enveloped } from './e2ee-bridge.js';
 import type { WorkerEntry } from './e2ee-worker.js';
 
@@ -11,7 +11,15 @@ if (__PARLEY_TEST_BUILD__) (globalThis as { __parleyCrossings?: typeof crossings
 export const openE2eeInWorker: OpenE2ee = async (host, options) => {
   const worker = new Worker(new URL('./e2ee-worker.ts', import.meta.url), { type: 'module', name: 'parley-e2ee' });
   const remote = Comlink.wrap<Enveloped<WorkerEntry>>(worker);
-  const entry = unwrapped<WorkerEntry>(remote, [...API_METHODS, 'open']);
+  // The vault's copies the worker sealed come back with answers; the page stores them on its socket, and the
+  // receipts go with its next call (or with one of its own after a pause).
+  const courier = pageCourier(
+    async (put) => {
+      await host.request('vault:put', put);
+    },
+    () => entry.ride(),
+  );
+  const entry = unwrapped<WorkerEntry>(remote, [...API_METHODS, 'open', 'ride'], courier);
   // The search index lives in the worker too: its progress and changes come back through this callback.
   let listener: ((event: SearchEvent) => void) | undefined;
   const events = Comlink.proxy((event: SearchEvent) => listener?.(event));
@@ -30,7 +38,7 @@ export const openE2eeInWorker: OpenE2ee = async (host, options) => {
       },
     });
     // A query sees the messages just sent: their records go over first.
-    const side = unwrapped<SearchSide>(remote, SEARCH_SIDE_METHODS);
+    const side = unwrapped<SearchSide>(remote, SEARCH_SIDE_METHODS, courier);
     const flushed = {} as SearchSide;
     for (const name of SEARCH_SIDE_METHODS) {
       (flushed as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name] = async (...args) => {

@@ -4,7 +4,7 @@
 import './zod-config.js';
 import * as Comlink from 'comlink';
 import type { E2eeApi, EngineHost, OpenOptions, SearchEvent, SearchSide } from '../sdk/worker.js';
-import { openWithSearch, SEARCH_SIDE_METHODS } from '../sdk/worker.js';
+import { openWithSearch, SEARCH_SIDE_METHODS, workerCourier } from '../sdk/worker.js';
 import { API_METHODS, HOST_METHODS, envelope, unwrapped, type Enveloped } from './e2ee-bridge.js';
 import { IndexedDbStore } from './secret-store.js';
 
@@ -12,10 +12,14 @@ let current: E2eeApi | undefined;
 // The device's search index lives here, beside the layer that decodes what it indexes (sealed in the same store).
 let search: SearchSide | undefined;
 
+// The vault's uploads ride back to the page in answers (no call into the page for them).
+const courier = workerCourier();
+
 const api = {} as E2eeApi;
 for (const name of API_METHODS) {
   (api as unknown as Record<string, (...args: unknown[]) => unknown>)[name] = (...args: unknown[]) => {
     if (!current) throw new Error('the end-to-end layer is not open');
+    if (name === 'close') courier.close();
     return (current[name] as (...a: unknown[]) => unknown).apply(current, args);
   };
 }
@@ -32,13 +36,18 @@ for (const name of SEARCH_SIDE_METHODS) {
 export interface WorkerEntry extends E2eeApi, SearchSide {
   /** `events`: where the search index's progress and changes go. */
   open(host: Comlink.Remote<Enveloped<EngineHost>>, options: OpenOptions, events: (event: SearchEvent) => unknown): Promise<string>;
+  /** Does nothing: a call of the page's own for what rides along (the vault's parcels and their receipts). */
+  ride(): Promise<void>;
 }
 
 const entry: WorkerEntry = {
   ...api,
   ...side,
   async open(host, options, events) {
-    const opened = await openWithSearch(unwrapped<EngineHost>(host, HOST_METHODS), new IndexedDbStore(), options, (e) => {
+    const page = unwrapped<EngineHost>(host, HOST_METHODS);
+    const request: EngineHost['request'] = (event, payload) =>
+      event === 'vault:put' ? (courier.put(payload as never) as never) : page.request(event, payload);
+    const opened = await openWithSearch({ ...page, request }, new IndexedDbStore(), options, (e) => {
       // A call into the page (a Comlink proxy): a page that went away is no error here.
       Promise.resolve(events(e)).catch(() => undefined);
     });
@@ -46,6 +55,7 @@ const entry: WorkerEntry = {
     search = opened.search;
     return opened.deviceId;
   },
+  ride: () => Promise.resolve(),
 };
 
-Comlink.expose(envelope(entry, [...API_METHODS, ...SEARCH_SIDE_METHODS, 'open']));
+Comlink.expose(envelope(entry, [...API_METHODS, ...SEARCH_SIDE_METHODS, 'open', 'ride'], courier));

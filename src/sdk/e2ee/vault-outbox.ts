@@ -15,7 +15,7 @@ const Pending = z.record(z.string(), z.record(z.string(), StoredText));
 export type Upload = (conversationId: string, entries: [number, StoredText][]) => Promise<void>;
 
 /** Worth trying again: no answer came, or the server was busy. */
-const transient = (err: unknown) => isConnectionError(err) || errorCode(err) === 'RATE_LIMITED' || errorCode(err) === 'INTERNAL';
+export const transient = (err: unknown) => isConnectionError(err) || errorCode(err) === 'RATE_LIMITED' || errorCode(err) === 'INTERNAL';
 
 export class VaultOutbox {
   private readonly queue = new Map<string, Map<number, StoredText>>();
@@ -24,6 +24,8 @@ export class VaultOutbox {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private delayMs = 0;
   private stopped = false;
+  /** Copies added so far (a run goes on while copies came during it). */
+  private added = 0;
 
   constructor(
     private readonly store: SecretStore,
@@ -47,6 +49,7 @@ export class VaultOutbox {
 
   add(conversationId: string, seq: number, value: StoredText): void {
     this.forConversation(conversationId).set(seq, value);
+    this.added++;
     void this.save();
     this.kick();
   }
@@ -86,7 +89,17 @@ export class VaultOutbox {
     if (!this.stopped && !this.timer) void Promise.resolve().then(() => this.flush());
   }
 
+  /** Uploads until a run ends with no copy added while it ran (those would otherwise wait for the next add). */
   private async run(): Promise<void> {
+    for (;;) {
+      const seen = this.added;
+      const failed = await this.runOnce();
+      if (failed || this.added === seen) return;
+    }
+  }
+
+  /** One pass over what is queued now; true if it stopped on a failure worth retrying. */
+  private async runOnce(): Promise<boolean> {
     let failed = false;
     for (const [conversationId, entries] of [...this.queue]) {
       const all = [...entries];
@@ -109,6 +122,7 @@ export class VaultOutbox {
     await this.save();
     if (failed) this.retryLater();
     else this.delayMs = 0;
+    return failed;
   }
 
   private retryLater(): void {
