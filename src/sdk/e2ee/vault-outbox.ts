@@ -108,10 +108,10 @@ export class VaultOutbox {
         try {
           await this.upload(conversationId, batch);
         } catch (err) {
-          if (transient(err)) {
-            failed = true;
-            break;
-          }
+          // Refused for good: one copy by one, so that a copy the server refuses (an edit's target from before the
+          // user was added back, say) does not take the others of its batch with it.
+          failed = transient(err) || (batch.length > 1 && (await this.uploadEach(conversationId, batch)));
+          if (failed) break;
         }
         // Stored (or refused for good): forgotten, unless a newer copy of the same entry came meanwhile.
         for (const [seq, value] of batch) if (entries.get(seq) === value) entries.delete(seq);
@@ -123,6 +123,18 @@ export class VaultOutbox {
     if (failed) this.retryLater();
     else this.delayMs = 0;
     return failed;
+  }
+
+  /** Uploads copies one by one (each refused for good is forgotten); true if it stopped on a failure worth retrying. */
+  private async uploadEach(conversationId: string, batch: [number, StoredText][]): Promise<boolean> {
+    for (const entry of batch) {
+      try {
+        await this.upload(conversationId, [entry]);
+      } catch (err) {
+        if (transient(err)) return true;
+      }
+    }
+    return false;
   }
 
   private retryLater(): void {
