@@ -28,6 +28,9 @@ export class FakeServer implements Transport {
   loseSendAnswers = 0;
   /** Sends are refused with this code (nothing stored). */
   refuseSends: SdkErrorCode | undefined;
+  /** This many sends more are refused as too fast, with a wait of `throttleSeconds` named. */
+  throttleSends = 0;
+  throttleSeconds = 0;
   /** Sends are stored, then answered with this error (as if the answer were garbled on its way). */
   refuseAnswers: SdkErrorCode | undefined;
   /** Live events the server would push to this client. */
@@ -103,6 +106,10 @@ export class FakeServer implements Transport {
     },
     'messages:send': ({ conversationId, clientKey, body }: { conversationId: string; clientKey: string; body: Uint8Array }) => {
       if (this.refuseSends) throw new ParleyError(this.refuseSends, 'Refused.');
+      if (this.throttleSends > 0) {
+        this.throttleSends--;
+        throw new ParleyError('RATE_LIMITED', 'Too many messages.', undefined, this.throttleSeconds);
+      }
       const c = this.conv(conversationId);
       let dto = c.keys.get(clientKey);
       if (!dto) {

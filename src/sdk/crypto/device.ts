@@ -225,7 +225,7 @@ export class MlsDevice {
 
   private conversation(state: ClientState, cs: CiphersuiteImpl): MlsConversation {
     const id = utf8Decode(state.groupContext.groupId, 'MlsDevice.conversation');
-    const ctx = { cs, retainPastEpochs: this.retainPastEpochs };
+    const ctx = { cs, auth: this.auth, retainPastEpochs: this.retainPastEpochs };
     return new MlsConversation(id, pruneEpochs(state, this.retainPastEpochs), ctx);
   }
 

@@ -1,9 +1,11 @@
 /** The plain types MlsConversation hands to the rest of the SDK (no ts-mls types leak through them). */
 import type { CiphersuiteImpl } from 'ts-mls';
+import type { DeviceAuthenticationService } from './authentication.js';
 import type { DeviceName } from './identity.js';
 
 export interface ConversationContext {
   cs: CiphersuiteImpl;
+  auth: DeviceAuthenticationService;
   retainPastEpochs: number;
 }
 

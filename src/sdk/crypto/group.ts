@@ -21,6 +21,7 @@ import {
   type Proposal,
 } from 'ts-mls';
 import { decryptSenderData } from 'ts-mls/privateMessage.js';
+import { checkAddCredentials, committedProposals, ownCommitProposals } from './add-checks.js';
 import { bytesEqual, utf8Decode, utf8Encode } from './bytes.js';
 import { MlsCryptoError } from './errors.js';
 import {
@@ -201,7 +202,6 @@ export class MlsConversation {
     });
   }
 
-  /** Processes a commit or proposal (PublicMessage) from the group's ordered log. */
   /**
    * Processes a commit or proposal (PublicMessage) from the group's ordered log. An external join is accepted from a
    * new device of a user already in the group, or of a user `mayJoin` names (e.g. a member the server lists).
@@ -245,6 +245,9 @@ export class MlsConversation {
       return 'accept';
     };
     let result: Awaited<ReturnType<typeof processPublicMessage>>;
+    if (pm.content.contentType === 'commit') {
+      await checkAddCredentials(this.ctx.auth, committedProposals(this.state, pm.content.commit.proposals));
+    }
     try {
       result = await processPublicMessage(this.state, pm, makePskIndex(this.state, {}), this.ctx.cs, observe);
     } catch (error) {
@@ -291,6 +294,7 @@ export class MlsConversation {
     return this.exclusive(async () => {
       this.assertCanSend(where);
       const proposals = build();
+      await checkAddCredentials(this.ctx.auth, ownCommitProposals(this.state, proposals));
       let created: Awaited<ReturnType<typeof createCommit>>;
       let groupInfo: Uint8Array;
       try {

@@ -42,7 +42,7 @@ export function createRateLimiters(config: Config, redis: RedisClientType | unde
 
 export function rateLimited(msBeforeNext: number): AppError {
   const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
-  return new AppError('RATE_LIMITED', `Too many attempts. Try again in ${retryAfterSeconds} seconds.`, {
+  return new AppError('RATE_LIMITED', `Too many attempts. Try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}.`, {
     retryAfterSeconds,
   });
 }
