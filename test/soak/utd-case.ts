@@ -1,6 +1,6 @@
 /**
  * One randomized multi-device run as a test (see test/integration/utd-random*.test.ts). One seed per test file: each
- * file runs in its own worker, and two runs in one process do not start from the same state.
+ * file runs in its own worker; `utd-random-two.test.ts` runs two seeds in one process.
  */
 import { describe, expect, it } from 'vitest';
 import { dialect } from '../support/env.js';

@@ -42,8 +42,19 @@ export interface SoakServer {
   close(): Promise<void>;
 }
 
+/**
+ * The run's budgets: three users acting hundreds of times a minute from several devices each would meet the per-user
+ * budgets a person never meets (a long run was refused with RATE_LIMITED, which looked like lost state).
+ */
+export const SOAK_LIMITS = {
+  MESSAGES_PER_CONNECTION_PER_10S: '100000',
+  EVENTS_PER_CONNECTION_PER_10S: '100000',
+  MESSAGES_PER_USER_PER_10S: '100000',
+  EVENTS_PER_USER_PER_10S: '100000',
+};
+
 async function inProcessServer(): Promise<SoakServer> {
-  const t = await startTestServer({ env: { MESSAGES_PER_CONNECTION_PER_10S: '100000', EVENTS_PER_CONNECTION_PER_10S: '100000' } });
+  const t = await startTestServer({ env: SOAK_LIMITS });
   return {
     get url() {
       return t.url;
@@ -57,7 +68,7 @@ async function inProcessServer(): Promise<SoakServer> {
 }
 
 async function processServer(): Promise<SoakServer> {
-  const p = await ServerProcess.start();
+  const p = await ServerProcess.start(SOAK_LIMITS);
   return {
     url: p.url,
     async restart() {
