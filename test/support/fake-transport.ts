@@ -5,6 +5,8 @@
 import type { ConversationDto } from '../../src/protocol/conversations.js';
 import type { MessageDto } from '../../src/protocol/messages.js';
 import type { ClientEventName, ClientEventRequest, ClientEventResponse } from '../../src/protocol/realtime.js';
+import { ConversationEngine } from '../../src/sdk/engine/conversation-engine.js';
+import { plainCodec } from '../../src/sdk/engine/codec.js';
 import { ParleyError, type SdkErrorCode } from '../../src/sdk/errors.js';
 import type { Transport } from '../../src/sdk/engine/transport.js';
 
@@ -146,4 +148,13 @@ export class FakeServer implements Transport {
   sends(): { clientKey: string }[] {
     return this.requests.filter((r) => r.event === 'messages:send').map((r) => r.payload as { clientKey: string });
   }
+}
+
+/** alice's engine (plain bodies) on `server`, its live events wired, caught up, with conversation `c` open. */
+export async function openEngine(server: FakeServer): Promise<ConversationEngine> {
+  const engine = new ConversationEngine({ transport: server, me: () => 'alice', codec: () => Promise.resolve(plainCodec) });
+  server.onLive = (dto) => engine.accept(dto);
+  await engine.resync();
+  await engine.open('c');
+  return engine;
 }

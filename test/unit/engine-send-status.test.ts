@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ConversationEngine } from '../../src/sdk/engine/conversation-engine.js';
 import { plainCodec } from '../../src/sdk/engine/codec.js';
-import { FakeServer } from '../support/fake-transport.js';
+import { FakeServer, openEngine } from '../support/fake-transport.js';
 
 /** An engine on a fake server whose own messages come back live only when the test pushes them. */
 async function setup() {
   const server = new FakeServer('alice');
   server.echoBeforeAnswer = false;
   server.conversation('c');
-  const engine = new ConversationEngine({ transport: server, me: () => 'alice', codec: () => Promise.resolve(plainCodec) });
-  server.onLive = (dto) => engine.accept(dto);
-  await engine.resync();
-  await engine.open('c');
-  return { server, engine };
+  return { server, engine: await openEngine(server) };
 }
 
 const shown = (engine: ConversationEngine) => engine.getState().windows.c?.messages.map((m) => [m.text, m.status, m.localId]);

@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConversationEngine } from '../../src/sdk/engine/conversation-engine.js';
-import { plainCodec } from '../../src/sdk/engine/codec.js';
 import { MAX_THROTTLE_WAITS, throttleWait } from '../../src/sdk/engine/sending.js';
 import { ParleyError } from '../../src/sdk/errors.js';
-import { FakeServer } from '../support/fake-transport.js';
+import { FakeServer, openEngine } from '../support/fake-transport.js';
 
 async function setup() {
   const server = new FakeServer('alice');
   server.conversation('c');
-  const engine = new ConversationEngine({ transport: server, me: () => 'alice', codec: () => Promise.resolve(plainCodec) });
-  server.onLive = (dto) => engine.accept(dto);
-  await engine.resync();
-  await engine.open('c');
-  return { server, engine };
+  return { server, engine: await openEngine(server) };
 }
 
 const limited = (seconds?: number) => new ParleyError('RATE_LIMITED', 'Too many messages.', undefined, seconds);
