@@ -3,14 +3,11 @@
  * signed-out pages (landing, log-in, sign-up, recovery, 404) and the signed-in ones: a direct conversation holding
  * both sides' bubbles, a reaction, a reply and a file; a group with its members panel open; the contacts tab; search
  * open with results; settings (every section, one page); sessions; 404.
- *
- * axe is injected as an init script through the DevTools protocol (which the page's strict CSP does not apply to);
- * the app itself is served unchanged.
+ * The offline states are checked in offline-live.test.ts. axe: test/support/axe.ts.
  */
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { injectAxe, violations } from '../support/axe.js';
 import {
   befriendInUi,
   browserOrigin,
@@ -28,41 +25,6 @@ import {
 } from '../support/browser.js';
 import { dialect } from '../support/env.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-
-const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[]; failureSummary?: string }[];
-}
-
-async function injectAxe(context: BrowserContext): Promise<void> {
-  await context.addInitScript({ content: AXE_SOURCE });
-}
-
-/** Runs axe on the page as it is, in both colour schemes; returns the violations, described one per line. */
-async function violations(page: Page, label: string): Promise<string[]> {
-  const found: string[] = [];
-  // A page opened before the init script was added has no axe yet.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
-    // Two frames: the new scheme's styles are applied and painted before axe reads computed colours.
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    const result = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
-      const r = await axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
-    });
-    for (const v of result) {
-      for (const n of v.nodes) found.push(`${label} [${colorScheme}] ${v.id} (${v.impact}): ${v.help} at ${n.target.join(' ')} — ${n.failureSummary ?? ''}`);
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  return found;
-}
 
 describeBrowser(`accessibility in Chromium: axe on every page, light and dark (${dialect})`, () => {
   let t: TestServer;

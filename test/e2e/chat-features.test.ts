@@ -88,7 +88,7 @@ describeBrowser(`chat in Chromium: typing, editing, phone layout, reconnecting (
     await phone.context.close();
   });
 
-  it('disables the composer while the server is away, and catches up when it is back', async () => {
+  it('disables the composer while reconnecting (before the page says Offline), and catches up when the server is back', async () => {
     const composer = alice.page.getByRole('textbox', { name: /^Message bob/ });
     await t.stop();
     await alice.page.getByText('Reconnecting…').waitFor();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   befriendInUi,
@@ -19,6 +19,7 @@ import {
   type ChatUser,
 } from '../support/browser.js';
 import { dialect, testEnv } from '../support/env.js';
+import { offlineEntries, snapshotSaved, storedText } from '../support/offline.js';
 import { startTestServer, TEST_KDF, type TestServer } from '../support/server.js';
 
 interface InstallabilityErrors {
@@ -28,69 +29,6 @@ interface InstallabilityErrors {
 /** Text that must never be found in the clear in the browser's storage. */
 const CANARY = 'canary-7f3a-lighthouse';
 const OFFLINE_CANARY = 'canary-offline-91c2-harbour';
-
-/** Every byte this origin keeps in IndexedDB and localStorage, as text (values and keys, binary read as Latin-1). */
-function storedText(page: Page): Promise<string> {
-  return page.evaluate(async () => {
-    const parts: string[] = [];
-    const asText = (value: unknown, depth = 0): void => {
-      if (depth > 8 || value === null || value === undefined) return;
-      if (typeof value === 'string') parts.push(value);
-      else if (value instanceof ArrayBuffer) parts.push(new TextDecoder('latin1').decode(value), new TextDecoder().decode(value));
-      else if (ArrayBuffer.isView(value)) asText(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength), depth + 1);
-      else if (Array.isArray(value)) for (const v of value) asText(v, depth + 1);
-      else if (typeof value === 'object') {
-        for (const [k, v] of Object.entries(value)) {
-          parts.push(k);
-          asText(v, depth + 1);
-        }
-      }
-    };
-    const request = <T,>(req: IDBRequest<T>) =>
-      new Promise<T>((resolve, reject) => {
-        req.onsuccess = () => resolve(req.result);
-        req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-      });
-    for (const info of await indexedDB.databases()) {
-      if (!info.name) continue;
-      const db = await request(indexedDB.open(info.name));
-      for (const name of db.objectStoreNames) {
-        const store = db.transaction(name).objectStore(name);
-        asText(await request(store.getAllKeys()));
-        asText(await request(store.getAll()));
-      }
-      db.close();
-    }
-    for (let i = 0; i < localStorage.length; i++) {
-      const key = localStorage.key(i) ?? '';
-      parts.push(key, localStorage.getItem(key) ?? '');
-    }
-    return parts.join('\n');
-  });
-}
-
-/** Waits until this page (since it loaded) has sealed a snapshot holding `messages` messages in all. */
-async function snapshotSaved(page: Page, messages: number): Promise<void> {
-  await page.waitForFunction((n) => document.documentElement.dataset.offlineSaved !== undefined && document.documentElement.dataset.offlineMessages === String(n), messages);
-}
-
-/** The names of the sealed entries the app keeps for offline reading. */
-function offlineEntries(page: Page): Promise<string[]> {
-  return page.evaluate(
-    () =>
-      new Promise<string[]>((resolve, reject) => {
-        const open = indexedDB.open('parley-secrets');
-        open.onerror = () => reject(open.error ?? new Error('open failed'));
-        open.onsuccess = () => {
-          const keys = open.result.transaction('values').objectStore('values').getAllKeys();
-          keys.onsuccess = () => {
-            open.result.close();
-            resolve(keys.result.map(String).filter((k) => k.includes('offline/')));
-          };
-        };
-      }),
-  );
-}
 
 describeBrowser(`offline: installable, sealed snapshot, outbox sent once (${dialect})`, () => {
   let t: TestServer;

@@ -3,6 +3,7 @@ import type { ConversationDto, Verification } from '../../sdk/index.js';
 import { Link } from '../components/link.js';
 import { usePageVisible } from '../hooks/use-page-visible.js';
 import { MuteMenu } from '../notifications/mute-menu.js';
+import { ConnectionBanner } from '../offline/offline-banner.js';
 import { Avatar, PresenceDot } from './bits.js';
 import { ProfileName } from '../profile/profile-name.js';
 import { useChat, useStore } from './chat-context.js';
@@ -84,6 +85,8 @@ export function ChatView({ conversation, phone }: { conversation: ConversationDt
 
   return (
     <section class="chat-view" aria-labelledby="chat-title">
+      {/* On a phone the list, with the page's h1, is off screen: the page keeps an h1 for assistive technology. */}
+      {phone && <h1 class="visually-hidden">Conversations</h1>}
       <header class="chat-header">
         <Link href="/" class="icon-button back-button">
           <span aria-hidden="true">←</span>
@@ -124,6 +127,7 @@ export function ChatView({ conversation, phone }: { conversation: ConversationDt
           </button>
         )}
       </header>
+      {phone && <ConnectionBanner compact />}
       <div class="chat-body">
         <div class="chat-column">
           <MessageLog conversation={conversation} title={title} />

@@ -20,7 +20,7 @@ export function Composer({ conversationId, title, autoFocus }: { conversationId:
   const [text, setText] = useState(() => drafts.get(conversationId) ?? '');
   const [error, setError] = useState<string>();
   const field = useRef<HTMLTextAreaElement>(null);
-  const files = useComposerFiles(setError);
+  const files = useComposerFiles(setError, offline);
   const reply = useReplyTarget(conversationId);
   const others = useMemo(() => (members ?? []).map((m) => m.username).filter((name) => name !== me), [members, me]);
   const mentions = useMentionAutocomplete({ id: `composer-${conversationId}`, field, members: others, onText: (value) => change(value) });

@@ -1,5 +1,5 @@
 import type { EngineMessage } from '../../sdk/index.js';
-import { useStore } from './chat-context.js';
+import { useChat, useStore } from './chat-context.js';
 
 /** What a failed send says: the engine's reason, in the words the pages use for it. */
 function failureText(m: EngineMessage): string {
@@ -8,9 +8,10 @@ function failureText(m: EngineMessage): string {
   return m.error ?? 'This message was not sent.';
 }
 
-/** Where a message typed here is on its way, in place of its time: sending, or not sent. */
+/** Where a message typed here is on its way, in place of its time: sending (waiting, offline), or not sent. */
 export function SendStatus({ message: m }: { message: EngineMessage }) {
-  return <span class="message-status">{m.status === 'pending' ? 'Sending…' : 'Not sent'}</span>;
+  const offline = useChat((s) => s.offline === true);
+  return <span class="message-status">{m.status === 'pending' ? (offline ? 'Waiting to send' : 'Sending…') : 'Not sent'}</span>;
 }
 
 /**

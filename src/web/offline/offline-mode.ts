@@ -1,6 +1,6 @@
 import type { EngineState } from '../../sdk/index.js';
 import type { ChatStoreHandle } from '../chat/store-handle.js';
-import { withEngine } from '../chat/state.js';
+import { withEngine, type ChatState } from '../chat/state.js';
 import { readOutbox, readSnapshot, saveSnapshot, updateOutbox, wasOpenedOffline } from './offline-store.js';
 import { snapshotState, takeSnapshot, type OfflineSnapshot, type OutboxEntry } from './snapshot.js';
 
@@ -8,12 +8,17 @@ import { snapshotState, takeSnapshot, type OfflineSnapshot, type OutboxEntry } f
 const SAVE_AFTER_MS = 500;
 /** How often a page opened from the snapshot tries to reach the server again. */
 const RETRY_EVERY_MS = 2_000;
+/** How long a page that was connected stays disconnected before it says it is offline (a browser `offline` is at once). */
+const OFFLINE_AFTER_MS = 4_000;
 
 /**
  * Reading and writing without the network, for one signed-in chat store:
  * - online, the engine's state is sealed as the snapshot (offline-store.ts) each time it settles;
- * - a page that cannot reach the server shows the snapshot (`offline: true`) and tries to connect every 2 s;
- * - a message written while not connected goes to the sealed outbox under its idempotency key, and is sent once the
+ * - a page opened without the server shows the snapshot (`offline: true`) and tries to connect every 2 s;
+ * - a page already open that loses the network (the browser's `offline` event, or 4 s disconnected: a server that is
+ *   down too) keeps showing what it has, marked `offline: true`; its socket reconnects by itself (no second
+ *   connection), and the mark goes once it is back;
+ * - a message written while offline goes to the sealed outbox under its idempotency key, and is sent once the
  *   connection is back (the server stores a key once: a reload in between, or a second attempt, adds no copy).
  */
 export class OfflineMode {
@@ -25,6 +30,8 @@ export class OfflineMode {
   private readonly inFlight = new Set<string>();
   private flushed = false;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Runs while a page that was connected is disconnected: at its end the page goes offline. */
+  private dropTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setInterval> | undefined;
   private connecting = false;
   private saved: { engine: EngineState; contacts: unknown } | undefined;
@@ -42,9 +49,17 @@ export class OfflineMode {
 
   start(): void {
     this.offs.push(this.store.subscribe(() => this.changed()));
-    const online = () => void this.tryConnect();
+    const online = () => {
+      void this.tryConnect();
+      this.changed();
+    };
+    const offline = () => this.goOffline();
     window.addEventListener('online', online);
-    this.offs.push(() => window.removeEventListener('online', online));
+    window.addEventListener('offline', offline);
+    this.offs.push(() => {
+      window.removeEventListener('online', online);
+      window.removeEventListener('offline', offline);
+    });
     void Promise.all([readSnapshot(this.me), readOutbox(this.me)]).then(([snapshot, outbox]) => {
       if (this.stopped) return;
       this.previous = snapshot;
@@ -60,6 +75,7 @@ export class OfflineMode {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.saveTimer);
+    clearTimeout(this.dropTimer);
     clearInterval(this.retryTimer);
     for (const off of this.offs.splice(0)) off();
   }
@@ -81,7 +97,7 @@ export class OfflineMode {
    */
   send(conversationId: string, text: string): boolean {
     const s = this.store.getState();
-    if (s.connected) return false;
+    if (s.connected && !s.offline) return false;
     const entry: OutboxEntry = { localId: crypto.randomUUID(), conversationId, text, createdAt: new Date().toISOString() };
     this.outbox = [...this.outbox, entry];
     const kept = updateOutbox(this.me, (items) => [...items, entry]);
@@ -122,7 +138,44 @@ export class OfflineMode {
     }
   }
 
+  /**
+   * A page showing the engine's state (it has loaded from the server) and not connected: offline once the browser
+   * says so or after OFFLINE_AFTER_MS; connected again (and the browser online): no longer offline. A page still
+   * connecting at start has not loaded: it is left to its connection (and its error, if that fails).
+   */
+  private followConnection(s: ChatState): void {
+    if (this.showing || this.stopped) return;
+    if (s.connected) {
+      clearTimeout(this.dropTimer);
+      this.dropTimer = undefined;
+      if (s.offline && navigator.onLine) this.store.update((x) => ({ ...x, offline: false }));
+      return;
+    }
+    if (s.offline || !s.engine.loaded) return;
+    if (!navigator.onLine) this.goOffline();
+    else this.dropTimer ??= setTimeout(() => {
+      this.dropTimer = undefined;
+      this.goOffline();
+    }, OFFLINE_AFTER_MS);
+  }
+
+  /** The page, open with the engine's state, goes on without the server: the same state, marked offline. */
+  private goOffline(): void {
+    const s = this.store.getState();
+    if (this.showing || this.stopped || s.offline || !s.engine.loaded || (s.connected && navigator.onLine)) return;
+    clearTimeout(this.dropTimer);
+    this.dropTimer = undefined;
+    this.store.update((x) => ({
+      ...x,
+      offline: true,
+      // Nobody's presence is known offline (the contacts are fetched again on reconnect).
+      contacts: Object.fromEntries(Object.entries(x.contacts).map(([name, c]) => [name, { ...c, online: false }])),
+    }));
+  }
+
   private changed(): void {
+    this.followConnection(this.store.getState());
+    // Read after: following the connection may have changed the state (and run this again, inside).
     const s = this.store.getState();
     if (!s.connected) this.flushed = false;
     if (!this.ready || s.offline || !s.connected || !s.engine.loaded || this.showing) return;

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationDto, EngineMessage, EngineState } from '../../sdk/index.js';
-import { SNAPSHOT_MESSAGES, snapshotState, takeSnapshot, type OutboxEntry } from './snapshot.js';
+import { fromSnapshot, SNAPSHOT_MESSAGES, snapshotState, takeSnapshot, type OutboxEntry } from './snapshot.js';
 
 const conversation = (id: string): ConversationDto =>
   ({ id, kind: 'direct', name: null, members: [], lastSeq: 9, joinedSeq: 0, readSeq: 0, unread: 2, lastActivityAt: '2026-01-01T00:00:00.000Z' }) as unknown as ConversationDto;
+
+const KEY = 'k'.repeat(43);
+const HASH = 'h'.repeat(43);
 
 const message = (seq: number, status: EngineMessage['status'] = 'sent'): EngineMessage => ({
   id: `m${seq}`,
@@ -17,7 +20,7 @@ const message = (seq: number, status: EngineMessage['status'] = 'sent'): EngineM
   contentType: '',
   encrypted: true,
   decryptionError: null,
-  attachments: [{ name: 'x' } as unknown as EngineMessage['attachments'][number]],
+  attachments: [{ blobId: 'b1', key: KEY, hash: HASH, name: 'notes.txt', type: 'text/plain', size: 12, thumbnail: 'dGh1bWI' }],
   replyTo: null,
   quote: null,
   mentions: [],
@@ -33,12 +36,18 @@ const engine = (messages: EngineMessage[] | undefined): EngineState => ({
 });
 
 describe('the offline snapshot', () => {
-  it('keeps the newest stored messages of each open window, without echoes or file descriptors', () => {
+  it('keeps the newest stored messages of each open window, without echoes, and files without their key or hash', () => {
     const many = Array.from({ length: SNAPSHOT_MESSAGES + 5 }, (_, i) => message(i + 1));
     const snap = takeSnapshot(undefined, engine([...many, message(99, 'pending')]), []);
     expect(snap.windows.c1).toHaveLength(SNAPSHOT_MESSAGES);
     expect(snap.windows.c1?.at(-1)?.seq).toBe(SNAPSHOT_MESSAGES + 5);
-    expect(snap.windows.c1?.every((m) => m.attachments.length === 0 && m.status === 'sent')).toBe(true);
+    expect(snap.windows.c1?.every((m) => m.status === 'sent')).toBe(true);
+    expect(snap.windows.c1?.[0]?.attachments).toEqual([{ blobId: 'b1', name: 'notes.txt', type: 'text/plain', size: 12 }]);
+    expect(snap.conversations.c1?.preview?.attachments).toEqual([{ blobId: 'b1', name: 'notes.txt', type: 'text/plain', size: 12 }]);
+    const sealed = JSON.stringify(snap);
+    expect(sealed).not.toContain(KEY);
+    expect(sealed).not.toContain(HASH);
+    expect(sealed).not.toContain('dGh1bWI');
     expect(Object.keys(snap.conversations)).toEqual(['c1', 'c2']);
     expect(snap.windows.c2).toBeUndefined();
   });
@@ -61,5 +70,13 @@ describe('the offline snapshot', () => {
     expect(state.windows.c1?.messages.at(-1)?.localId).toBe('k1');
     expect(state.conversations.c1?.preview?.text).toBe('written offline');
     expect(state.windows.c2?.messages).toEqual([]);
+  });
+
+  it('renders a kept file as one that cannot be opened here (no key, no hash)', () => {
+    const state = snapshotState(takeSnapshot(undefined, engine([message(1)]), []), [], 'alice');
+    const file = state.windows.c1?.messages[0]?.attachments[0];
+    expect(file).toEqual({ blobId: 'b1', name: 'notes.txt', type: 'text/plain', size: 12, key: '', hash: '' });
+    expect(file && fromSnapshot(file)).toBe(true);
+    expect(fromSnapshot({ blobId: 'b1', key: KEY, hash: HASH, name: 'notes.txt', type: 'text/plain', size: 12 })).toBe(false);
   });
 });

@@ -10,7 +10,7 @@ import { PageHeading } from '../components/page-heading.js';
 import { Shell } from '../components/shell.js';
 import { PHONE_QUERY, useMediaQuery } from '../hooks/use-media-query.js';
 import { SearchPanel } from '../search/search-panel.js';
-import { OfflineBanner } from '../offline/offline-banner.js';
+import { ConnectionBanner } from '../offline/offline-banner.js';
 import { navigate } from '../router.js';
 
 /**
@@ -27,7 +27,6 @@ export function HomePage({ user, conversationId }: { user: UserDto; conversation
   const loaded = useChat((s) => s.loaded);
   const loadError = useChat((s) => s.loadError);
   const notice = useChat((s) => s.removedNotice);
-  const connected = useChat((s) => s.connected);
   const offline = useChat((s) => s.offline === true);
   const conversation = conversationId ? conversations[conversationId] : undefined;
 
@@ -51,17 +50,7 @@ export function HomePage({ user, conversationId }: { user: UserDto; conversation
       <div class={`chat-app ${conversationId ? 'is-chat-open' : 'is-list-open'}`}>
         <aside class="chat-sidebar" aria-labelledby="home-heading">
           <PageHeading title="Conversations" id="home-heading" class="sidebar-heading" />
-          {offline ? (
-            <OfflineBanner />
-          ) : (
-            !connected &&
-            loaded &&
-            !loadError && (
-              <p class="connection-banner" role="status">
-                Reconnecting…
-              </p>
-            )
-          )}
+          <ConnectionBanner />
           {loadError && !offline && (
             <div class="alert alert-error connection-error" role="alert">
               <p>{loadError}</p>

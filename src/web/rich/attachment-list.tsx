@@ -1,11 +1,13 @@
 /**
  * A message's files: images as their thumbnail at once (their real aspect ratio), then the full picture decrypted in
  * this page (an object URL), opened large on click; other files as a chip with name, size and Download. A file whose
- * hash or AEAD does not match shows an error, never bytes.
+ * hash or AEAD does not match shows an error, never bytes. Offline, a file not already open here is a chip that says
+ * "Not available offline" (one read from the offline snapshot has no key at all: src/web/offline/snapshot.ts).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Message, MessageAttachment } from '../../sdk/index.js';
-import { useStore } from '../chat/chat-context.js';
+import { useChat, useStore } from '../chat/chat-context.js';
+import { fromSnapshot } from '../offline/snapshot.js';
 import { FileIcon } from './icons.js';
 import { isPreviewable } from './image-prep.js';
 
@@ -45,19 +47,35 @@ function useDecrypted(message: Message, index: number, auto: boolean) {
       setBusy(false);
     }
   };
+  // The message's files never change (an edit keeps them): fetched once per mount (or once back online).
   useEffect(() => {
     if (auto) void fetchIt();
-    return () => {
+  }, [message.id, index, auto]);
+  useEffect(
+    () => () => {
       if (made.current) URL.revokeObjectURL(made.current);
-    };
-    // The message's files never change (an edit keeps them): fetched once per mount.
-  }, [message.id, index]);
+      made.current = undefined;
+    },
+    [message.id, index],
+  );
   return { url, error, busy, fetchIt };
 }
 
-function ImageAttachment({ message, index }: { message: Message; index: number }) {
+/** A file this page cannot open now (offline): its name and size, and why there is nothing to open. */
+function UnavailableFile({ attachment: a }: { attachment: MessageAttachment }) {
+  return (
+    <div class="attachment attachment-file is-unavailable">
+      <FileIcon />
+      <span class="file-name" title={a.name}>{a.name}</span>
+      <span class="file-size">{formatBytes(a.size)}</span>
+      <span class="attachment-offline">Not available offline</span>
+    </div>
+  );
+}
+
+function ImageAttachment({ message, index, offline }: { message: Message; index: number; offline: boolean }) {
   const a = message.attachments[index]!;
-  const { url, error, fetchIt } = useDecrypted(message, index, a.size <= AUTO_BYTES);
+  const { url, error, fetchIt } = useDecrypted(message, index, a.size <= AUTO_BYTES && !offline);
   const [open, setOpen] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -68,6 +86,8 @@ function ImageAttachment({ message, index }: { message: Message; index: number }
     if (!url) await fetchIt();
     setOpen(true);
   };
+  // Offline, a picture already decrypted here stays; one that is not cannot be fetched.
+  if (offline && !url) return <UnavailableFile attachment={a} />;
   return (
     <figure class="attachment attachment-image">
       <button type="button" class="attachment-image-button" onClick={() => void show()} aria-label={`Open image ${a.name}`}>
@@ -96,9 +116,9 @@ function ImageAttachment({ message, index }: { message: Message; index: number }
   );
 }
 
-function FileAttachment({ message, index }: { message: Message; index: number }) {
+function FileAttachment({ message, index, offline }: { message: Message; index: number; offline: boolean }) {
   const a = message.attachments[index]!;
-  const { error, busy, fetchIt } = useDecrypted(message, index, false);
+  const { url, error, busy, fetchIt } = useDecrypted(message, index, false);
   const save = async () => {
     const url = await fetchIt();
     if (!url) return;
@@ -108,6 +128,7 @@ function FileAttachment({ message, index }: { message: Message; index: number })
     link.rel = 'noopener';
     link.click();
   };
+  if (offline && !url) return <UnavailableFile attachment={a} />;
   return (
     <div class="attachment attachment-file">
       <FileIcon />
@@ -123,11 +144,18 @@ function FileAttachment({ message, index }: { message: Message; index: number })
 }
 
 export function AttachmentList({ message }: { message: Message }) {
+  const offline = useChat((s) => s.offline === true);
   if (message.attachments.length === 0 || message.deleted) return null;
   return (
     <div class="attachments">
       {message.attachments.map((a, i) =>
-        isPreviewable(a.type) ? <ImageAttachment key={a.blobId} message={message} index={i} /> : <FileAttachment key={a.blobId} message={message} index={i} />,
+        fromSnapshot(a) ? (
+          <UnavailableFile key={a.blobId} attachment={a} />
+        ) : isPreviewable(a.type) ? (
+          <ImageAttachment key={a.blobId} message={message} index={i} offline={offline} />
+        ) : (
+          <FileAttachment key={a.blobId} message={message} index={i} offline={offline} />
+        ),
       )}
     </div>
   );

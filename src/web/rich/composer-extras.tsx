@@ -20,7 +20,12 @@ interface Chosen {
 
 let nextKey = 1;
 
-export function useComposerFiles(onError: (message: string | undefined) => void) {
+/** Why a file is refused while offline: the outbox keeps text only. */
+export const OFFLINE_FILES =
+  'Files cannot be attached offline: only text waits on this device. Attach the file once you are back online.';
+
+/** The files chosen for the next message; `offline`: none can be added (the outbox that keeps messages is text only). */
+export function useComposerFiles(onError: (message: string | undefined) => void, offline = false) {
   const [files, setFiles] = useState<readonly Chosen[]>([]);
   const [preparing, setPreparing] = useState(0);
   const picker = useRef<HTMLInputElement>(null);
@@ -28,6 +33,10 @@ export function useComposerFiles(onError: (message: string | undefined) => void)
   const add = async (list: Iterable<File>) => {
     const incoming = [...list];
     if (incoming.length === 0) return;
+    if (offline) {
+      onError(OFFLINE_FILES);
+      return;
+    }
     if (files.length + incoming.length > MAX_FILES) {
       onError(`A message carries at most ${MAX_FILES} files.`);
       return;
@@ -93,7 +102,7 @@ export function useComposerFiles(onError: (message: string | undefined) => void)
           input.value = '';
         }}
       />
-      <button type="button" class="icon-button composer-attach" title="Attach files" onClick={() => picker.current?.click()}>
+      <button type="button" class="icon-button composer-attach" title="Attach files" onClick={() => (offline ? onError(OFFLINE_FILES) : picker.current?.click())}>
         <ClipIcon />
         <span class="visually-hidden">Attach files</span>
       </button>
