@@ -10,6 +10,7 @@ import * as notifications from './2026-12-06-notifications.js';
 import * as recovery from './2026-12-07-recovery.js';
 import * as disappearing from './2026-12-08-disappearing.js';
 import * as profiles from './2026-12-08-profiles.js';
+import * as expiryIndex from './2026-12-09-expiry-index.js';
 
 /** Every migration, by name (dated, applied in name order). */
 export const migrations: Record<string, Migration> = {
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08-disappearing': disappearing,
   // After every earlier name (the migrator refuses a new one sorted before one already applied).
   '2026-12-08-profiles': profiles,
+  '2026-12-09-expiry-index': expiryIndex,
 };
