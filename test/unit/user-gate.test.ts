@@ -93,3 +93,27 @@ describe('UserGate: per-user fairness', () => {
     await expect(gate.run('mallory', 'messages:history', () => Promise.resolve(7))).resolves.toBe(7);
   });
 });
+
+describe('UserGate: the request that finds a free slot', () => {
+  it('runs at once (no turn of its own) and frees its slot before its caller goes on', async () => {
+    const gate = new UserGate({ requests: 1, pageReads: 1 });
+    let started = false;
+    const done = gate.run('bob', 'whoami', () => {
+      started = true;
+      return Promise.resolve('ok');
+    });
+    expect(started).toBe(true);
+    expect(gate.load('bob')).toEqual({ running: 1, waiting: 0 });
+    await expect(done).resolves.toBe('ok');
+    expect(gate.load('bob')).toEqual({ running: 0, waiting: 0 });
+  });
+
+  it('frees the slot of a task that throws before it returns a promise', async () => {
+    const gate = new UserGate({ requests: 1, pageReads: 1 });
+    await expect(gate.run('bob', 'whoami', () => {
+      throw new Error('at once');
+    })).rejects.toThrow('at once');
+    expect(gate.load('bob')).toEqual({ running: 0, waiting: 0 });
+    await expect(gate.run('bob', 'whoami', () => Promise.resolve(1))).resolves.toBe(1);
+  });
+});

@@ -10,26 +10,38 @@ type EngineSocket = Socket['conn'];
  * is so bounded by configuration (each waiting request is at most one 64 KiB frame), whatever the client sends.
  * While the queue is full the connection's input is paused (`onFull(true)`): further requests wait in the client's and
  * the kernel's buffers, costing the server nothing, until the queue is half empty again (`onFull(false)`).
+ *
+ * A request is the item `run` is called with (the socket's event packet): the gate makes no closure per request.
  */
-export class RequestGate {
+export class RequestGate<T> {
   private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting: T[] = [];
   private full = false;
+  /** One callback for every request's end (made once per connection, not per request). */
+  private readonly finished = (): void => {
+    this.running--;
+    if (this.waiting.length > 0) this.start(this.waiting.shift() as T);
+    if (this.full && this.waiting.length <= this.queued / 2) {
+      this.full = false;
+      this.onFull(false);
+    }
+  };
 
   constructor(
     private readonly inFlight: number,
     private readonly queued: number,
+    private readonly run: (item: T) => Promise<void>,
     private readonly onFull: (full: boolean) => void = () => undefined,
   ) {}
 
-  /** Runs `task` now or when a slot frees; returns false (and runs nothing) when the queue is full. */
-  admit(task: () => Promise<void>): boolean {
+  /** Runs `item` now or when a slot frees; returns false (and runs nothing) when the queue is full. */
+  admit(item: T): boolean {
     if (this.running < this.inFlight && this.waiting.length === 0) {
-      this.start(task);
+      this.start(item);
       return true;
     }
     if (this.waiting.length >= this.queued) return false;
-    this.waiting.push(() => this.start(task));
+    this.waiting.push(item);
     if (this.waiting.length >= this.queued && !this.full) {
       this.full = true;
       this.onFull(true);
@@ -42,17 +54,9 @@ export class RequestGate {
     return { running: this.running, waiting: this.waiting.length };
   }
 
-  private start(task: () => Promise<void>): void {
+  private start(item: T): void {
     this.running++;
-    const done = () => {
-      this.running--;
-      this.waiting.shift()?.();
-      if (this.full && this.waiting.length <= this.queued / 2) {
-        this.full = false;
-        this.onFull(false);
-      }
-    };
-    task().then(done, done);
+    this.run(item).then(this.finished, this.finished);
   }
 }
 

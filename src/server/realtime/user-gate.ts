@@ -17,20 +17,25 @@ export const PAGE_READ_EVENTS: ReadonlySet<string> = new Set(['messages:history'
 
 class Slots {
   running = 0;
-  readonly waiting: (() => void)[] = [];
+  /** Made when someone first waits: most users never do. */
+  private queue: (() => void)[] | undefined;
 
   constructor(private readonly max: number) {}
 
+  /** Takes a slot if one is free and nobody waits for one. */
+  tryTake(): boolean {
+    if (this.running >= this.max || this.waiting > 0) return false;
+    this.running++;
+    return true;
+  }
+
   take(): Promise<void> | undefined {
-    if (this.running < this.max && this.waiting.length === 0) {
-      this.running++;
-      return undefined;
-    }
-    return new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.tryTake()) return undefined;
+    return new Promise<void>((resolve) => (this.queue ??= []).push(resolve));
   }
 
   give(): void {
-    const next = this.waiting.shift();
+    const next = this.queue?.shift();
     // The slot passes to the next waiter (`running` stays the same) in the next turn of the event loop, never in this
     // one: a user's queued requests so start at most `max` a turn, and other users' sockets are read in between. Handed
     // over at once (a microtask), a burst of one user's cheap requests ran back to back in a single turn and stalled
@@ -39,14 +44,33 @@ class Slots {
     else this.running--;
   }
 
+  get waiting(): number {
+    return this.queue?.length ?? 0;
+  }
+
   get idle(): boolean {
-    return this.running === 0 && this.waiting.length === 0;
+    return this.running === 0 && this.waiting === 0;
   }
 }
 
-interface UserSlots {
-  requests: Slots;
-  pageReads: Slots;
+class UserSlots {
+  readonly requests: Slots;
+  readonly pageReads: Slots;
+  /** Frees the request slot of a task that took one at once (one callback per active user, not one per request). */
+  readonly done: () => void;
+
+  constructor(gate: UserGate, userId: string, limits: UserGateLimits) {
+    this.requests = new Slots(limits.requests);
+    this.pageReads = new Slots(limits.pageReads);
+    this.done = () => {
+      this.requests.give();
+      gate.forgetIfIdle(userId, this);
+    };
+  }
+
+  get idle(): boolean {
+    return this.requests.idle && this.pageReads.idle;
+  }
 }
 
 export class UserGate {
@@ -54,10 +78,39 @@ export class UserGate {
 
   constructor(private readonly limits: UserGateLimits) {}
 
-  /** Runs `task` when the user has a free slot (and a free page-read slot for a page read); frees them after. */
-  async run<T>(userId: string, event: string, task: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `task` when the user has a free slot (and a free page-read slot for a page read); frees them after. A request
+   * that finds a slot free (the common case) runs at once, with no promise or turn of its own.
+   */
+  run<T>(userId: string, event: string, task: () => Promise<T>): Promise<T> {
     const slots = this.slotsOf(userId);
     const page = PAGE_READ_EVENTS.has(event);
+    if (page || !slots.requests.tryTake()) return this.runQueued(userId, slots, page, task);
+    let result: Promise<T>;
+    try {
+      result = task();
+    } catch (err) {
+      slots.done();
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    // Freed before the caller's own continuation runs (this callback is attached first), as a `finally` would.
+    result.then(slots.done, slots.done);
+    return result;
+  }
+
+  /** Requests of this user running and waiting, for tests and logs. */
+  load(userId: string): { running: number; waiting: number } {
+    const slots = this.users.get(userId);
+    if (!slots) return { running: 0, waiting: 0 };
+    return { running: slots.requests.running, waiting: slots.requests.waiting + slots.pageReads.waiting };
+  }
+
+  /** Nothing is kept for a user with nothing running or waiting. */
+  forgetIfIdle(userId: string, slots: UserSlots): void {
+    if (slots.idle && this.users.get(userId) === slots) this.users.delete(userId);
+  }
+
+  private async runQueued<T>(userId: string, slots: UserSlots, page: boolean, task: () => Promise<T>): Promise<T> {
     // Page reads first take a page slot, then a request slot: a waiting page read never holds a request slot.
     if (page) await slots.pageReads.take();
     try {
@@ -69,21 +122,14 @@ export class UserGate {
       }
     } finally {
       if (page) slots.pageReads.give();
-      if (slots.requests.idle && slots.pageReads.idle) this.users.delete(userId);
+      this.forgetIfIdle(userId, slots);
     }
-  }
-
-  /** Requests of this user running and waiting, for tests and logs. */
-  load(userId: string): { running: number; waiting: number } {
-    const slots = this.users.get(userId);
-    if (!slots) return { running: 0, waiting: 0 };
-    return { running: slots.requests.running, waiting: slots.requests.waiting.length + slots.pageReads.waiting.length };
   }
 
   private slotsOf(userId: string): UserSlots {
     let slots = this.users.get(userId);
     if (!slots) {
-      slots = { requests: new Slots(this.limits.requests), pageReads: new Slots(this.limits.pageReads) };
+      slots = new UserSlots(this, userId, this.limits);
       this.users.set(userId, slots);
     }
     return slots;

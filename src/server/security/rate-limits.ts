@@ -11,15 +11,14 @@ export interface RateLimiters {
   loginPerAddress: RateLimiterAbstract;
   /** Sign-ups per client address. */
   signupPerAddress: RateLimiterAbstract;
-  /** Messages sent per socket connection (connection-local: memory store). */
-  messagesPerConnection: RateLimiterAbstract;
-  /** Any event per socket connection. */
-  eventsPerConnection: RateLimiterAbstract;
 }
 
 type LimiterOptions = { keyPrefix: string; points: number; duration: number; blockDuration?: number };
 
-/** rate-limiter-flexible: memory store by default, Redis store (shared by every instance) when REDIS_URL is set. */
+/**
+ * rate-limiter-flexible: memory store by default, Redis store (shared by every instance) when REDIS_URL is set. The
+ * limits of socket events (per connection, per user) are in event-limits.ts and user-budgets.ts.
+ */
 export function createRateLimiters(config: Config, redis: RedisClientType | undefined): RateLimiters {
   const make = (opts: LimiterOptions): RateLimiterAbstract =>
     redis
@@ -35,8 +34,6 @@ export function createRateLimiters(config: Config, redis: RedisClientType | unde
     loginPerAccount: make({ keyPrefix: 'rl:login:acct', points: config.limits.loginFailuresPerAccount, duration: 15 * 60 }),
     loginPerAddress: make({ keyPrefix: 'rl:login:addr', points: config.limits.loginFailuresPerAddress, duration: 60 * 60 }),
     signupPerAddress: make({ keyPrefix: 'rl:signup:addr', points: config.limits.signupsPerAddressPerHour, duration: 60 * 60 }),
-    messagesPerConnection: new RateLimiterMemory({ keyPrefix: 'rl:msg:conn', points: config.limits.messagesPerConnectionPer10s, duration: 10 }),
-    eventsPerConnection: new RateLimiterMemory({ keyPrefix: 'rl:evt:conn', points: config.limits.eventsPerConnectionPer10s, duration: 10 }),
   };
 }
 

@@ -1,34 +1,37 @@
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { RedisClientType } from 'redis';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
+import { LocalBudget, SharedBudget, type UserBudget } from './event-limits.js';
 
 /**
  * Budgets of a user over all their connections, on top of the per-connection ones: without them a user multiplies
  * every per-connection limit by the number of sockets they open.
  */
 export interface UserBudgets {
-  /** Any socket event, counted per user (shared through Redis when REDIS_URL is set). */
-  eventsPerUser: RateLimiterAbstract;
+  /** Any socket event, counted per user (shared through Redis when REDIS_URL is set, else in this process's memory). */
+  eventsPerUser: UserBudget;
   /** `messages:send`, counted per user. */
-  messagesPerUser: RateLimiterAbstract;
+  messagesPerUser: UserBudget;
   /** Open sockets of this process, per session and per user. */
   sockets: SocketCounter;
 }
 
 export function createUserBudgets(config: Config, redis: RedisClientType | undefined): UserBudgets {
-  const make = (keyPrefix: string, points: number): RateLimiterAbstract => {
+  const make = (keyPrefix: string, points: number): UserBudget => {
     const opts = { keyPrefix, points, duration: 10 };
     return redis
-      ? new RateLimiterRedis({
-          ...opts,
-          storeClient: redis,
-          useRedisPackage: true,
-          // A user over budget is refused from this process's memory until the window ends: a flood costs Redis nothing.
-          inMemoryBlockOnConsumed: points,
-          insuranceLimiter: new RateLimiterMemory(opts),
-        })
-      : new RateLimiterMemory(opts);
+      ? new SharedBudget(
+          new RateLimiterRedis({
+            ...opts,
+            storeClient: redis,
+            useRedisPackage: true,
+            // A user over budget is refused from this process's memory until the window ends: a flood costs Redis nothing.
+            inMemoryBlockOnConsumed: points,
+            insuranceLimiter: new RateLimiterMemory(opts),
+          }),
+        )
+      : new LocalBudget(keyPrefix, points, opts.duration);
   };
   return {
     eventsPerUser: make('rl:evt:user', config.limits.eventsPerUserPer10s),

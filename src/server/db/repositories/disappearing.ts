@@ -1,4 +1,5 @@
 import type { Db } from '../connect.js';
+import { prepared } from '../prepared.js';
 import type { PrivacySettingsTable } from '../schema.js';
 
 export type PrivacyRow = PrivacySettingsTable;
@@ -7,12 +8,15 @@ export async function setDisappearingSeconds(db: Db, conversationId: string, sec
   await db.updateTable('conversations').set({ disappearing_seconds: seconds }).where('id', '=', conversationId).execute();
 }
 
+// Read by every batch of sends: compiled once per number of conversations (prepared.ts).
+const timersQuery = prepared((db: Db, p: { ids: string[] }) =>
+  db.selectFrom('conversations').select(['id', 'disappearing_seconds']).where('id', 'in', p.ids));
+
 /** The timer of each of these conversations (absent: none of that id). */
 export async function disappearingTimers(db: Db, conversationIds: string[]): Promise<Map<string, number | null>> {
   const timers = new Map<string, number | null>();
   if (conversationIds.length === 0) return timers;
-  const rows = await db.selectFrom('conversations').select(['id', 'disappearing_seconds'])
-    .where('id', 'in', conversationIds).execute();
+  const { rows } = await timersQuery(db, { ids: conversationIds });
   for (const r of rows) timers.set(r.id, r.disappearing_seconds ?? null);
   return timers;
 }
