@@ -139,6 +139,10 @@ export async function startServer(config: Config, logDestination?: DestinationSt
         unwatchSignals();
         await metrics?.close();
         await deps.presence.close();
+        // A request still being answered leaves its connection idle once answered, and the HTTP server's close (which
+        // socket.io's close waits for) would wait for it until the keep-alive timeout (72 s): from now on such a
+        // connection ends as soon as it is answered (Node adds its one-second buffer).
+        app.server.keepAliveTimeout = 1;
         // Closing the engine drops transports without a disconnect packet: clients reconnect to the next instance.
         await io.close().catch(() => undefined);
         await app.close().catch(() => undefined);
