@@ -52,6 +52,19 @@ describeBrowser(`offline, a page already open: the network drops, files, accessi
   /** What bob's log holds, in order (stored messages only). */
   const seenByBob: string[] = [];
 
+  /** Back online: the Offline mark goes, alice and bob both show `text`, the outbox is empty, and the server holds
+   * one copy (bob's fresh load shows it once). */
+  async function expectSentOnceWhenBack(page: Page, text: string): Promise<void> {
+    await offlineMark(page).waitFor({ state: 'detached', timeout: 20_000 });
+    seenByBob.push(text);
+    await expectMessages(page, seenByBob, 20_000);
+    await expectMessages(bob.page, seenByBob, 20_000);
+    await expect.poll(() => outboxHeld(page), { timeout: 10_000 }).toBe(false);
+    await bob.page.reload();
+    await bob.page.getByRole('heading', { level: 2, name: 'alice', exact: true }).waitFor();
+    await expectMessages(bob.page, seenByBob, 10_000);
+  }
+
   beforeAll(async () => {
     [t, browser] = await Promise.all([startTestServer(), launchChromium()]);
     alice = await chatUser(browser, t, 'alice');
@@ -94,15 +107,7 @@ describeBrowser(`offline, a page already open: the network drops, files, accessi
     await expect.poll(() => outboxHeld(page)).toBe(true);
 
     await t.restart();
-    await offlineMark(page).waitFor({ state: 'detached', timeout: 20_000 });
-    seenByBob.push('written while the server was down');
-    await expectMessages(page, seenByBob, 20_000);
-    await expectMessages(bob.page, seenByBob, 20_000);
-    await expect.poll(() => outboxHeld(page), { timeout: 10_000 }).toBe(false);
-    // The server holds one copy: bob's fresh load shows it once.
-    await bob.page.reload();
-    await bob.page.getByRole('heading', { level: 2, name: 'alice', exact: true }).waitFor();
-    await expectMessages(bob.page, seenByBob, 10_000);
+    await expectSentOnceWhenBack(page, 'written while the server was down');
   }, 90_000);
 
   it('the network cut under an open page: Offline at once, the outbox takes a message, bob gets it once when back', async () => {
@@ -122,14 +127,7 @@ describeBrowser(`offline, a page already open: the network drops, files, accessi
     expect(await waiting.getByText('Waiting to send').count()).toBe(1);
 
     await alice.context.setOffline(false);
-    await offlineMark(page).waitFor({ state: 'detached', timeout: 20_000 });
-    seenByBob.push('written with the network cut');
-    await expectMessages(page, seenByBob, 20_000);
-    await expectMessages(bob.page, seenByBob, 20_000);
-    await expect.poll(() => outboxHeld(page), { timeout: 10_000 }).toBe(false);
-    await bob.page.reload();
-    await bob.page.getByRole('heading', { level: 2, name: 'alice', exact: true }).waitFor();
-    await expectMessages(bob.page, seenByBob, 10_000);
+    await expectSentOnceWhenBack(page, 'written with the network cut');
   }, 90_000);
 
   it('a file: in the snapshot without its key or hash, "Not available offline" offline, and no file can be attached offline', async () => {
