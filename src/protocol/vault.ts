@@ -50,4 +50,9 @@ export const ListVaultRecordsRequest = z.strictObject({
   conversationId: Id,
   seqs: z.array(Seq).min(1).max(MAX_VAULT_RECORDS_PER_LIST),
 });
-export const ListVaultRecordsResponse = z.strictObject({ records: z.array(VaultRecordDto) });
+/**
+ * The records the user holds among the requested seqs, in order, at most `PAGE_MAX_KIB` of bodies (at least one).
+ * `hasMore`: the answer stopped early for size; it covers the requested seqs up to its last record's, and the client
+ * asks again for the requested seqs after that one.
+ */
+export const ListVaultRecordsResponse = z.strictObject({ records: z.array(VaultRecordDto), hasMore: z.boolean() });

@@ -57,6 +57,8 @@ const EnvSchema = z.object({
   SOCKET_OUTPUT_MAX_KIB: positiveInt.default(2048),
   USER_REQUESTS_IN_FLIGHT: positiveInt.default(8),
   USER_PAGE_READS_IN_FLIGHT: positiveInt.default(2),
+  USER_PAGE_KIB_PER_SECOND: positiveInt.default(2048),
+  USER_PAGE_BURST_KIB: positiveInt.default(4096),
   PAGE_MAX_KIB: positiveInt.default(256),
   PARLEY_INSECURE_TEST_KDF: bool.default(false),
   PARLEY_INSECURE_TEST_SERVER_HASH: bool.default(false),
@@ -110,8 +112,12 @@ export interface Config {
     outputMaxBytes: number;
     /** Requests of one user running at once over all their connections (src/server/realtime/user-gate.ts). */
     userRequestsInFlight: number;
-    /** Of those, history and catch-up pages of one user being read at once. */
+    /** Of those, pages (history, catch-up, vault records) of one user being read at once. */
     userPageReadsInFlight: number;
+    /** Bytes of pages one user may be sent per second over all their connections (src/server/realtime/page-budget.ts). */
+    userPageBytesPerSecond: number;
+    /** Bytes of pages one user may be sent at once before that rate applies. */
+    userPageBurstBytes: number;
     /** Bytes of message bodies in one history or catch-up page (at least one message is always sent). */
     pageMaxBytes: number;
   };
@@ -266,6 +272,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       outputMaxBytes: e.SOCKET_OUTPUT_MAX_KIB * 1024,
       userRequestsInFlight: e.USER_REQUESTS_IN_FLIGHT,
       userPageReadsInFlight: e.USER_PAGE_READS_IN_FLIGHT,
+      userPageBytesPerSecond: e.USER_PAGE_KIB_PER_SECOND * 1024,
+      userPageBurstBytes: e.USER_PAGE_BURST_KIB * 1024,
       pageMaxBytes: e.PAGE_MAX_KIB * 1024,
     },
     minKdf: e.PARLEY_INSECURE_TEST_KDF ? { ...INSECURE_TEST_MIN_KDF } : { ...PRODUCTION_MIN_KDF },

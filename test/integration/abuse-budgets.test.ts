@@ -9,6 +9,7 @@ import { eventually } from '../support/users.js';
 
 const MESSAGES = 40;
 const PAGE_KIB = 256;
+const RECORD_BYTES = 60 * 1024;
 
 /** Backpressure and budgets: per connection (in flight, unsent output, page bytes) and per user (sockets, rates). */
 describe(`backpressure and per-user budgets (${dialect})`, () => {
@@ -34,6 +35,9 @@ describe(`backpressure and per-user budgets (${dialect})`, () => {
         MESSAGES_PER_USER_PER_10S: '1000',
         USER_REQUESTS_IN_FLIGHT: '1',
         USER_PAGE_READS_IN_FLIGHT: '1',
+        // The page budget has its own tests (below): here slow readers must reach the output cap quickly.
+        USER_PAGE_KIB_PER_SECOND: '1048576',
+        USER_PAGE_BURST_KIB: '1048576',
       },
     });
     alice = await rawAccount(t, 'alice');
@@ -86,6 +90,48 @@ describe(`backpressure and per-user budgets (${dialect})`, () => {
       if (!page.data.hasMore) break;
     }
     expect(after).toEqual(seen);
+  });
+
+  it('drops at once the connection of a client that leaves while output waits for it (no 30 s close handshake)', async () => {
+    const slow = await open(alice.token);
+    const tcp = (slow.io.engine.transport as unknown as { ws: { _socket: { pause(): void } } }).ws._socket;
+    tcp.pause();
+    const engine = t.server.io.engine;
+    const [conn] = [...t.server.io.sockets.sockets.values()].filter((s) => s.id === slow.id).map((s) => s.conn);
+    const unsent = () => (conn?.transport as unknown as { socket?: { bufferedAmount?: number } } | undefined)?.socket?.bufferedAmount ?? 0;
+    // Pages until some output waits in the server's process (the kernel's buffers are full), short of the cut.
+    for (let i = 0; i < 1_000 && unsent() === 0; i++) {
+      slow.emit('messages:history', { conversationId, limit: 100 }, () => undefined);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(unsent()).toBeGreaterThan(0);
+    const before = engine.clientsCount;
+    slow.disconnect();
+    await eventually(() => engine.clientsCount === before - 1, 5_000, 'the connection to be dropped');
+  });
+
+  it('vault:list answers are capped by bytes too, with hasMore; asking again after the last record reads every one once', async () => {
+    const s = await open(bob.token);
+    const perPage = Math.floor((PAGE_KIB * 1024) / RECORD_BYTES);
+    // Sealed copies of 60 KiB (a frame is at most 64 KiB), for seqs 1..16 but 7: opaque bytes to the server.
+    const seqs = Array.from({ length: 16 }, (_, i) => i + 1).filter((seq) => seq !== 7);
+    for (let i = 0; i < seqs.length; i += 8) {
+      const records = seqs.slice(i, i + 8).map((seq) => ({ seq, keyVersion: 1, body: Buffer.alloc(RECORD_BYTES, seq) }));
+      expect(await ask(s, 'vault:put', { conversationId, records })).toEqual({ data: { stored: records.length } });
+    }
+    const got: number[] = [];
+    let rest = Array.from({ length: 16 }, (_, i) => i + 1);
+    while (rest.length > 0) {
+      const answer = (await ask(s, 'vault:list', { conversationId, seqs: rest })) as {
+        data: { records: { seq: number; body: Buffer }[]; hasMore: boolean };
+      };
+      expect(answer.data.records.length).toBeLessThanOrEqual(perPage);
+      for (const r of answer.data.records) expect(Buffer.from(r.body).every((b) => b === r.seq)).toBe(true);
+      got.push(...answer.data.records.map((r) => r.seq));
+      const last = got.at(-1) ?? 0;
+      rest = answer.data.hasMore ? rest.filter((seq) => seq > last) : [];
+    }
+    expect(got).toEqual(seqs);
   });
 
   it('runs one request at a time per connection here, queues two, and answers the rest RATE_LIMITED at once', async () => {
@@ -156,6 +202,62 @@ describe(`backpressure and per-user budgets (${dialect})`, () => {
     expect(await ask(reader, 'whoami', {})).toHaveProperty('data');
   });
 
+});
+
+/** The page budget: one user's pages over all their connections are paced; nobody else's are. */
+describe(`page budget per user (${dialect})`, () => {
+  let t: TestServer;
+  let alice: RawAccount;
+  let bob: RawAccount;
+  let conversationId: string;
+  const sockets: Socket[] = [];
+  const open = async (token: string) => {
+    const s = await openSocket(t, token);
+    sockets.push(s);
+    return s;
+  };
+
+  beforeAll(async () => {
+    // Pages of 4 bodies of 64 KiB; a burst of two pages, then two pages a second.
+    t = await startTestServer({ env: { PAGE_MAX_KIB: '256', USER_PAGE_BURST_KIB: '512', USER_PAGE_KIB_PER_SECOND: '512',
+      MESSAGES_PER_CONNECTION_PER_10S: '1000', MESSAGES_PER_USER_PER_10S: '1000' } });
+    alice = await rawAccount(t, 'alice');
+    bob = await rawAccount(t, 'bob');
+    const a = await open(alice.token);
+    const b = await open(bob.token);
+    expect(await ask(a, 'contacts:request', { username: 'bob' })).toHaveProperty('data');
+    expect(await ask(b, 'contacts:accept', { username: 'alice' })).toHaveProperty('data');
+    const opened = (await ask(b, 'conversations:openDirect', { username: 'alice' })) as { data: { conversation: { id: string } } };
+    conversationId = opened.data.conversation.id;
+    for (let i = 0; i < 8; i++) {
+      const sent = await ask(b, 'messages:send', {
+        conversationId, clientKey: `page-${String(i).padStart(8, '0')}`, contentType: 'text/plain', body: Buffer.alloc(MAX_BODY_BYTES, 0x61 + i),
+      });
+      expect(sent.error).toBeUndefined();
+    }
+  }, 120_000);
+  afterAll(async () => {
+    for (const s of sockets.splice(0)) s.close();
+    await t.close();
+  });
+
+  it('makes a user who asks for page after page over two connections wait (never refused) while another user is served', async () => {
+    const [a1, a2, b] = [await open(alice.token), await open(alice.token), await open(bob.token)];
+    const order: string[] = [];
+    const page = (s: Socket, who: string) =>
+      ask(s, 'messages:history', { conversationId, limit: 100 }).then((answer: Answer) => {
+        expect(answer.error).toBeUndefined();
+        order.push(who);
+      });
+    // Alice: 8 pages of 256 KiB over two sockets, 4 times her burst: the last ones wait for her budget to refill.
+    const alices = Array.from({ length: 8 }, (_, i) => page(i % 2 ? a2 : a1, 'alice'));
+    // Bob asks once Alice's burst is spent: he is answered before Alice's last pages.
+    await eventually(() => order.length >= 2, 10_000, 'alice\'s first pages');
+    await page(b, 'bob');
+    await Promise.all(alices);
+    expect(order.filter((w) => w === 'alice')).toHaveLength(8);
+    expect(order.indexOf('bob')).toBeLessThan(order.length - 2);
+  });
 });
 
 describe(`per-user budgets (${dialect})`, () => {

@@ -138,12 +138,17 @@ export class Vault {
   async fetch(conversationId: string, seqs: number[]): Promise<Map<number, StoredText>> {
     const out = new Map<number, StoredText>();
     if (!this.keyring || seqs.length === 0) return out;
-    for (let i = 0; i < seqs.length; i += MAX_VAULT_RECORDS_PER_LIST) {
-      const { records } = await this.rt.request('vault:list', { conversationId, seqs: seqs.slice(i, i + MAX_VAULT_RECORDS_PER_LIST) });
+    // In order, a list at a time; an answer cut for size (`hasMore`) covers the seqs up to its last record's.
+    let rest = [...new Set(seqs)].sort((a, b) => a - b);
+    while (rest.length > 0) {
+      const asked = rest.slice(0, MAX_VAULT_RECORDS_PER_LIST);
+      const { records, hasMore } = await this.rt.request('vault:list', { conversationId, seqs: asked });
       for (const record of records) {
         const value = await this.openRecord(conversationId, record).catch(() => undefined);
         if (value) out.set(record.seq, value);
       }
+      const last = records.at(-1)?.seq;
+      rest = hasMore && last !== undefined ? rest.filter((seq) => seq > last) : rest.slice(asked.length);
     }
     return out;
   }

@@ -5,7 +5,8 @@
  */
 import type { z } from 'zod';
 import type { ListVaultRecordsRequest, PutVaultRecordsRequest, SetVaultKeyRequest, VaultRecordDto } from '../../protocol/vault.js';
-import { compareAndSetVaultKey, expiredSeqs, findVaultKey, upsertVaultRecords, vaultRecords } from '../db/repositories/vault.js';
+import { compareAndSetVaultKey, expiredSeqs, findVaultKey, upsertVaultRecords, vaultRecordSizes, vaultRecords } from '../db/repositories/vault.js';
+import { fitPage } from './messages/read-messages.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import type { Actor } from '../policies/actor.js';
@@ -45,8 +46,13 @@ export async function putVaultRecords(deps: Deps, actor: Actor, input: z.infer<t
   return { stored: unique.size };
 }
 
-export async function listVaultRecords(deps: Deps, actor: Actor, input: z.infer<typeof ListVaultRecordsRequest>): Promise<{ records: VaultRecordDto[] }> {
+/** The user's records among `seqs`, in order, capped by bytes like a message page (`hasMore`: ask for the rest). */
+export async function listVaultRecords(deps: Deps, actor: Actor, input: z.infer<typeof ListVaultRecordsRequest>): Promise<{ records: VaultRecordDto[]; hasMore: boolean }> {
   await accessConversation(deps.db, actor, input.conversationId);
-  const rows = await vaultRecords(deps.db, actor.user.id, input.conversationId, [...new Set(input.seqs)]);
-  return { records: rows.map((r) => ({ seq: Number(r.seq), keyVersion: Number(r.key_version), body: r.body })) };
+  // Sizes first (no bodies read), then only the bodies that fit.
+  const sizes = await vaultRecordSizes(deps.db, actor.user.id, input.conversationId, [...new Set(input.seqs)]);
+  const fits = fitPage(sizes, deps.config.backpressure.pageMaxBytes);
+  const seqs = sizes.slice(0, fits).map((r) => Number(r.seq));
+  const rows = seqs.length === 0 ? [] : await vaultRecords(deps.db, actor.user.id, input.conversationId, seqs);
+  return { records: rows.map((r) => ({ seq: Number(r.seq), keyVersion: Number(r.key_version), body: r.body })), hasMore: fits < sizes.length };
 }

@@ -8,6 +8,7 @@ import { observeAnswer } from '../observability/metrics.js';
 import type { Actor } from '../policies/actor.js';
 import { FixedWindow, passOrThrow } from '../security/event-limits.js';
 import { InputThrottle, RequestGate } from './backpressure.js';
+import { PageBudget } from './page-budget.js';
 import { UserGate } from './user-gate.js';
 
 export interface SocketData {
@@ -51,12 +52,16 @@ const WINDOW_MS = 10_000;
  */
 export class EventRouter {
   private readonly routes = new Map<string, Route>();
-  /** Per-user fairness: a user's requests over all their connections share USER_REQUESTS_IN_FLIGHT slots. */
+  /**
+   * Per-user fairness: a user's requests over all their connections share USER_REQUESTS_IN_FLIGHT slots, and their
+   * page reads USER_PAGE_KIB_PER_SECOND.
+   */
   readonly userGate: UserGate;
 
   constructor(private readonly deps: Deps) {
-    const { userRequestsInFlight, userPageReadsInFlight } = deps.config.backpressure;
-    this.userGate = new UserGate({ requests: userRequestsInFlight, pageReads: userPageReadsInFlight });
+    const { userRequestsInFlight, userPageReadsInFlight, userPageBytesPerSecond, userPageBurstBytes } = deps.config.backpressure;
+    const budget = new PageBudget({ bytesPerSecond: userPageBytesPerSecond, burstBytes: userPageBurstBytes });
+    this.userGate = new UserGate({ requests: userRequestsInFlight, pageReads: userPageReadsInFlight }, budget);
   }
 
   on<E extends ClientEventName>(event: E, handler: Handler<E>): void {

@@ -1,3 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pageBytes, type PageBudget } from './page-budget.js';
+
 /**
  * Per-user fairness inside one server process: at most `requests` requests of one user run at once over all their
  * connections, and of those at most `pageReads` read message pages (history and catch-up, the heavy reads). The rest
@@ -12,8 +15,11 @@ export interface UserGateLimits {
   pageReads: number;
 }
 
-/** The events that read message pages (bounded by PAGE_MAX_KIB each, but a flood of them is the costliest read). */
-export const PAGE_READ_EVENTS: ReadonlySet<string> = new Set(['messages:history', 'messages:after']);
+/**
+ * The events that read pages of bodies (bounded by PAGE_MAX_KIB each, but a flood of them is the costliest read): they
+ * take a page-read slot, and wait for their user's page budget (`page-budget.ts`) when one is given.
+ */
+export const PAGE_READ_EVENTS: ReadonlySet<string> = new Set(['messages:history', 'messages:after', 'vault:list']);
 
 class Slots {
   running = 0;
@@ -76,7 +82,10 @@ class UserSlots {
 export class UserGate {
   private readonly users = new Map<string, UserSlots>();
 
-  constructor(private readonly limits: UserGateLimits) {}
+  constructor(
+    private readonly limits: UserGateLimits,
+    private readonly budget?: PageBudget,
+  ) {}
 
   /**
    * Runs `task` when the user has a free slot (and a free page-read slot for a page read); frees them after. A request
@@ -111,12 +120,17 @@ export class UserGate {
   }
 
   private async runQueued<T>(userId: string, slots: UserSlots, page: boolean, task: () => Promise<T>): Promise<T> {
-    // Page reads first take a page slot, then a request slot: a waiting page read never holds a request slot.
+    // Page reads first take a page slot (and wait out their user's page budget), then a request slot: a waiting page
+    // read never holds a request slot.
     if (page) await slots.pageReads.take();
     try {
+      const wait = page ? (this.budget?.waitMs(userId, Date.now()) ?? 0) : 0;
+      if (wait > 0) await sleep(wait);
       await slots.requests.take();
       try {
-        return await task();
+        const result = await task();
+        if (page) this.budget?.spend(userId, pageBytes(result), Date.now());
+        return result;
       } finally {
         slots.requests.give();
       }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../connect.js';
 import type { VaultKeysTable, VaultRecordsTable } from '../schema.js';
 
@@ -31,6 +32,13 @@ export async function upsertVaultRecords(db: Db, rows: VaultRecordsTable[]): Pro
 
 export function vaultRecords(db: Db, userId: string, conversationId: string, seqs: number[]): Promise<VaultRecordsTable[]> {
   return db.selectFrom('vault_records').selectAll()
+    .where('user_id', '=', userId).where('conversation_id', '=', conversationId).where('seq', 'in', seqs)
+    .orderBy('seq').execute();
+}
+
+/** Sequence numbers and body sizes of the user's records among `seqs`, in order (bodies not read). */
+export function vaultRecordSizes(db: Db, userId: string, conversationId: string, seqs: number[]): Promise<{ seq: number; size: number }[]> {
+  return db.selectFrom('vault_records').select(['seq', sql<number>`length(body)`.as('size')])
     .where('user_id', '=', userId).where('conversation_id', '=', conversationId).where('seq', 'in', seqs)
     .orderBy('seq').execute();
 }
