@@ -11,22 +11,44 @@ const MESSAGES = 40;
 const PAGE_KIB = 256;
 const RECORD_BYTES = 60 * 1024;
 
+/** A server with `env`; alice and bob, contacts; bob's direct conversation with alice holds `messages` bodies of 64 KiB. */
+async function serverWithBigHistory(env: Record<string, string>, messages: number, sockets: Socket[]) {
+  const t = await startTestServer({ env });
+  const open = async (token: string) => {
+    const s = await openSocket(t, token);
+    sockets.push(s);
+    return s;
+  };
+  const alice = await rawAccount(t, 'alice');
+  const bob = await rawAccount(t, 'bob');
+  const a = await open(alice.token);
+  const b = await open(bob.token);
+  expect(await ask(a, 'contacts:request', { username: 'bob' })).toHaveProperty('data');
+  expect(await ask(b, 'contacts:accept', { username: 'alice' })).toHaveProperty('data');
+  const opened = (await ask(b, 'conversations:openDirect', { username: 'alice' })) as { data: { conversation: { id: string } } };
+  const conversationId = opened.data.conversation.id;
+  // One at a time (one request in flight per connection in some of these servers).
+  for (let i = 0; i < messages; i++) {
+    const sent = await ask(b, 'messages:send', {
+      conversationId, clientKey: `big-${String(i).padStart(8, '0')}`, contentType: 'text/plain', body: Buffer.alloc(MAX_BODY_BYTES, 0x61 + (i % 26)),
+    });
+    expect(sent.error).toBeUndefined();
+  }
+  return { t, alice, bob, conversationId, open };
+}
+
 /** Backpressure and budgets: per connection (in flight, unsent output, page bytes) and per user (sockets, rates). */
 describe(`backpressure and per-user budgets (${dialect})`, () => {
   let t: TestServer;
   let alice: RawAccount;
   let bob: RawAccount;
   let conversationId: string;
+  let open: (token: string) => Promise<Socket>;
   const sockets: Socket[] = [];
-  const open = async (token: string) => {
-    const s = await openSocket(t, token);
-    sockets.push(s);
-    return s;
-  };
 
   beforeAll(async () => {
-    t = await startTestServer({
-      env: {
+    ({ t, alice, bob, conversationId, open } = await serverWithBigHistory(
+      {
         SOCKET_REQUESTS_IN_FLIGHT: '1',
         SOCKET_REQUESTS_QUEUED: '2',
         SOCKET_OUTPUT_MAX_KIB: '512',
@@ -39,22 +61,9 @@ describe(`backpressure and per-user budgets (${dialect})`, () => {
         USER_PAGE_KIB_PER_SECOND: '1048576',
         USER_PAGE_BURST_KIB: '1048576',
       },
-    });
-    alice = await rawAccount(t, 'alice');
-    bob = await rawAccount(t, 'bob');
-    const a = await open(alice.token);
-    const b = await open(bob.token);
-    expect(await ask(a, 'contacts:request', { username: 'bob' })).toHaveProperty('data');
-    expect(await ask(b, 'contacts:accept', { username: 'alice' })).toHaveProperty('data');
-    const opened = (await ask(b, 'conversations:openDirect', { username: 'alice' })) as { data: { conversation: { id: string } } };
-    conversationId = opened.data.conversation.id;
-    // Bob's history: MESSAGES bodies of 64 KiB (one at a time: one request in flight per connection here).
-    for (let i = 0; i < MESSAGES; i++) {
-      const sent = await ask(b, 'messages:send', {
-        conversationId, clientKey: `big-${String(i).padStart(8, '0')}`, contentType: 'text/plain', body: Buffer.alloc(MAX_BODY_BYTES, 0x61 + (i % 26)),
-      });
-      expect(sent.error).toBeUndefined();
-    }
+      MESSAGES,
+      sockets,
+    ));
   }, 120_000);
   afterEach(() => {
     for (const s of sockets.splice(0)) s.close();
@@ -210,31 +219,13 @@ describe(`page budget per user (${dialect})`, () => {
   let alice: RawAccount;
   let bob: RawAccount;
   let conversationId: string;
+  let open: (token: string) => Promise<Socket>;
   const sockets: Socket[] = [];
-  const open = async (token: string) => {
-    const s = await openSocket(t, token);
-    sockets.push(s);
-    return s;
-  };
 
   beforeAll(async () => {
     // Pages of 4 bodies of 64 KiB; a burst of two pages, then two pages a second.
-    t = await startTestServer({ env: { PAGE_MAX_KIB: '256', USER_PAGE_BURST_KIB: '512', USER_PAGE_KIB_PER_SECOND: '512',
-      MESSAGES_PER_CONNECTION_PER_10S: '1000', MESSAGES_PER_USER_PER_10S: '1000' } });
-    alice = await rawAccount(t, 'alice');
-    bob = await rawAccount(t, 'bob');
-    const a = await open(alice.token);
-    const b = await open(bob.token);
-    expect(await ask(a, 'contacts:request', { username: 'bob' })).toHaveProperty('data');
-    expect(await ask(b, 'contacts:accept', { username: 'alice' })).toHaveProperty('data');
-    const opened = (await ask(b, 'conversations:openDirect', { username: 'alice' })) as { data: { conversation: { id: string } } };
-    conversationId = opened.data.conversation.id;
-    for (let i = 0; i < 8; i++) {
-      const sent = await ask(b, 'messages:send', {
-        conversationId, clientKey: `page-${String(i).padStart(8, '0')}`, contentType: 'text/plain', body: Buffer.alloc(MAX_BODY_BYTES, 0x61 + i),
-      });
-      expect(sent.error).toBeUndefined();
-    }
+    ({ t, alice, bob, conversationId, open } = await serverWithBigHistory({ PAGE_MAX_KIB: '256', USER_PAGE_BURST_KIB: '512',
+      USER_PAGE_KIB_PER_SECOND: '512', MESSAGES_PER_CONNECTION_PER_10S: '1000', MESSAGES_PER_USER_PER_10S: '1000' }, 8, sockets));
   }, 120_000);
   afterAll(async () => {
     for (const s of sockets.splice(0)) s.close();

@@ -120,11 +120,12 @@ export function capOutput(socket: Socket, options: OutputCapOptions): void {
   conn.on('flush', (buffer: { data?: unknown }[]) => {
     for (const packet of buffer) queued -= sizeOf(packet.data);
   });
-  // A client that leaves (its socket.io disconnect, or its WebSocket's close) while output waits for it: a polite
-  // close would queue our close frame behind output it will never read, and ws would keep the connection and its
-  // buffers for its 30 s close timeout. Nobody will read that output: drop it and the connection at once.
-  socket.once('disconnect', () => {
-    if (!cut && queued + (webSocketOf(conn)?.bufferedAmount ?? 0) > 0) {
+  // A client that leaves (its own socket.io disconnect) while output it has not read waits in this process: a polite
+  // close would queue our close frame behind that output, and ws would keep the connection and its buffers for its
+  // 30 s close timeout. Nobody will read it: drop it and the connection at once. Never when the server ends the
+  // socket: what it says last (`session:revoked`, say) must still go out.
+  socket.once('disconnect', (reason: string) => {
+    if (!cut && reason === 'client namespace disconnect' && (webSocketOf(conn)?.bufferedAmount ?? 0) > 0) {
       cut = true;
       cutConnection(conn);
     }
