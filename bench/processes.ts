@@ -56,6 +56,8 @@ export interface ParleyServerOptions {
   dataParent: string | undefined;
   /** The server hashes authKeys with a test-only argon2id (m=256 KiB, t=1): 50,000 sign-ups in seconds, not an hour. */
   insecureServerHash?: boolean;
+  /** The checkout whose server runs (default: this one): an A/B against another commit's worktree. */
+  serverDir?: string | undefined;
 }
 
 /**
@@ -103,7 +105,7 @@ export async function startParley(options: ParleyServerOptions): Promise<TargetP
   const spawnedAt = performance.now();
   // The V8 flags `npm start` uses (package.json), so the benchmark measures the server as it runs in production.
   const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, ...options.nodeFlags, '--import', 'tsx', 'src/server/main.ts'], {
-    cwd: ROOT,
+    cwd: options.serverDir ? path.resolve(options.serverDir) : ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -35,6 +35,7 @@ export const { values: args } = parseArgs({
     'commit-every': { type: 'string' },
     'source-addresses': { type: 'string' },
     'server-hash': { type: 'string' },
+    'server-dir': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -70,6 +71,8 @@ if (args.help) {
   --server-hash production|test   the server's authKey hash at sign-up (default production up to 10,000 users, then
                          test: argon2id m=256 KiB, t=1, NODE_ENV=test only; at ~100 ms of a core a production hash,
                          50,000 sign-ups would take over 40 minutes on 2 cores — sign-up is not what this measures)
+  --server-dir DIR       run the Parley server of another checkout (its src/server/main.ts and node_modules), e.g.
+                         a worktree of an older commit, with this benchmark's clients and measures (A/B)
   --cpu-prof             profile the server (node --cpu-prof) and summarise where its time went
   --node-flags=…         extra node flags for the server and the relay (e.g. --node-flags=--max-semi-space-size=64)
   --keep-data            keep the SQLite directory
@@ -123,6 +126,7 @@ export const opts = {
   commitEvery: Math.floor(num(args['commit-every'], 500)),
   sourceAddresses: [] as string[],
   insecureServerHash: (args['server-hash'] ?? (Number(args.users ?? 0) > 10_000 ? 'test' : 'production')) === 'test',
+  serverDir: args['server-dir'],
   parley: !args['relay-only'],
   cpuProf: args['cpu-prof'],
   nodeFlags: (args['node-flags'] ?? '').split(' ').filter(Boolean),

@@ -53,6 +53,7 @@ export async function runTarget(kind: TargetKind, rates: number[], progress: Pro
       keepData: opts.keepData,
       dataParent: opts.dataDir,
       insecureServerHash: opts.insecureServerHash,
+      serverDir: opts.serverDir,
     });
   }
   const serverPids = () => (server.pid ? processTree(server.pid) : []);

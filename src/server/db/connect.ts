@@ -45,7 +45,7 @@ export function connectDatabase(database: Config['database'], onPoolError: (err:
  * Kysely prepares every query anew; compiling SQL was a fifth of the server's time under load (bench/README.md).
  * Statements are reused by their SQL text (parameters stay bound per call); the cache is bounded.
  */
-function cachingStatements(sqlite: SQLite.Database): SqliteDatabase {
+export function cachingStatements(sqlite: SQLite.Database): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),

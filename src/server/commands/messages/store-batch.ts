@@ -88,17 +88,19 @@ export async function storeBatch(trx: Db, sends: PendingSend[], now: number): Pr
   const mlsEvents = new Map<number, DomainEvent[]>();
   const conversations = [...byConversation].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   await lockConversations(trx, conversations.map(([id]) => id));
-  // Each new message's expiry: its conversation's timer from the batch's clock (read under the lock taken above).
-  const timers = await disappearingTimers(trx, conversations.map(([id]) => id));
-  for (const { send } of writes) send.row.expires_at = expiryOf(send.row.content_type, timers.get(send.row.conversation_id), now);
   // A commit moves its group's epoch at its own sequence number: its conversation takes one number per message. In
   // every other conversation nothing in the batch moves the epoch, so its numbers are taken together and its
   // application messages are checked against one read of the epoch (one query for all of them).
   const withCommit = conversations.filter(([, list]) => list.some(({ send }) => send.mls?.kind === 'commit'));
   const plain = conversations.filter((c) => !withCommit.includes(c));
-  const lasts = await takeSeqsMany(trx, plain.map(([id, list]) => ({ id, count: list.length })), now);
+  // Each new message's expiry: its conversation's timer from the batch's clock, read under the lock taken above (the
+  // numbers' UPDATE returns it; only conversations with a commit, rare, need a read of their own).
+  const taken = await takeSeqsMany(trx, plain.map(([id, list]) => ({ id, count: list.length })), now);
+  const timers = new Map<string, number | null>([...taken].map(([id, t]) => [id, t.timer]));
+  if (withCommit.length > 0) for (const [id, timer] of await disappearingTimers(trx, withCommit.map(([id]) => id))) timers.set(id, timer);
+  for (const { send } of writes) send.row.expires_at = expiryOf(send.row.content_type, timers.get(send.row.conversation_id), now);
   for (const [id, list] of plain) {
-    const last = lasts.get(id) ?? 0;
+    const last = taken.get(id)?.last ?? 0;
     list.forEach(({ send }, k) => (send.row.seq = last - list.length + 1 + k));
   }
   const applications = plain.flatMap(([, list]) => list.filter(({ send }) => send.mls));

@@ -25,7 +25,7 @@ const takeManyQuery = prepared((db: Db, p: { takes: [{ id: string; count: number
       return { last_seq: eb('last_seq', '+', added.else(n(0)).end()), last_activity_at: p.now };
     })
     .where('id', 'in', p.takes.map((t) => t.id))
-    .returning(['id', 'last_seq']));
+    .returning(['id', 'last_seq', 'disappearing_seconds']));
 
 /**
  * On PostgreSQL, locks the conversations' counter rows in id order (FOR NO KEY UPDATE, what the UPDATEs that follow take and hold
@@ -39,16 +39,27 @@ export async function lockConversations(db: Db, ids: string[]): Promise<void> {
   for (let i = 0; i < sorted.length; i += CHUNK) await lockQuery(db, { ids: sorted.slice(i, i + CHUNK) });
 }
 
+/** What takeSeqsMany read of a conversation as it took its numbers. */
+export interface TakenSeqs {
+  /** The last number taken (the first is last - count + 1). */
+  last: number;
+  /** The conversation's disappearing timer (seconds; null: off), read under the same row lock as the numbers. */
+  timer: number | null;
+}
+
 /**
  * Takes `count` consecutive sequence numbers in each conversation, in one statement per chunk; returns each one's
- * last (its first is last - count + 1). Call lockConversations first.
+ * last and its disappearing timer (the UPDATE's RETURNING: no separate read of the timers). Call lockConversations
+ * first.
  */
-export async function takeSeqsMany(db: Db, takes: { id: string; count: number }[], now: number): Promise<Map<string, number>> {
-  const last = new Map<string, number>();
+export async function takeSeqsMany(db: Db, takes: { id: string; count: number }[], now: number): Promise<Map<string, TakenSeqs>> {
+  const last = new Map<string, TakenSeqs>();
   for (let i = 0; i < takes.length; i += CHUNK) {
     const [first, ...rest] = takes.slice(i, i + CHUNK);
     if (!first) break;
-    for (const row of (await takeManyQuery(db, { takes: [first, ...rest], now })).rows) last.set(row.id, row.last_seq);
+    for (const row of (await takeManyQuery(db, { takes: [first, ...rest], now })).rows) {
+      last.set(row.id, { last: row.last_seq, timer: row.disappearing_seconds ?? null });
+    }
   }
   for (const t of takes) if (!last.has(t.id)) throw new Error(`takeSeqsMany: no conversation ${t.id}`);
   return last;
