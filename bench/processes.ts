@@ -58,6 +58,8 @@ export interface ParleyServerOptions {
   insecureServerHash?: boolean;
   /** The checkout whose server runs (default: this one): an A/B against another commit's worktree. */
   serverDir?: string | undefined;
+  /** The in-flight caps (per connection and per user) raised out of the way (an A/B against code without them). */
+  uncapped?: boolean;
 }
 
 /**
@@ -98,6 +100,7 @@ export async function startParley(options: ParleyServerOptions): Promise<TargetP
     MESSAGES_PER_USER_PER_10S: '100000000',
     EVENTS_PER_USER_PER_10S: '100000000',
     ...(options.insecureServerHash ? { PARLEY_INSECURE_TEST_SERVER_HASH: 'true' } : {}),
+    ...(options.uncapped ? { SOCKET_REQUESTS_IN_FLIGHT: '100000', SOCKET_REQUESTS_QUEUED: '100000', USER_REQUESTS_IN_FLIGHT: '100000' } : {}),
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...(options.workers > 1 ? { WORKERS: String(options.workers) } : {}),

@@ -36,6 +36,7 @@ export const { values: args } = parseArgs({
     'source-addresses': { type: 'string' },
     'server-hash': { type: 'string' },
     'server-dir': { type: 'string' },
+    uncapped: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -73,6 +74,8 @@ if (args.help) {
                          50,000 sign-ups would take over 40 minutes on 2 cores — sign-up is not what this measures)
   --server-dir DIR       run the Parley server of another checkout (its src/server/main.ts and node_modules), e.g.
                          a worktree of an older commit, with this benchmark's clients and measures (A/B)
+  --uncapped             raise the server's in-flight caps (per connection and per user) out of the way: an A/B
+                         against code older than them (eeaffff) measures the send path, not the abuse bounds
   --cpu-prof             profile the server (node --cpu-prof) and summarise where its time went
   --node-flags=…         extra node flags for the server and the relay (e.g. --node-flags=--max-semi-space-size=64)
   --keep-data            keep the SQLite directory
@@ -127,6 +130,7 @@ export const opts = {
   sourceAddresses: [] as string[],
   insecureServerHash: (args['server-hash'] ?? (Number(args.users ?? 0) > 10_000 ? 'test' : 'production')) === 'test',
   serverDir: args['server-dir'],
+  uncapped: args.uncapped,
   parley: !args['relay-only'],
   cpuProf: args['cpu-prof'],
   nodeFlags: (args['node-flags'] ?? '').split(' ').filter(Boolean),

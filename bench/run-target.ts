@@ -54,6 +54,7 @@ export async function runTarget(kind: TargetKind, rates: number[], progress: Pro
       dataParent: opts.dataDir,
       insecureServerHash: opts.insecureServerHash,
       serverDir: opts.serverDir,
+      uncapped: opts.uncapped,
     });
   }
   const serverPids = () => (server.pid ? processTree(server.pid) : []);
