@@ -130,16 +130,22 @@ describeBrowser('notifications: desktop, mute, and Web Push through the service 
 
     // The tab leaves Parley (another site): no Parley tab is in front, as with the app closed.
     await page.goto(`http://127.0.0.1:${new URL(t.url).port}/404-elsewhere`);
-    // The page's own notifications (same tag) are closed first: a push finding one leaves it standing.
+    // The page's own notifications (same tag) are closed first: a push finding one leaves it standing. And the worker
+    // must see the Parley tab gone from the front (it shows nothing while one is), which the navigation above does not
+    // promise at once: wait for what the push handler checks.
     await worker.evaluate(async () => {
-      const scope = self as unknown as { registration: ServiceWorkerRegistration };
+      const scope = self as unknown as {
+        registration: ServiceWorkerRegistration;
+        clients: { matchAll(o: { type: 'window'; includeUncontrolled: boolean }): Promise<{ visibilityState: string; focused: boolean }[]> };
+      };
       for (let i = 0; i < 100; i += 1) {
         const open = await scope.registration.getNotifications();
-        if (open.length === 0) return;
         for (const n of open) n.close();
+        const tabs = await scope.clients.matchAll({ type: 'window', includeUncontrolled: true });
+        if (open.length === 0 && !tabs.some((tab) => tab.visibilityState === 'visible' && tab.focused)) return;
         await new Promise((r) => setTimeout(r, 50));
       }
-      throw new Error('notifications did not close');
+      throw new Error('notifications did not close, or a Parley tab stayed in front');
     });
     await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId: id, data: JSON.stringify({ c: withAlice.id, n: 2, p: '   ' }) });
     const notes = await worker.evaluate(async (tag) => {
