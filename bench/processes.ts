@@ -4,7 +4,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { freePort } from '../test/support/process-server.js';
 import { isGeneratorReport, type DriverCommand, type GeneratorReport } from './protocol.js';
 
@@ -60,6 +60,12 @@ export interface ParleyServerOptions {
   serverDir?: string | undefined;
   /** The in-flight caps (per connection and per user) raised out of the way (an A/B against code without them). */
   uncapped?: boolean;
+  /** Where bench/heap-sampler.mjs (loaded with --import) writes its GC statistics and heap profiles. */
+  heapProfDir?: string | undefined;
+  /** Its sampling interval in bytes (0: GC statistics only). */
+  heapProfInterval?: number;
+  /** A heap snapshot when its window opens. */
+  heapSnapshot?: boolean;
 }
 
 /**
@@ -101,13 +107,16 @@ export async function startParley(options: ParleyServerOptions): Promise<TargetP
     EVENTS_PER_USER_PER_10S: '100000000',
     ...(options.insecureServerHash ? { PARLEY_INSECURE_TEST_SERVER_HASH: 'true' } : {}),
     ...(options.uncapped ? { SOCKET_REQUESTS_IN_FLIGHT: '100000', SOCKET_REQUESTS_QUEUED: '100000', USER_REQUESTS_IN_FLIGHT: '100000' } : {}),
+    ...(options.heapProfDir ? { PARLEY_HEAP_PROF_DIR: options.heapProfDir, PARLEY_HEAP_PROF_INTERVAL: String(options.heapProfInterval ?? 16384) } : {}),
+    ...(options.heapSnapshot ? { PARLEY_HEAP_SNAPSHOT: 'true' } : {}),
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...(options.workers > 1 ? { WORKERS: String(options.workers) } : {}),
   };
   const spawnedAt = performance.now();
   // The V8 flags `npm start` uses (package.json), so the benchmark measures the server as it runs in production.
-  const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, ...options.nodeFlags, '--import', 'tsx', 'src/server/main.ts'], {
+  const heapSampler = options.heapProfDir ? ['--import', pathToFileURL(path.join(BENCH_DIR, 'heap-sampler.mjs')).href] : [];
+  const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, ...options.nodeFlags, ...heapSampler, '--import', 'tsx', 'src/server/main.ts'], {
     cwd: options.serverDir ? path.resolve(options.serverDir) : ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -24,6 +24,9 @@ export const { values: args } = parseArgs({
     'no-relay': { type: 'boolean', default: false },
     'relay-only': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    'heap-prof': { type: 'boolean', default: false },
+    'gc-stats': { type: 'boolean', default: false },
+    'heap-snapshot': { type: 'boolean', default: false },
     'keep-data': { type: 'boolean', default: false },
     'data-dir': { type: 'string' },
     nice: { type: 'string' },
@@ -77,6 +80,11 @@ if (args.help) {
   --uncapped             raise the server's in-flight caps (per connection and per user) out of the way: an A/B
                          against code older than them (eeaffff) measures the send path, not the abuse bounds
   --cpu-prof             profile the server (node --cpu-prof) and summarise where its time went
+  --heap-prof            a sampling heap profile of the server over the ramp's steps, garbage included (what it
+                         allocates, by function: bench/heap-sampler.mjs, bench/heap-summary.ts), with --gc-stats
+  --gc-stats             the server's garbage collections over the ramp's steps, by kind, and its heap spaces at the
+                         start and end (cheap: no sampling)
+  --heap-snapshot        with --gc-stats: a heap snapshot of the server before the first step (every user connected)
   --node-flags=…         extra node flags for the server and the relay (e.g. --node-flags=--max-semi-space-size=64)
   --keep-data            keep the SQLite directory
   --data-dir DIR         make the SQLite directory under DIR (default: the OS temp dir)
@@ -133,6 +141,9 @@ export const opts = {
   uncapped: args.uncapped,
   parley: !args['relay-only'],
   cpuProf: args['cpu-prof'],
+  heapProf: args['heap-prof'],
+  gcStats: args['gc-stats'] || args['heap-prof'] || args['heap-snapshot'],
+  heapSnapshot: args['heap-snapshot'],
   nodeFlags: (args['node-flags'] ?? '').split(' ').filter(Boolean),
   keepData: args['keep-data'],
   dataDir: args['data-dir'],

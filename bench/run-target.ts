@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { printHeapSummary, summarizeHeapProfile, type HeapSummary } from './heap-summary.js';
 import { printProfileSummary, summarizeProfile, type ProfileSummary } from './profile-summary.js';
 import { Generator, startParley, startRelay, type TargetProcess } from './processes.js';
 import type { Progress } from './progress.js';
@@ -32,6 +33,10 @@ export interface TargetResult {
   maxSustainedDeliveredRate: number;
   unknownMessages: number;
   cpuProfile?: ProfileSummary;
+  /** With --heap-prof: what the server allocated over the ramp's steps, by function (garbage included). */
+  heapProfile?: HeapSummary;
+  /** With --gc-stats or --heap-prof: the server's collections over the ramp's steps, and its heap spaces. */
+  gcStats?: unknown;
   failure?: string;
 }
 
@@ -39,6 +44,9 @@ export async function runTarget(kind: TargetKind, rates: number[], progress: Pro
   const profileDir = path.join(os.tmpdir(), `parley-bench-prof-${label}-${kind}`);
   const nodeFlags = [...opts.nodeFlags, ...(opts.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])];
   if (opts.cpuProf) fs.rmSync(profileDir, { recursive: true, force: true });
+  const heapDir = path.join(os.tmpdir(), `parley-bench-heap-${label}-${kind}`);
+  const heapProf = opts.gcStats && kind === 'parley' && !opts.url;
+  if (heapProf) fs.rmSync(heapDir, { recursive: true, force: true });
   progress.log(`\n== ${kind}: starting ${kind === 'parley' ? (opts.url ? `(external ${opts.url})` : `the Parley server (${dialect})`) : 'the bare relay'}`);
   let server: TargetProcess;
   if (kind === 'relay') server = await startRelay(nodeFlags);
@@ -55,6 +63,9 @@ export async function runTarget(kind: TargetKind, rates: number[], progress: Pro
       insecureServerHash: opts.insecureServerHash,
       serverDir: opts.serverDir,
       uncapped: opts.uncapped,
+      heapProfDir: heapProf ? heapDir : undefined,
+      heapProfInterval: opts.heapProf ? 16384 : 0,
+      heapSnapshot: opts.heapSnapshot,
     });
   }
   const serverPids = () => (server.pid ? processTree(server.pid) : []);
@@ -190,6 +201,8 @@ export async function runTarget(kind: TargetKind, rates: number[], progress: Pro
       result.warmup = row;
       progress.log(`${kind} warm-up: ${rate}/s for ${opts.warmupSeconds} s, p99 ${row.latencyMs.p99} ms, server CPU ${row.serverCpuPercent} %`);
     }
+    // The heap sampler (bench/heap-sampler.mjs) runs over the ramp's steps only: SIGUSR2 starts and stops it.
+    if (heapProf && server.pid) process.kill(server.pid, 'SIGUSR2');
     for (const [i, rate] of rates.entries()) {
       const step = i + 1;
       ticks.clear();
@@ -212,6 +225,11 @@ export async function runTarget(kind: TargetKind, rates: number[], progress: Pro
       // The ramp ends when the budget breaks; --short and --keep-going run every step unless messages go wrong.
       const errors = row.failed + row.unacked + row.lost + row.duplicated + row.outOfOrder > 0;
       if (!row.withinBudget && (!opts.keepGoing || errors)) break;
+    }
+    if (heapProf && server.pid) {
+      process.kill(server.pid, 'SIGUSR2');
+      // The profile is written in the server's next turn; a loaded server may take a moment.
+      for (let i = 0; i < 100 && !(fs.existsSync(heapDir) && fs.readdirSync(heapDir).length > 0); i++) await sleep(100);
     }
 
     // 5. Whatever never arrived after a last grace period is lost.
@@ -241,6 +259,17 @@ export async function runTarget(kind: TargetKind, rates: number[], progress: Pro
   result.maxSustainedRate = Math.max(0, ...sustained.map((s) => s.targetRate));
   result.maxSustainedDeliveredRate = Math.max(0, ...sustained.map((s) => s.deliveredRate));
 
+  if (heapProf && fs.existsSync(heapDir)) {
+    for (const f of fs.readdirSync(heapDir).filter((name) => name.startsWith('gc-'))) {
+      result.gcStats = JSON.parse(fs.readFileSync(path.join(heapDir, f), 'utf8')) as unknown;
+      console.log(`\ngc over the steps: ${JSON.stringify(result.gcStats, null, 1)}`);
+    }
+    for (const f of fs.readdirSync(heapDir).filter((name) => name.endsWith('.heapprofile'))) {
+      result.heapProfile = summarizeHeapProfile(path.join(heapDir, f), { top: 40 });
+      printHeapSummary(result.heapProfile);
+    }
+    console.log(`heap profiles kept in ${heapDir}`);
+  }
   if (opts.cpuProf && fs.existsSync(profileDir)) {
     const files = fs.readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
     const first = result.steps[0];
