@@ -235,5 +235,6 @@ describeBrowser('notifications: desktop, mute, and Web Push through the service 
     await page.waitForURL(`${origin}/c/${withAlice.id}`);
     await page.getByRole('heading', { level: 2, name: 'alice', exact: true }).waitFor();
     await cdp.detach();
-  });
+    // Room for the 20 s wait above and its report before the suite's 30 s limit cuts the test short.
+  }, 60_000);
 });
