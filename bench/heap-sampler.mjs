@@ -2,7 +2,7 @@
 // `npm run bench -- --heap-prof` (or `--gc-stats`). The first SIGUSR2 opens the window, the next closes it and writes
 // to PARLEY_HEAP_PROF_DIR:
 // - `gc-<pid>-<n>.json`: the collections in the window by kind (count, total and longest pause, from perf_hooks) and
-//   V8's heap spaces at its start and end;
+//   V8's heap spaces at its start and end, written last: once it exists, the window's files are complete;
 // - with a sampling interval (PARLEY_HEAP_PROF_INTERVAL bytes, 0: none), `heap-<pid>-<n>.heapprofile`: V8's sampling
 //   heap profile, keeping the samples of objects the collections freed (what was allocated, garbage included), in
 //   Chrome DevTools' format (read by bench/heap-summary.ts).
@@ -15,7 +15,7 @@ import { PerformanceObserver, constants } from 'node:perf_hooks';
 import v8 from 'node:v8';
 
 const dir = process.env.PARLEY_HEAP_PROF_DIR;
-const interval = Number(process.env.PARLEY_HEAP_PROF_INTERVAL ?? 16384);
+const interval = Number(process.env.PARLEY_HEAP_PROF_INTERVAL ?? 0);
 const KINDS = {
   [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
   [constants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact',
@@ -75,11 +75,14 @@ process.on('SIGUSR2', () => {
     k.maxMs = Math.round(k.maxMs * 10) / 10;
   }
   const stats = { seconds: (Date.now() - done.startedAt) / 1000, gc: done.gc, rssAtStartMiB: done.rssAtStartMiB, rssAtEndMiB: mib(process.memoryUsage.rss()), spacesAtStart: done.spacesAtStart, spacesAtEnd: spaces() };
-  fs.writeFileSync(path.join(dir, `gc-${process.pid}-${n}.json`), JSON.stringify(stats, null, 1));
-  if (interval > 0) {
-    session.post('HeapProfiler.stopSampling', (err, result) => {
-      if (err) console.error('heap-sampler: stopSampling failed', err);
-      else fs.writeFileSync(path.join(dir, `heap-${process.pid}-${n}.heapprofile`), JSON.stringify(result.profile));
-    });
+  const writeStats = () => fs.writeFileSync(path.join(dir, `gc-${process.pid}-${n}.json`), JSON.stringify(stats, null, 1));
+  if (interval === 0) {
+    writeStats();
+    return;
   }
+  session.post('HeapProfiler.stopSampling', (err, result) => {
+    if (err) console.error('heap-sampler: stopSampling failed', err);
+    else fs.writeFileSync(path.join(dir, `heap-${process.pid}-${n}.heapprofile`), JSON.stringify(result.profile));
+    writeStats();
+  });
 });

@@ -7,13 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { areaOf } from './profile-summary.js';
+import { areaOf, type CallFrame } from './profile-summary.js';
 
-interface CallFrame {
-  functionName: string;
-  url: string;
-  lineNumber: number;
-}
 interface HeapNode {
   callFrame: CallFrame;
   selfSize: number;

@@ -63,10 +63,13 @@ export interface ParleyServerOptions {
   /** Where bench/heap-sampler.mjs (loaded with --import) writes its GC statistics and heap profiles. */
   heapProfDir?: string | undefined;
   /** Its sampling interval in bytes (0: GC statistics only). */
-  heapProfInterval?: number;
+  heapProfInterval: number;
   /** A heap snapshot when its window opens. */
   heapSnapshot?: boolean;
 }
+
+/** --heap-prof's sampling interval: one sample per this many bytes allocated, on average (V8's default is 32 KiB). */
+export const HEAP_SAMPLING_INTERVAL_BYTES = 16384;
 
 /**
  * A larger young generation: short-lived per-message objects die there instead of being promoted, which keeps old-space
@@ -107,7 +110,7 @@ export async function startParley(options: ParleyServerOptions): Promise<TargetP
     EVENTS_PER_USER_PER_10S: '100000000',
     ...(options.insecureServerHash ? { PARLEY_INSECURE_TEST_SERVER_HASH: 'true' } : {}),
     ...(options.uncapped ? { SOCKET_REQUESTS_IN_FLIGHT: '100000', SOCKET_REQUESTS_QUEUED: '100000', USER_REQUESTS_IN_FLIGHT: '100000' } : {}),
-    ...(options.heapProfDir ? { PARLEY_HEAP_PROF_DIR: options.heapProfDir, PARLEY_HEAP_PROF_INTERVAL: String(options.heapProfInterval ?? 16384) } : {}),
+    ...(options.heapProfDir ? { PARLEY_HEAP_PROF_DIR: options.heapProfDir, PARLEY_HEAP_PROF_INTERVAL: String(options.heapProfInterval) } : {}),
     ...(options.heapSnapshot ? { PARLEY_HEAP_SNAPSHOT: 'true' } : {}),
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { printHeapSummary, summarizeHeapProfile, type HeapSummary } from './heap-summary.js';
 import { printProfileSummary, summarizeProfile, type ProfileSummary } from './profile-summary.js';
-import { Generator, startParley, startRelay, type TargetProcess } from './processes.js';
+import { Generator, HEAP_SAMPLING_INTERVAL_BYTES, startParley, startRelay, type TargetProcess } from './processes.js';
 import type { Progress } from './progress.js';
 import type { FinalStepReport, GeneratorReport, TargetKind } from './protocol.js';
 import { dialect, label, opts, runId, WARMUP_RATE } from './run-options.js';
@@ -64,7 +64,7 @@ export async function runTarget(kind: TargetKind, rates: number[], progress: Pro
       serverDir: opts.serverDir,
       uncapped: opts.uncapped,
       heapProfDir: heapProf ? heapDir : undefined,
-      heapProfInterval: opts.heapProf ? 16384 : 0,
+      heapProfInterval: opts.heapProf ? HEAP_SAMPLING_INTERVAL_BYTES : 0,
       heapSnapshot: opts.heapSnapshot,
     });
   }
@@ -228,8 +228,9 @@ export async function runTarget(kind: TargetKind, rates: number[], progress: Pro
     }
     if (heapProf && server.pid) {
       process.kill(server.pid, 'SIGUSR2');
-      // The profile is written in the server's next turn; a loaded server may take a moment.
-      for (let i = 0; i < 100 && !(fs.existsSync(heapDir) && fs.readdirSync(heapDir).length > 0); i++) await sleep(100);
+      // The sampler writes its gc file last, once the heap profile is on disk; a loaded server may take a moment.
+      const written = () => fs.existsSync(heapDir) && fs.readdirSync(heapDir).some((name) => name.startsWith('gc-'));
+      for (let i = 0; i < 100 && !written(); i++) await sleep(100);
     }
 
     // 5. Whatever never arrived after a last grace period is lost.
